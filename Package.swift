@@ -1,0 +1,112 @@
+// swift-tools-version:6.0
+// Gangway: an SSM-compatible session manager. Layers call only downward; see docs/ARCHITECTURE.md.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "Gangway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gangway", targets: ["gangway"]),
+        .executable(name: "gangwayd", targets: ["gangwayd"]),
+        .executable(name: "gangway-agent", targets: ["gangway-agent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // ---- C shims: the only places that touch the C libraries' macros and variadic functions.
+        .target(name: "CNcursesShim", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "CVTermShim", linkerSettings: [.linkedLibrary("vterm")]),
+        .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CPosixShim"),
+
+        // ---- Core, no I/O.
+        .target(name: "SessionCore",
+                dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
+        .target(name: "Recording", swiftSettings: strict),
+        .target(name: "AccessPolicy", swiftSettings: strict),
+        .target(name: "AuditLog",
+                dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
+        .target(name: "TerminalModel", dependencies: ["CVTermShim"], swiftSettings: strict),
+
+        // ---- AWS wire: SigV4, credentials, JSON 1.1 client over libcurl.
+        .target(name: "AWSCore",
+                dependencies: ["CCurlShim", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
+
+        // ---- Programs' libraries.
+        .target(name: "ControlPlane",
+                dependencies: [
+                    "SessionCore", "AWSCore", "AuditLog", "Recording", "AccessPolicy",
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "HummingbirdTLS", package: "hummingbird"),
+                    .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                    .product(name: "GRDB", package: "GRDB.swift"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                swiftSettings: strict),
+        .target(name: "ChannelIO",
+                dependencies: [
+                    "SessionCore", "AWSCore",
+                    .product(name: "WSClient", package: "swift-websocket"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                swiftSettings: strict),
+        .target(name: "HostAgent",
+                dependencies: [
+                    "SessionCore", "AWSCore", "ChannelIO", "CPosixShim",
+                    .product(name: "WSClient", package: "swift-websocket"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                swiftSettings: strict),
+        .target(name: "ConsoleCore", dependencies: ["SessionCore"], swiftSettings: strict),
+        .target(name: "ConsoleUI", dependencies: ["ConsoleCore", "TerminalModel", "CNcursesShim"], swiftSettings: strict),
+        .target(name: "GangwayClient",
+                dependencies: [
+                    "SessionCore", "AWSCore", "ChannelIO", "ConsoleCore", "CPosixShim",
+                    .product(name: "WSClient", package: "swift-websocket"),
+                    .product(name: "Logging", package: "swift-log"),
+                ],
+                swiftSettings: strict),
+
+        // ---- Executables: thin mains.
+        .executableTarget(name: "gangway",
+                          dependencies: [
+                              "SessionCore", "AWSCore", "GangwayClient", "ConsoleCore", "ConsoleUI", "Recording",
+                              "AuditLog", "ControlPlane", "HostAgent",
+                              .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                          ],
+                          swiftSettings: strict),
+        .executableTarget(name: "gangwayd",
+                          dependencies: ["ControlPlane", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+        .executableTarget(name: "gangway-agent",
+                          dependencies: ["HostAgent", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+
+        // ---- Test support: fakes and in-process servers.
+        .target(name: "GangwayTesting", dependencies: ["SessionCore"], path: "Tests/GangwayTesting", swiftSettings: strict),
+
+        .testTarget(name: "SessionCoreTests", dependencies: ["SessionCore", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "TerminalModelTests", dependencies: ["TerminalModel", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "ConsoleTests", dependencies: ["ConsoleCore", "ConsoleUI", "TerminalModel", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "HostAgent", "ChannelIO", "GangwayClient", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "HostAgentTests", dependencies: ["HostAgent", "ChannelIO", "GangwayTesting"], swiftSettings: strict),
+        // End-to-end: runs the built executables (gangwayd, gangway-agent, gangway) as a user would.
+        .testTarget(name: "EndToEndTests", dependencies: ["GangwayTesting"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+// AWSCore module. See docs/ARCHITECTURE.md for its layer.

@@ -1,0 +1,1 @@
+// AccessPolicy module. See docs/ARCHITECTURE.md for its layer.

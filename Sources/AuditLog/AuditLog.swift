@@ -1,0 +1,1 @@
+// AuditLog module. See docs/ARCHITECTURE.md for its layer.

@@ -1,0 +1,1 @@
+// ChannelIO: drives a SessionCore stream over a WebSocket with real timers.

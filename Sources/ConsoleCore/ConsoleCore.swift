@@ -1,0 +1,1 @@
+// ConsoleCore module. See docs/ARCHITECTURE.md for its layer.

@@ -1,0 +1,1 @@
+// ConsoleUI module. See docs/ARCHITECTURE.md for its layer.

@@ -1,0 +1,1 @@
+// ControlPlane module. See docs/ARCHITECTURE.md for its layer.

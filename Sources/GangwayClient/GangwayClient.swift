@@ -1,0 +1,1 @@
+// GangwayClient module. See docs/ARCHITECTURE.md for its layer.

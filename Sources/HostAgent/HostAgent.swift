@@ -1,0 +1,1 @@
+// HostAgent module. See docs/ARCHITECTURE.md for its layer.

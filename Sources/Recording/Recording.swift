@@ -1,0 +1,1 @@
+// Recording module. See docs/ARCHITECTURE.md for its layer.

@@ -1,0 +1,1 @@
+// SessionCore module. See docs/ARCHITECTURE.md for its layer.

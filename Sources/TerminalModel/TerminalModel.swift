@@ -1,0 +1,1 @@
+// TerminalModel module. See docs/ARCHITECTURE.md for its layer.

@@ -1,1 +1,0 @@
-// ControlPlane module. See docs/ARCHITECTURE.md for its layer.

@@ -1,1 +1,0 @@
-// SessionCore module. See docs/ARCHITECTURE.md for its layer.

@@ -1,1 +1,0 @@
-// ConsoleCore module. See docs/ARCHITECTURE.md for its layer.

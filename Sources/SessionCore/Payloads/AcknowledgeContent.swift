@@ -1,0 +1,114 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Payload of an `acknowledge` message. Selective: it names exactly one stream message.
+public struct AcknowledgeContent: Codable, Sendable, Equatable {
+    public var acknowledgedMessageType: String
+    /// Canonical hyphenated UUID of the acked message.
+    public var acknowledgedMessageId: String
+    public var acknowledgedMessageSequenceNumber: Int64
+    public var isSequentialMessage: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case acknowledgedMessageType = "AcknowledgedMessageType"
+        case acknowledgedMessageId = "AcknowledgedMessageId"
+        case acknowledgedMessageSequenceNumber = "AcknowledgedMessageSequenceNumber"
+        case isSequentialMessage = "IsSequentialMessage"
+    }
+
+    public init(acknowledgedMessageType: String, acknowledgedMessageId: String,
+                acknowledgedMessageSequenceNumber: Int64, isSequentialMessage: Bool = true) {
+        self.acknowledgedMessageType = acknowledgedMessageType
+        self.acknowledgedMessageId = acknowledgedMessageId
+        self.acknowledgedMessageSequenceNumber = acknowledgedMessageSequenceNumber
+        self.isSequentialMessage = isSequentialMessage
+    }
+
+    public init(acknowledging message: ClientMessage) {
+        self.init(acknowledgedMessageType: message.messageType.rawValue,
+                  acknowledgedMessageId: message.messageId.uuidString.lowercased(),
+                  acknowledgedMessageSequenceNumber: message.sequenceNumber)
+    }
+
+    /// Compact JSON in the reference's field order, without going through JSONEncoder (acks are per message, so
+    /// this sits on the hot path).
+    public func jsonBytes() -> [UInt8] {
+        var s = "{\"AcknowledgedMessageType\":"
+        s += Self.quoted(acknowledgedMessageType)
+        s += ",\"AcknowledgedMessageId\":"
+        s += Self.quoted(acknowledgedMessageId)
+        s += ",\"AcknowledgedMessageSequenceNumber\":"
+        s += String(acknowledgedMessageSequenceNumber)
+        s += isSequentialMessage ? ",\"IsSequentialMessage\":true}" : ",\"IsSequentialMessage\":false}"
+        return Array(s.utf8)
+    }
+
+    /// Parses an ack payload: a fast path for the exact shape `jsonBytes()` and Go produce, JSONDecoder otherwise.
+    public static func parse(_ bytes: [UInt8]) -> AcknowledgeContent? {
+        if let fast = AckFastParser.parse(bytes) { return fast }
+        return try? PayloadJSON.decode(AcknowledgeContent.self, from: bytes)
+    }
+
+    static func quoted(_ text: String) -> String {
+        // Type names and UUIDs never need escaping; fall back to the encoder for anything else.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 < 0x7F }) { return "\"" + text + "\"" }
+        if let data = try? JSONEncoder().encode(text) { return String(decoding: data, as: UTF8.self) }
+        return "\"\""
+    }
+}
+
+/// Hand parser for `{"AcknowledgedMessageType":"…","AcknowledgedMessageId":"…","AcknowledgedMessageSequenceNumber":N,"IsSequentialMessage":true}`
+/// with fields in that order and no whitespace. Returns nil (caller falls back) on anything else.
+enum AckFastParser {
+    static func parse(_ b: [UInt8]) -> AcknowledgeContent? {
+        var i = 0
+        func expect(_ literal: StaticString) -> Bool {
+            let n = literal.utf8CodeUnitCount
+            guard b.count - i >= n else { return false }
+            let ok = literal.withUTF8Buffer { lit in
+                for k in 0..<n where b[i + k] != lit[k] { return false }
+                return true
+            }
+            if ok { i += n }
+            return ok
+        }
+        func plainString() -> String? {
+            let start = i
+            while i < b.count, b[i] != 0x22 {
+                if b[i] == 0x5C || b[i] < 0x20 { return nil }
+                i += 1
+            }
+            guard i < b.count else { return nil }
+            let s = String(decoding: b[start..<i], as: UTF8.self)
+            i += 1
+            return s
+        }
+        guard expect("{\"AcknowledgedMessageType\":\""), let type = plainString(),
+              expect(",\"AcknowledgedMessageId\":\""), let id = plainString(),
+              expect(",\"AcknowledgedMessageSequenceNumber\":") else { return nil }
+        var negative = false
+        if i < b.count, b[i] == 0x2D { negative = true; i += 1 }
+        var value: Int64 = 0
+        var digits = 0
+        while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int64(b[i] - 0x30))
+            guard !o1, !o2 else { return nil }
+            value = a
+            digits += 1
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        let sequential: Bool
+        if expect(",\"IsSequentialMessage\":true}") { sequential = true }
+        else if expect(",\"IsSequentialMessage\":false}") { sequential = false }
+        else { return nil }
+        guard i == b.count else { return nil }
+        return AcknowledgeContent(acknowledgedMessageType: type, acknowledgedMessageId: id,
+                                  acknowledgedMessageSequenceNumber: negative ? -value : value,
+                                  isSequentialMessage: sequential)
+    }
+}

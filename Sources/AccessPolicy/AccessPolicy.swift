@@ -1,1 +1,0 @@
-// AccessPolicy module. See docs/ARCHITECTURE.md for its layer.

@@ -1,0 +1,126 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny blocking HTTP/1.1 server on 127.0.0.1:<ephemeral> for tests: one thread, one request per
+/// connection (`Connection: close`), requests recorded, responses from a handler.
+final class LoopbackHTTPServer: @unchecked Sendable {
+    // @unchecked: `requests` and `handler` are guarded by `lock`; the fd is set once before the thread starts.
+    struct Request: Sendable {
+        var method: String
+        var target: String
+        var headers: [(String, String)]
+        var body: [UInt8]
+        var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "/") }
+        var query: String { target.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? "" }
+        func header(_ n: String) -> String? { headers.first { $0.0.lowercased() == n.lowercased() }?.1 }
+    }
+    struct Response: Sendable {
+        var status: Int = 200
+        var headers: [(String, String)] = [("Content-Type", "application/x-amz-json-1.1")]
+        var body: [UInt8] = Array("{}".utf8)
+        /// Seconds to wait before answering (timeout tests).
+        var delay: Double = 0
+    }
+
+    let port: Int
+    private let fd: Int32
+    private let lock = NSLock()
+    private var recorded: [Request] = []
+    private var handler: @Sendable (Request) -> Response
+
+    init(handler: @escaping @Sendable (Request) -> Response = { _ in Response() }) throws {
+        self.handler = handler
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        let t = Thread { [self] in self.acceptLoop() }
+        t.start()
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    var requests: [Request] { lock.lock(); defer { lock.unlock() }; return recorded }
+
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+
+    deinit { stop() }
+
+    private func acceptLoop() {
+        while true {
+            let c = accept(fd, nil, nil)
+            if c < 0 { if errno == EINTR { continue }; return }
+            serve(c)
+            close(c)
+        }
+    }
+
+    private func serve(_ c: Int32) {
+        var buf = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var headerEnd: Int? = nil
+        while headerEnd == nil {
+            let n = read(c, &chunk, chunk.count)
+            if n <= 0 { return }
+            buf += chunk[0..<n]
+            if let r = find(buf, Array("\r\n\r\n".utf8)) { headerEnd = r }
+        }
+        let head = String(decoding: buf[0..<headerEnd!], as: UTF8.self)
+        var lines = head.components(separatedBy: "\r\n")
+        let start = lines.removeFirst().split(separator: " ")
+        guard start.count >= 2 else { return }
+        let headers = lines.compactMap { l -> (String, String)? in
+            guard let colon = l.firstIndex(of: ":") else { return nil }
+            return (String(l[..<colon]), l[l.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        let length = Int(headers.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
+        var body = Array(buf[(headerEnd! + 4)...])
+        while body.count < length {
+            let n = read(c, &chunk, chunk.count)
+            if n <= 0 { break }
+            body += chunk[0..<n]
+        }
+        let req = Request(method: String(start[0]), target: String(start[1]), headers: headers, body: body)
+        lock.lock()
+        recorded.append(req)
+        let h = handler
+        lock.unlock()
+        let resp = h(req)
+        if resp.delay > 0 { Thread.sleep(forTimeInterval: resp.delay) }
+        var out = "HTTP/1.1 \(resp.status) X\r\nContent-Length: \(resp.body.count)\r\nConnection: close\r\n"
+        for (k, v) in resp.headers { out += "\(k): \(v)\r\n" }
+        out += "\r\n"
+        let bytes = Array(out.utf8) + resp.body
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { write(c, $0.baseAddress, $0.count) }
+            if n <= 0 { return }
+            off += n
+        }
+    }
+
+    private func find(_ hay: [UInt8], _ needle: [UInt8]) -> Int? {
+        guard hay.count >= needle.count else { return nil }
+        for i in 0...(hay.count - needle.count) where hay[i..<i + needle.count].elementsEqual(needle) { return i }
+        return nil
+    }
+}

@@ -1,0 +1,281 @@
+import Crypto
+import Foundation
+
+/// The append-only, hash-chained audit log of one gangwayd, in segment files under one directory.
+///
+/// `append` returns once the record is on disk (write + fdatasync). Concurrent appends share one fsync: records are
+/// encoded into a pending batch under a lock while one I/O pass (on its own dispatch queue, never on the Swift
+/// concurrency pool) writes the previous batch; when it finishes it takes the whole pending batch (group commit).
+public final class AuditStore: @unchecked Sendable {
+    // @unchecked Sendable: every mutable field in `state` is read and written only with `lock` held; the file
+    // descriptors in `io` are touched only on `ioQueue` (a serial queue), and `index` only with `lock` held.
+
+    public struct Options: Sendable {
+        public var directory: URL
+        /// Private key file (hex seed, 0600). Keep it outside `directory` so that copying the log does not copy it.
+        public var keyFile: URL
+        public var policy: AuditChain.Policy
+        /// A segment is sealed with a checkpoint and a new one started past this size.
+        public var maxSegmentBytes: Int
+        public var now: @Sendable () -> Date
+
+        public init(directory: URL, keyFile: URL, policy: AuditChain.Policy = AuditChain.Policy(),
+                    maxSegmentBytes: Int = 64 << 20, now: @escaping @Sendable () -> Date = { Date() }) {
+            self.directory = directory
+            self.keyFile = keyFile
+            self.policy = policy
+            self.maxSegmentBytes = maxSegmentBytes
+            self.now = now
+        }
+    }
+
+    /// What `open` had to repair, if anything.
+    public struct Recovery: Sendable, Equatable {
+        public var segment: String
+        public var truncatedBytes: Int
+        public var resumedAfterSeq: UInt64
+    }
+
+    struct Chunk {
+        var segment: Int
+        var bytes: [UInt8] = []
+        var entries: [AuditIndexEntry] = []
+    }
+
+    struct State {
+        var chain: AuditChain
+        var segment: Int
+        var segmentBytes: Int
+        var pending: [Chunk] = []
+        var waiters: [Waiter] = []
+        var flushing = false
+        var failure: String?
+        var closed = false
+    }
+
+    struct IO {
+        var segment: Int = 0
+        var fd: Int32 = -1
+        var length: Int = 0
+    }
+
+    /// Called once the record(s) it waits for are durable (nil) or failed.
+    typealias Waiter = (_ error: (any Error)?) -> Void
+
+    public let options: Options
+    public let publicKey: Curve25519.Signing.PublicKey
+    public let recovery: Recovery?
+    let lock = NSLock()
+    var state: State
+    var index: AuditIndex
+    private var io = IO()
+    private let ioQueue = DispatchQueue(label: "gangway.audit.io")
+
+    /// Opens (or creates) the log: repairs a torn tail, writes `public-key.pem`, and is ready to append.
+    public init(options: Options) throws {
+        self.options = options
+        let dir = options.directory
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let key = try AuditSigningKey.loadOrCreate(at: options.keyFile)
+        publicKey = key.publicKey
+        try Data(AuditSigningKey.pem(key.publicKey).utf8).write(to: dir.appendingPathComponent("public-key.pem"),
+                                                               options: .atomic)
+        let now = options.now()
+        var segments = try AuditSegments.list(dir)
+        if segments.isEmpty { segments = [1] }
+        var chain = AuditChain(now: now, policy: options.policy, key: key)
+        var recovery: Recovery?
+        var segmentBytes = 0
+        // Find the chain head: the last complete record of the last segment that has one.
+        for number in segments.reversed() {
+            let url = dir.appendingPathComponent(AuditSegments.name(number))
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            let bytes = try AuditSegments.readAll(url)
+            let tail = try AuditTail.read(bytes, segment: url.lastPathComponent)
+            let complete = tail?.completeLength ?? 0
+            if number == segments.last! {
+                segmentBytes = complete
+                if complete < bytes.count {
+                    guard truncate(url.path, off_t(complete)) == 0 else {
+                        throw AuditStoreError.io("cannot truncate the torn tail of \(url.path)")
+                    }
+                    recovery = Recovery(segment: url.lastPathComponent, truncatedBytes: bytes.count - complete,
+                                        resumedAfterSeq: tail?.lastSeq ?? 0)
+                }
+            }
+            if let tail {
+                chain = AuditChain(nextSeq: tail.lastSeq + 1, headHash: tail.lastHash,
+                                   recordsSinceCheckpoint: tail.recordsSinceCheckpoint, now: now,
+                                   policy: options.policy, key: key)
+                if recovery != nil { recovery!.resumedAfterSeq = tail.lastSeq }
+                break
+            }
+        }
+        self.recovery = recovery
+        state = State(chain: chain, segment: segments.last!, segmentBytes: segmentBytes)
+        index = AuditIndex(directory: dir)
+        if let recovery {
+            var line = state.chain.recovery(now: now, segment: recovery.segment, truncatedBytes: recovery.truncatedBytes,
+                                            reason: "torn record after an unclean shutdown")
+            line += state.chain.checkpoint(now: now)
+            enqueue(line, entry: nil, now: now)
+        }
+    }
+
+    deinit {
+        if io.fd >= 0 { Foundation.close(io.fd) }
+    }
+
+    /// Appends `event`; returns its seq once it is durable. Throws if the log cannot write (the caller must then
+    /// refuse the action: an action that cannot be audited is not performed).
+    @discardableResult
+    public func append(_ event: AuditEvent) async throws -> UInt64 {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<UInt64, any Error>) in
+            let start: Bool = lock.withLock {
+                if let failure = state.failure { cont.resume(throwing: AuditStoreError.failed(failure)); return false }
+                if state.closed { cont.resume(throwing: AuditStoreError.closed); return false }
+                let now = options.now()
+                let seq = state.chain.nextSeq
+                let line = state.chain.append(event, now: now)
+                let entry = AuditIndexEntry(event: event, seq: seq)
+                return enqueueLocked(line, entry: entry, now: now) { error in
+                    if let error { cont.resume(throwing: error) } else { cont.resume(returning: seq) }
+                }
+            }
+            if start { ioQueue.async { self.flushLoop() } }
+        }
+    }
+
+    /// Writes a checkpoint if one is due by time (call from a periodic timer; appends check on their own).
+    public func checkpointIfDue() async throws {
+        let due: Bool = lock.withLock { state.failure == nil && !state.closed && state.chain.checkpointDue(now: options.now()) }
+        if due { try await checkpoint() }
+    }
+
+    /// Writes a signed checkpoint now (if any record follows the last one) and waits until it is durable.
+    public func checkpoint() async throws {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
+            let start: Bool = lock.withLock {
+                if let failure = state.failure { cont.resume(throwing: AuditStoreError.failed(failure)); return false }
+                if state.closed { cont.resume(); return false }
+                let now = options.now()
+                let line = state.chain.recordsSinceCheckpoint > 0 ? state.chain.checkpoint(now: now) : []
+                return enqueueLocked(line, entry: nil, now: now) { error in
+                    if let error { cont.resume(throwing: error) } else { cont.resume() }
+                }
+            }
+            if start { ioQueue.async { self.flushLoop() } }
+        }
+    }
+
+    /// Seals the log with a final checkpoint; later appends throw `closed`.
+    public func close() async throws {
+        try await checkpoint()
+        lock.withLock { state.closed = true }
+    }
+
+    /// seq the next record will get, and the current head hash (for status pages and tests).
+    public var head: (nextSeq: UInt64, hash: String) {
+        lock.withLock { (state.chain.nextSeq, state.chain.headHash) }
+    }
+
+    private func enqueue(_ line: [UInt8], entry: AuditIndexEntry?, now: Date) {
+        let start = lock.withLock { enqueueLocked(line, entry: entry, now: now, waiter: nil) }
+        if start { ioQueue.async { self.flushLoop() } }
+    }
+
+    /// Adds encoded lines to the pending batch (rotating the segment first if it is full); true if the caller
+    /// must start an I/O pass. Call with `lock` held.
+    private func enqueueLocked(_ line: [UInt8], entry: AuditIndexEntry?, now: Date,
+                               waiter: Waiter?) -> Bool {
+        var line = line
+        var entry = entry
+        if state.segmentBytes >= options.maxSegmentBytes && !line.isEmpty {
+            // Seal the full segment with a checkpoint and move on; `line` was encoded before the seal, so re-encode.
+            // (Simpler: the seal goes after `line` in the same segment; the next record starts the new segment.)
+            appendToPending(line, entry: &entry)
+            line = state.chain.checkpoint(now: now)
+            appendToPending(line, entry: &entry)
+            state.segment += 1
+            state.segmentBytes = 0
+            line = []
+        }
+        if !line.isEmpty { appendToPending(line, entry: &entry) }
+        if let waiter { state.waiters.append(waiter) }
+        if state.flushing { return false }
+        state.flushing = true
+        return true
+    }
+
+    private func appendToPending(_ line: [UInt8], entry: inout AuditIndexEntry?) {
+        if state.pending.last?.segment != state.segment { state.pending.append(Chunk(segment: state.segment)) }
+        if var e = entry {
+            e.segment = state.segment
+            e.offset = state.segmentBytes
+            e.length = line.firstIndex(of: 0x0A) ?? line.count
+            state.pending[state.pending.count - 1].entries.append(e)
+            entry = nil
+        }
+        state.pending[state.pending.count - 1].bytes += line
+        state.segmentBytes += line.count
+    }
+
+    /// Runs on `ioQueue`: writes and syncs pending batches until none is left.
+    private func flushLoop() {
+        while true {
+            let (chunks, waiters): ([Chunk], [Waiter]) = lock.withLock {
+                defer { state.pending = []; state.waiters = [] }
+                if state.pending.isEmpty && state.waiters.isEmpty { state.flushing = false }
+                return (state.pending, state.waiters)
+            }
+            if chunks.isEmpty && waiters.isEmpty { return }
+            do {
+                for chunk in chunks { try write(chunk) }
+                if io.fd >= 0, fdatasync(io.fd) != 0 {
+                    throw AuditStoreError.io("fdatasync: \(String(cString: strerror(errno)))")
+                }
+                lock.withLock { for chunk in chunks { index.add(chunk.entries) } }
+                for w in waiters { w(nil) }
+            } catch {
+                let message = "\(error)"
+                let stranded: [Waiter] = lock.withLock {
+                    state.failure = message
+                    defer { state.waiters = []; state.pending = [] }
+                    return state.waiters
+                }
+                for w in waiters + stranded { w(AuditStoreError.failed(message)) }
+            }
+        }
+    }
+
+    private func write(_ chunk: Chunk) throws {
+        if io.segment != chunk.segment || io.fd < 0 {
+            if io.fd >= 0 {
+                guard fdatasync(io.fd) == 0 else { throw AuditStoreError.io("fdatasync: \(String(cString: strerror(errno)))") }
+                Foundation.close(io.fd)
+            }
+            let url = options.directory.appendingPathComponent(AuditSegments.name(chunk.segment))
+            let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw AuditStoreError.io("cannot open \(url.path): \(String(cString: strerror(errno)))") }
+            io = IO(segment: chunk.segment, fd: fd, length: Int(lseek(fd, 0, SEEK_END)))
+            let dirfd = open(options.directory.path, O_RDONLY | O_DIRECTORY)
+            if dirfd >= 0 { fsync(dirfd); Foundation.close(dirfd) }
+        }
+        var done = 0
+        try chunk.bytes.withUnsafeBytes { buf in
+            while done < buf.count {
+                let n = Foundation.write(io.fd, buf.baseAddress! + done, buf.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    let reason = String(cString: strerror(errno))
+                    _ = ftruncate(io.fd, off_t(io.length))  // never leave a half record behind a failure
+                    throw AuditStoreError.io("write to \(AuditSegments.name(chunk.segment)): \(reason)")
+                }
+                done += n
+            }
+        }
+        io.length += chunk.bytes.count
+    }
+}
+

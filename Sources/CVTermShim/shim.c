@@ -1,1 +1,257 @@
 #include "CVTermShim.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sb_line { int cols; gw_cell *cells; int cap; } sb_line;
+
+struct gw_term {
+    VTerm *vt;
+    VTermScreen *screen;
+    VTermState *state;
+    int rows, cols;
+    int dmg_start, dmg_end;          // [start, end) rows, start >= end means none
+    int cursor_visible;
+    int altscreen;
+    char title[512];
+    unsigned long bells;
+    char *out; size_t out_len, out_cap; // bytes for the program (keys, query replies)
+    sb_line *ring;                   // scrollback ring
+    int ring_cap, ring_head, ring_count; // head = index of the newest line
+};
+
+static void flatten_color(const VTermColor *c, uint8_t *kind, uint8_t *idx, uint8_t *r, uint8_t *g, uint8_t *b, int is_fg) {
+    if ((is_fg && VTERM_COLOR_IS_DEFAULT_FG(c)) || (!is_fg && VTERM_COLOR_IS_DEFAULT_BG(c))) {
+        *kind = GW_COLOR_DEFAULT; *idx = 0; *r = *g = *b = 0;
+    } else if (VTERM_COLOR_IS_INDEXED(c)) {
+        *kind = GW_COLOR_INDEXED; *idx = c->indexed.idx; *r = *g = *b = 0;
+    } else {
+        *kind = GW_COLOR_RGB; *idx = 0; *r = c->rgb.red; *g = c->rgb.green; *b = c->rgb.blue;
+    }
+}
+
+static void flatten(const VTermScreenCell *c, gw_cell *o) {
+    memcpy(o->chars, c->chars, sizeof o->chars);
+    o->width = c->width;
+    flatten_color(&c->fg, &o->fg_kind, &o->fg_index, &o->fg_r, &o->fg_g, &o->fg_b, 1);
+    flatten_color(&c->bg, &o->bg_kind, &o->bg_index, &o->bg_r, &o->bg_g, &o->bg_b, 0);
+    o->bold = c->attrs.bold; o->underline = c->attrs.underline; o->italic = c->attrs.italic;
+    o->blink = c->attrs.blink; o->reverse = c->attrs.reverse; o->strike = c->attrs.strike;
+}
+
+static void unflatten_color(const gw_cell *o, VTermColor *c, int is_fg) {
+    uint8_t kind = is_fg ? o->fg_kind : o->bg_kind;
+    if (kind == GW_COLOR_INDEXED) vterm_color_indexed(c, is_fg ? o->fg_index : o->bg_index);
+    else if (kind == GW_COLOR_RGB) {
+        if (is_fg) vterm_color_rgb(c, o->fg_r, o->fg_g, o->fg_b); else vterm_color_rgb(c, o->bg_r, o->bg_g, o->bg_b);
+    } else {
+        vterm_color_rgb(c, 0, 0, 0);
+        c->type = is_fg ? VTERM_COLOR_DEFAULT_FG : VTERM_COLOR_DEFAULT_BG;
+    }
+}
+
+static void widen(gw_term *t, int start, int end) {
+    if (start < 0) start = 0;
+    if (end > t->rows) end = t->rows;
+    if (start >= end) return;
+    if (t->dmg_start >= t->dmg_end) { t->dmg_start = start; t->dmg_end = end; return; }
+    if (start < t->dmg_start) t->dmg_start = start;
+    if (end > t->dmg_end) t->dmg_end = end;
+}
+
+static int cb_damage(VTermRect r, void *user) { widen(user, r.start_row, r.end_row); return 1; }
+
+static int cb_movecursor(VTermPos pos, VTermPos old, int visible, void *user) {
+    gw_term *t = user;
+    t->cursor_visible = visible;
+    widen(t, old.row, old.row + 1);
+    widen(t, pos.row, pos.row + 1);
+    return 1;
+}
+
+static int cb_settermprop(VTermProp prop, VTermValue *val, void *user) {
+    gw_term *t = user;
+    switch (prop) {
+    case VTERM_PROP_TITLE:
+        if (val->string) { strncpy(t->title, val->string, sizeof t->title - 1); t->title[sizeof t->title - 1] = 0; }
+        break;
+    case VTERM_PROP_ALTSCREEN: t->altscreen = val->boolean; widen(t, 0, t->rows); break;
+    case VTERM_PROP_CURSORVISIBLE: t->cursor_visible = val->boolean; break;
+    default: break;
+    }
+    return 1;
+}
+
+static int cb_bell(void *user) { ((gw_term *)user)->bells++; return 1; }
+
+static int cb_resize(int rows, int cols, void *user) {
+    gw_term *t = user;
+    t->rows = rows; t->cols = cols;
+    t->dmg_start = 0; t->dmg_end = rows;
+    return 1;
+}
+
+static int cb_pushline(int cols, const VTermScreenCell *cells, void *user) {
+    gw_term *t = user;
+    if (t->ring_cap <= 0) return 0;
+    t->ring_head = (t->ring_head + 1) % t->ring_cap;
+    if (t->ring_count < t->ring_cap) t->ring_count++;
+    sb_line *l = &t->ring[t->ring_head];
+    if (l->cap < cols) {
+        gw_cell *n = realloc(l->cells, sizeof(gw_cell) * (size_t)cols);
+        if (!n) { l->cols = 0; return 0; }
+        l->cells = n; l->cap = cols;
+    }
+    // Trim trailing blank cells so narrow lines stay small to copy.
+    int used = cols;
+    while (used > 0 && cells[used - 1].chars[0] == 0 && VTERM_COLOR_IS_DEFAULT_BG(&cells[used - 1].bg)) used--;
+    for (int i = 0; i < used; i++) flatten(&cells[i], &l->cells[i]);
+    l->cols = used;
+    return 1;
+}
+
+static int cb_popline(int cols, VTermScreenCell *cells, void *user) {
+    gw_term *t = user;
+    if (t->ring_count == 0) return 0;
+    sb_line *l = &t->ring[t->ring_head];
+    for (int i = 0; i < cols; i++) {
+        if (i < l->cols) {
+            const gw_cell *o = &l->cells[i];
+            memcpy(cells[i].chars, o->chars, sizeof o->chars);
+            cells[i].width = o->width;
+            memset(&cells[i].attrs, 0, sizeof cells[i].attrs);
+            cells[i].attrs.bold = o->bold; cells[i].attrs.underline = o->underline; cells[i].attrs.italic = o->italic;
+            cells[i].attrs.blink = o->blink; cells[i].attrs.reverse = o->reverse; cells[i].attrs.strike = o->strike;
+            unflatten_color(o, &cells[i].fg, 1);
+            unflatten_color(o, &cells[i].bg, 0);
+        } else {
+            memset(&cells[i], 0, sizeof cells[i]);
+            cells[i].width = 1;
+            unflatten_color(&(gw_cell){0}, &cells[i].fg, 1);
+            unflatten_color(&(gw_cell){0}, &cells[i].bg, 0);
+        }
+    }
+    t->ring_head = (t->ring_head - 1 + t->ring_cap) % t->ring_cap;
+    t->ring_count--;
+    return 1;
+}
+
+static void cb_output(const char *s, size_t len, void *user) {
+    gw_term *t = user;
+    if (t->out_len + len > t->out_cap) {
+        size_t cap = t->out_cap ? t->out_cap : 256;
+        while (cap < t->out_len + len) cap *= 2;
+        char *n = realloc(t->out, cap);
+        if (!n) return;
+        t->out = n; t->out_cap = cap;
+    }
+    memcpy(t->out + t->out_len, s, len);
+    t->out_len += len;
+}
+
+static const VTermScreenCallbacks callbacks = {
+    .damage = cb_damage,
+    .moverect = NULL,
+    .movecursor = cb_movecursor,
+    .settermprop = cb_settermprop,
+    .bell = cb_bell,
+    .resize = cb_resize,
+    .sb_pushline = cb_pushline,
+    .sb_popline = cb_popline,
+};
+
+gw_term *gw_term_new(int rows, int cols, int scrollback_lines) {
+    gw_term *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->rows = rows; t->cols = cols;
+    t->cursor_visible = 1;
+    t->ring_cap = scrollback_lines > 0 ? scrollback_lines : 0;
+    t->ring = t->ring_cap ? calloc((size_t)t->ring_cap, sizeof(sb_line)) : NULL;
+    t->vt = vterm_new(rows, cols);
+    vterm_set_utf8(t->vt, 1);
+    vterm_output_set_callback(t->vt, cb_output, t);
+    t->screen = vterm_obtain_screen(t->vt);
+    t->state = vterm_obtain_state(t->vt);
+    vterm_screen_set_callbacks(t->screen, &callbacks, t);
+    vterm_screen_set_damage_merge(t->screen, VTERM_DAMAGE_CELL);
+    vterm_screen_enable_altscreen(t->screen, 1);
+    vterm_screen_reset(t->screen, 1);
+    t->dmg_start = 0; t->dmg_end = rows;
+    return t;
+}
+
+void gw_term_free(gw_term *t) {
+    if (!t) return;
+    vterm_free(t->vt);
+    for (int i = 0; i < t->ring_cap; i++) free(t->ring[i].cells);
+    free(t->ring);
+    free(t->out);
+    free(t);
+}
+
+size_t gw_term_feed(gw_term *t, const char *bytes, size_t len) {
+    size_t n = vterm_input_write(t->vt, bytes, len);
+    vterm_screen_flush_damage(t->screen);
+    return n;
+}
+
+void gw_term_resize(gw_term *t, int rows, int cols) {
+    if (rows < 1) rows = 1;
+    if (cols < 1) cols = 1;
+    vterm_set_size(t->vt, rows, cols);
+    vterm_screen_flush_damage(t->screen);
+    t->rows = rows; t->cols = cols;
+    t->dmg_start = 0; t->dmg_end = rows;
+}
+
+int gw_term_rows(const gw_term *t) { return t->rows; }
+int gw_term_cols(const gw_term *t) { return t->cols; }
+
+int gw_term_take_damage(gw_term *t, int *start_row, int *end_row) {
+    if (t->dmg_start >= t->dmg_end) return 0;
+    *start_row = t->dmg_start; *end_row = t->dmg_end;
+    t->dmg_start = 0; t->dmg_end = 0;
+    return 1;
+}
+
+void gw_term_damage_all(gw_term *t) { t->dmg_start = 0; t->dmg_end = t->rows; }
+
+void gw_term_get_cell(const gw_term *t, int row, int col, gw_cell *out) {
+    VTermScreenCell c;
+    VTermPos pos = { .row = row, .col = col };
+    if (!vterm_screen_get_cell(t->screen, pos, &c)) { memset(out, 0, sizeof *out); out->width = 1; return; }
+    flatten(&c, out);
+}
+
+void gw_term_cursor(const gw_term *t, int *row, int *col, int *visible) {
+    VTermPos pos;
+    vterm_state_get_cursorpos(t->state, &pos);
+    *row = pos.row; *col = pos.col; *visible = t->cursor_visible;
+}
+
+int gw_term_altscreen(const gw_term *t) { return t->altscreen; }
+const char *gw_term_title(const gw_term *t) { return t->title; }
+unsigned long gw_term_bells(const gw_term *t) { return t->bells; }
+
+int gw_term_scrollback_count(const gw_term *t) { return t->ring_count; }
+
+int gw_term_scrollback_line(const gw_term *t, int index, gw_cell *out, int max_cols) {
+    if (index < 0 || index >= t->ring_count) return 0;
+    const sb_line *l = &t->ring[(t->ring_head - index + t->ring_cap) % t->ring_cap];
+    int n = l->cols < max_cols ? l->cols : max_cols;
+    if (n > 0) memcpy(out, l->cells, sizeof(gw_cell) * (size_t)n);
+    return l->cols;
+}
+
+void gw_term_key_unichar(gw_term *t, uint32_t c, int mod) { vterm_keyboard_unichar(t->vt, c, (VTermModifier)mod); }
+void gw_term_key(gw_term *t, int key, int mod) { vterm_keyboard_key(t->vt, (VTermKey)key, (VTermModifier)mod); }
+void gw_term_paste(gw_term *t, int start) {
+    if (start) vterm_keyboard_start_paste(t->vt); else vterm_keyboard_end_paste(t->vt);
+}
+size_t gw_term_read_output(gw_term *t, char *buf, size_t len) {
+    size_t n = len < t->out_len ? len : t->out_len;
+    memcpy(buf, t->out, n);
+    memmove(t->out, t->out + n, t->out_len - n);
+    t->out_len -= n;
+    return n;
+}
+size_t gw_term_output_pending(const gw_term *t) { return t->out_len; }

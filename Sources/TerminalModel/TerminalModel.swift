@@ -1,1 +1,0 @@
-// TerminalModel module. See docs/ARCHITECTURE.md for its layer.

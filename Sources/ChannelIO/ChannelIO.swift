@@ -1,1 +1,0 @@
-// ChannelIO: drives a SessionCore stream over a WebSocket with real timers.

@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import SessionCore
+import WSClient
+
+/// One end of a Session Manager data channel over a WebSocket: drives SessionCore's `DataStream` with the real
+/// monotonic clock and a single resend timer, writes frames in order from one writer task, and applies
+/// backpressure both ways (`send` waits while too much is queued; the socket is not read faster than `events`
+/// is consumed). A dropped socket keeps the stream state, so `reconnect` resumes with nothing lost or repeated.
+///
+/// ```swift
+/// let channel = DataChannelConnection(url: streamURL, openingFrame: try open.jsonText(), role: .client, logger: log)
+/// try await channel.connect()
+/// await channel.send(SizeData(cols: 120, rows: 40).jsonBytes(), payloadType: .size)
+/// for await event in channel.events { … }
+/// ```
+public actor DataChannelConnection {
+    public nonisolated let url: URL
+    public nonisolated let role: DataStream.Role
+    /// In-order events; one consumer.
+    public nonisolated let events: DataChannelEvents
+
+    let tls: ChannelTLS?
+    let logger: Logger
+    let limits: FrameLimits
+    let maxQueuedSendBytes: Int
+    var openingFrame: String
+    var stream: DataStream
+
+    enum SocketState { case idle, connecting, open(WebSocketOutboundWriter), disconnected, closed }
+    var state: SocketState = .idle
+    /// Bumped on every (re)connect and on close; socket callbacks of older generations are ignored.
+    var generation = 0
+    var socketTask: Task<Void, Never>?
+    var openWaiter: CheckedContinuation<Void, any Error>?
+
+    // Writer.
+    var outbox: [[UInt8]] = []
+    var writerWake: CheckedContinuation<Void, Never>?
+    // Resend timer.
+    var timerTask: Task<Void, Never>?
+    var timerToken = 0
+    // Waiters.
+    var sendWaiters: [CheckedContinuation<Void, Never>] = []
+    var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Frames that failed to decode and were dropped.
+    public internal(set) var malformedFrames = 0
+
+    /// - Parameters:
+    ///   - openingFrame: the JSON text frame sent first on every socket (OpenDataChannelInput).
+    ///   - maxBufferedEventBytes: unconsumed `.data` bytes after which the socket is no longer read.
+    ///   - maxQueuedSendBytes: bytes queued behind the send window after which `send` waits.
+    public init(url: URL, openingFrame: String, role: DataStream.Role, tls: ChannelTLS? = nil,
+                streamConfig: StreamConfig = .init(), frameLimits: FrameLimits = .default,
+                maxBufferedEventBytes: Int = 4 << 20, maxQueuedSendBytes: Int = 1 << 20, logger: Logger) {
+        self.url = url
+        self.openingFrame = openingFrame
+        self.role = role
+        self.tls = tls
+        self.logger = logger
+        self.limits = frameLimits
+        self.maxQueuedSendBytes = max(1, maxQueuedSendBytes)
+        self.stream = DataStream(role: role, config: streamConfig)
+        self.events = DataChannelEvents(buffer: EventBuffer(highWaterBytes: maxBufferedEventBytes))
+    }
+
+    /// Opens the WebSocket and sends the opening text frame. Throws if the socket cannot be opened.
+    public func connect() async throws {
+        try await openSocket()
+    }
+
+    /// Resumes on a new socket with a fresh opening frame (new token from ResumeSession / CreateDataChannel).
+    /// The stream keeps its sequence numbers; everything unacknowledged is resent.
+    public func reconnect(openingFrame: String) async throws {
+        self.openingFrame = openingFrame
+        try await openSocket()
+    }
+
+    /// Queues stream bytes (sequenced, acked, resent). Waits while more than `maxQueuedSendBytes` wait for the
+    /// window, so a fast producer is slowed to the peer's pace. Returns at once after `close()`.
+    public func send(_ bytes: [UInt8], payloadType: PayloadType = .output) async {
+        guard !isClosed, !bytes.isEmpty else { return }
+        perform(stream.send(bytes, payloadType: payloadType, now: .monotonicNow()))
+        while !isClosed, stream.queuedBytes > maxQueuedSendBytes {
+            await withCheckedContinuation { sendWaiters.append($0) }
+        }
+    }
+
+    /// Sends an unsequenced message (agent_session_state, gangway_echo_state, …) after what is already queued.
+    /// Dropped if the socket is down (unsequenced messages are not resent).
+    public func sendControl(_ message: ClientMessage) async {
+        guard case .open = state else {
+            logger.debug("data channel down: dropping \(message.messageType)")
+            return
+        }
+        enqueue(message.encode())
+    }
+
+    /// Waits until everything sent has been acknowledged, or `timeout` passes. Returns true when idle.
+    public func waitUntilAcknowledged(timeout: Duration) async -> Bool {
+        if stream.isIdle { return true }
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let wakeup = Task { [weak self] in
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            await self?.wakeIdleWaiters()
+        }
+        defer { wakeup.cancel() }
+        while !stream.isIdle, !isClosed, ContinuousClock.now < deadline {
+            await withCheckedContinuation { idleWaiters.append($0) }
+        }
+        return stream.isIdle
+    }
+
+    /// Stream statistics (sent, resent, duplicates, …).
+    public var counters: StreamCounters { stream.counters }
+    /// True when everything sent has been acknowledged.
+    public var isIdle: Bool { stream.isIdle }
+    /// True while a socket is open.
+    public var isConnected: Bool { if case .open = state { true } else { false } }
+
+    /// Closes the socket and ends `events` with `.closed`. Idempotent.
+    public func close() async {
+        if isClosed { return }
+        let writer: WebSocketOutboundWriter? = if case .open(let w) = state { w } else { nil }
+        state = .closed
+        generation += 1
+        cancelTimer()
+        openWaiter?.resume(throwing: DataChannelError.alreadyClosed)
+        openWaiter = nil
+        wakeAll()
+        if let writer {
+            // Best effort: ask the server to close; do not wait for its answer longer than a moment.
+            let closing = Task { try? await writer.close(.normalClosure, reason: nil) }
+            _ = await closing.value
+        }
+        let task = socketTask
+        socketTask = nil
+        task?.cancel()
+        await events.buffer.push(.closed(reason: "closed by this program"))
+        events.buffer.finish()
+    }
+
+    var isClosed: Bool { if case .closed = state { true } else { false } }
+}

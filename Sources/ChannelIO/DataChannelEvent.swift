@@ -1,0 +1,43 @@
+import SessionCore
+
+/// What a `DataChannelConnection` reports to its application, in order.
+public enum DataChannelEvent: Sendable {
+    /// In-order stream payload from the peer (Output, Size, ExitCode, Flag, handshake payloads, …), each byte once.
+    case data(PayloadType, [UInt8])
+    /// An unsequenced message for the application: `channel_closed`, `agent_session_state`, publication
+    /// messages, `gangway_echo_state`, …
+    case control(ClientMessage)
+    /// The socket ended without `close()` being called. The stream state is kept: call
+    /// `reconnect(openingFrame:)` with a fresh token to resume without losing or repeating a byte.
+    /// The error says why (`DataChannelError.closedByPeer` carries the WebSocket close code and reason).
+    case disconnected((any Error)?)
+    /// `close()` was called; no further events follow.
+    case closed(reason: String)
+}
+
+/// Errors a data channel reports.
+public enum DataChannelError: Error, Sendable, CustomStringConvertible {
+    /// The server closed the WebSocket (1000 after `channel_closed`; 1008 for a used, expired or unknown token).
+    case closedByPeer(code: Int, reason: String)
+    /// The socket ended without a close frame (network drop, server killed).
+    case connectionLost(String)
+    /// `connect()`/`reconnect(openingFrame:)` on a connection that was closed.
+    case alreadyClosed
+    /// The URL cannot be used for a WebSocket.
+    case invalidURL(String)
+
+    public var description: String {
+        switch self {
+        case .closedByPeer(let code, let reason):
+            "the server closed the data channel (code \(code)\(reason.isEmpty ? "" : ": \(reason)")); "
+                + (code == 1008 ? "the token was rejected: get a fresh one with ResumeSession or StartSession"
+                    : "if the session is still active, resume it with ResumeSession")
+        case .connectionLost(let why):
+            "the data channel connection was lost (\(why)); resume it with ResumeSession"
+        case .alreadyClosed:
+            "the data channel was closed by this program; start or resume the session with a new connection"
+        case .invalidURL(let url):
+            "'\(url)' is not a ws:// or wss:// URL with a host; use the StreamUrl the API returned"
+        }
+    }
+}

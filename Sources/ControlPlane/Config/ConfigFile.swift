@@ -1,0 +1,95 @@
+import Foundation
+
+/// A tiny reader for gangwayd's config file: `key = value` lines, `#` comments, optional `[section]` headers
+/// (keys become `section.key`), values optionally quoted. Enough TOML for flat settings.
+public struct ConfigFile: Sendable, Equatable {
+    public private(set) var values: [String: String] = [:]
+
+    public init(text: String) throws {
+        var section = ""
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = Substring(rawLine)
+            if let hash = Self.commentStart(line) { line = line[..<hash] }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            if trimmed.hasPrefix("[") && trimmed.hasSuffix("]") {
+                section = String(trimmed.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                continue
+            }
+            guard let eq = trimmed.firstIndex(of: "=") else {
+                throw ControlPlaneConfigError("config line \(index + 1): expected `key = value`, got `\(trimmed)`")
+            }
+            let key = trimmed[..<eq].trimmingCharacters(in: .whitespaces)
+            var value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
+                value = String(value.dropFirst().dropLast())
+            }
+            guard !key.isEmpty else { throw ControlPlaneConfigError("config line \(index + 1): empty key") }
+            values[section.isEmpty ? key : "\(section).\(key)"] = value
+        }
+    }
+
+    public init(contentsOf path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ControlPlaneConfigError("cannot read config file \(path): check the path and its permissions")
+        }
+        try self.init(text: String(decoding: data, as: UTF8.self))
+    }
+
+    public subscript(key: String) -> String? { values[key] }
+
+    /// `#` outside quotes starts a comment.
+    private static func commentStart(_ line: Substring) -> Substring.Index? {
+        var quote: Character?
+        for i in line.indices {
+            let c = line[i]
+            if let q = quote { if c == q { quote = nil } } else if c == "\"" || c == "'" { quote = c } else if c == "#" { return i }
+        }
+        return nil
+    }
+
+    /// Applies the keys gangwayd knows to `config`; unknown keys are an error naming the key.
+    public func apply(to config: inout ControlPlaneConfig) throws {
+        let known: Set<String> = ["listen", "data_dir", "data-dir", "tls_cert", "tls-cert", "tls_key", "tls-key",
+                                  "connection_lost_after", "connection-lost-after", "idle_timeout", "idle-timeout",
+                                  "max_session_duration", "max-session-duration", "public_url", "public-url"]
+        for (key, value) in values {
+            let k = key.hasPrefix("server.") ? String(key.dropFirst(7)) : key
+            guard known.contains(k) else {
+                throw ControlPlaneConfigError("unknown config key `\(key)`; known keys: \(known.filter { $0.contains("_") || $0 == "listen" }.sorted().joined(separator: ", "))")
+            }
+            func number(_ v: String) throws -> Double {
+                guard let d = Double(v) else { throw ControlPlaneConfigError("config key `\(key)` needs a number, got `\(v)`") }
+                return d
+            }
+            switch k.replacingOccurrences(of: "-", with: "_") {
+            case "listen":
+                let (h, p) = try ListenAddress.parse(value)
+                config.host = h
+                config.port = p
+            case "data_dir": config.dataDir = URL(fileURLWithPath: value)
+            case "tls_cert": config.tlsCertificatePath = value
+            case "tls_key": config.tlsKeyPath = value
+            case "connection_lost_after": config.connectionLostAfter = try number(value)
+            case "idle_timeout": config.idleTimeoutMinutes = Int(try number(value))
+            case "max_session_duration": config.maxSessionDurationMinutes = Int(try number(value))
+            case "public_url": config.publicURL = value
+            default: break
+            }
+        }
+    }
+}
+
+/// `HOST:PORT` parsing for `--listen`.
+public enum ListenAddress {
+    public static func parse(_ text: String) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else {
+            throw ControlPlaneConfigError("--listen needs HOST:PORT (e.g. 127.0.0.1:8443, port 0 for any free port), got `\(text)`")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "127.0.0.1" }
+        return (host, port)
+    }
+}

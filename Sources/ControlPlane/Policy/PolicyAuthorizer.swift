@@ -1,0 +1,71 @@
+import AccessPolicy
+import Foundation
+import Logging
+
+/// The `Authorizer` that enforces stored policies: explicit Deny wins, then Allow, otherwise deny — so a user with no
+/// policies can do nothing (a user may still end their own sessions).
+///
+/// The parsed directory is cached and reloaded when the store's revision changes, so a policy change applies to the
+/// very next request. If the store cannot be read or a stored policy no longer parses, every request is denied
+/// (fail closed) with a reason saying so.
+public actor PolicyAuthorizer: Authorizer {
+    private let store: any PolicyStore
+    private let evaluator: PolicyEvaluator
+    private let logger: Logger
+    private var cached: (revision: Int, directory: PolicyDirectory)?
+
+    public init(store: any PolicyStore, evaluator: PolicyEvaluator = PolicyEvaluator(),
+                logger: Logger = Logger(label: "gangwayd.policy")) {
+        self.store = store
+        self.evaluator = evaluator
+        self.logger = logger
+    }
+
+    public func authorize(_ request: AuthorizationRequest) async -> AuthorizationDecision {
+        let decision = await decide(request)
+        if !decision.allowed {
+            logger.info("access denied", metadata: ["principal": "\(request.principal)", "action": "\(request.action)",
+                                                    "resource": "\(request.resource)", "reason": "\(decision.reason)"])
+        }
+        return AuthorizationDecision(allowed: decision.allowed, reason: decision.reason,
+                                     statement: decision.statement?.description)
+    }
+
+    /// The full decision (outcome and deciding statement), for callers that want more than `Authorizer` offers.
+    public func decide(_ request: AuthorizationRequest) async -> PolicyDecision {
+        let directory: PolicyDirectory
+        do {
+            directory = try await currentDirectory()
+        } catch {
+            return PolicyDecision(outcome: .implicitDeny, reason: "denied: policies cannot be read (\(error)); every request is denied until this is fixed")
+        }
+        let principal = Self.principal(for: request.principal)
+        let tags = request.principalTags.merging(directory.tags(of: principal)) { given, _ in given }
+        let access = AccessRequest(principal: principal.name, action: request.action, resource: request.resource,
+                                   resourceTags: request.resourceTags, principalTags: tags, sourceIP: request.sourceIP,
+                                   time: request.time, multiFactorAuthPresent: request.mfa)
+        return evaluator.evaluate(access, policies: directory.attachedPolicies(for: principal))
+    }
+
+    /// `alice` is a user; `role/oncall` (or `role/oncall/session-name`, an SSO session) is a role.
+    static func principal(for name: String) -> PrincipalID {
+        if name.hasPrefix("role/") {
+            let rest = name.dropFirst("role/".count)
+            return .role(String(rest.split(separator: "/", maxSplits: 1).first ?? rest))
+        }
+        return .user(name)
+    }
+
+    /// Forgets the cached directory (tests; the revision check normally makes this unnecessary).
+    public func invalidate() {
+        cached = nil
+    }
+
+    private func currentDirectory() async throws -> PolicyDirectory {
+        let revision = try await store.revision()
+        if let cached, cached.revision == revision { return cached.directory }
+        let directory = try await store.directory()
+        cached = (revision, directory)
+        return directory
+    }
+}

@@ -1,0 +1,35 @@
+import GRDB
+
+/// Tables for policies, groups, roles, attachments and principal tags. Registered in `SQLiteStore.migrator`
+/// (one line there); append new migrations here, never edit a shipped one.
+///
+/// `users` belongs to the core schema; a user exists for policy purposes when it is in `users`.
+/// `policy_revision` counts every change so `PolicyAuthorizer` can cache the parsed directory.
+enum PolicySchema {
+    static func registerMigrations(_ m: inout DatabaseMigrator) {
+        m.registerMigration("policy-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE policies (
+                    name TEXT PRIMARY KEY NOT NULL, document TEXT NOT NULL,
+                    created_at DOUBLE NOT NULL, updated_at DOUBLE NOT NULL);
+                CREATE TABLE policy_groups (name TEXT PRIMARY KEY NOT NULL, created_at DOUBLE NOT NULL);
+                CREATE TABLE policy_group_members (
+                    group_name TEXT NOT NULL REFERENCES policy_groups(name) ON DELETE CASCADE,
+                    user_name TEXT NOT NULL,
+                    PRIMARY KEY (group_name, user_name));
+                CREATE TABLE policy_roles (
+                    name TEXT PRIMARY KEY NOT NULL, trust TEXT NOT NULL DEFAULT '{}',
+                    max_session_seconds INTEGER NOT NULL DEFAULT 3600, created_at DOUBLE NOT NULL);
+                CREATE TABLE policy_attachments (
+                    principal_kind TEXT NOT NULL, principal_name TEXT NOT NULL, policy_name TEXT NOT NULL,
+                    PRIMARY KEY (principal_kind, principal_name, policy_name));
+                CREATE INDEX policy_attachments_policy ON policy_attachments(policy_name);
+                CREATE TABLE principal_tags (
+                    principal_kind TEXT NOT NULL, principal_name TEXT NOT NULL, tag_key TEXT NOT NULL,
+                    tag_value TEXT NOT NULL, PRIMARY KEY (principal_kind, principal_name, tag_key));
+                CREATE TABLE policy_revision (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL);
+                INSERT INTO policy_revision (id, revision) VALUES (1, 0);
+                """)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
+import HummingbirdWebSocket
+import NIOCore
+
+extension ControlPlaneServer {
+    func buildApplication(onPort: @escaping @Sendable (Int) -> Void) throws -> some ApplicationProtocol {
+        let services = self.services
+        let authenticator = RequestAuthenticator(store: services.store)
+        let api = APIHandler(services: services, authenticator: authenticator)
+        let agentHTTP = AgentEndpoints(services: services, authenticator: authenticator)
+        let control = ControlChannelSocket(services: services)
+        let data = DataChannelSocket(services: services)
+
+        let router = Router(context: GangwayRequestContext.self)
+        router.post("/") { request, context in await api.handle(request, context: context) }
+        router.post("/gangway/v1/agents/register") { request, context in await agentHTTP.register(request, context: context) }
+        router.post("/v1/control-channel/:id") { request, context in await agentHTTP.createControlChannel(request, context: context) }
+        router.post("/v1/data-channel/:id") { request, context in await agentHTTP.createDataChannel(request, context: context) }
+        router.get("/healthz") { _, _ in Responses.text(200, "ok\n") }
+        router.get("/readyz") { _, _ in
+            do {
+                try await services.store.ping()
+                return Responses.text(200, "ready\n")
+            } catch {
+                return Responses.text(503, "storage unreachable: \(error)\n")
+            }
+        }
+        router.get("/metrics") { _, _ in
+            let c = await services.sessions.counters()
+            return Responses.text(200, """
+                gangway_relay_frames_from_client_total \(c.framesFromClient)
+                gangway_relay_frames_from_agent_total \(c.framesFromAgent)
+                gangway_relay_bytes_from_client_total \(c.bytesFromClient)
+                gangway_relay_bytes_from_agent_total \(c.bytesFromAgent)
+                gangway_relay_malformed_frames_total \(c.malformedFrames)
+                gangway_relay_overflow_drops_total \(c.overflowDrops)
+
+                """)
+        }
+
+        let wsRouter = Router(context: GangwayRequestContext.self)
+        wsRouter.ws("/v1/control-channel/:id") { inbound, outbound, context in
+            await control.run(instanceId: context.requestContext.parameters.get("id") ?? "", inbound: inbound, outbound: outbound)
+        }
+        wsRouter.ws("/v1/data-channel/:id") { inbound, outbound, context in
+            await data.run(sessionId: context.requestContext.parameters.get("id") ?? "", inbound: inbound, outbound: outbound)
+        }
+
+        let wsConfig = WebSocketServerConfiguration(maxFrameSize: config.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)))
+        let plain = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: wsRouter,
+                                                            configuration: .init(ws: wsConfig))
+        let server: HTTPServerBuilder
+        if let cert = config.tlsCertificatePath, let key = config.tlsKeyPath {
+            let chain = try NIOSSLCertificate.fromPEMFile(cert).map { NIOSSLCertificateSource.certificate($0) }
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain,
+                                                              privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            server = try .tls(plain, tlsConfiguration: tls)
+        } else {
+            server = plain
+        }
+        return Application(router: router, server: server,
+                           configuration: .init(address: .hostname(config.host, port: config.port), serverName: "gangwayd"),
+                           onServerRunning: { channel in onPort(channel.localAddress?.port ?? 0) },
+                           logger: services.logger)
+    }
+}

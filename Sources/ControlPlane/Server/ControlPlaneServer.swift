@@ -1,0 +1,127 @@
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// The gangwayd control plane: HTTP API, agent endpoints, channel WebSockets, maintenance timer.
+///
+/// ```swift
+/// let server = try await ControlPlaneServer.start(ControlPlaneConfig(dataDir: dir))   // port 0 → any free port
+/// print(server.baseURL)                                                            // http://127.0.0.1:NNNN
+/// let key = try await server.store.createAccessKey(user: try await server.store.createUser("alice").name)
+/// await server.shutdown()
+/// ```
+/// Other helpers' implementations plug in through the initializer: `auditSink` (AuditLog), `recorder` (Recording),
+/// `authorizer` (AccessPolicy).
+public final class ControlPlaneServer: Sendable {
+    public let config: ControlPlaneConfig
+    public let store: any ControlPlaneStore
+    let services: ControlPlaneServices
+    private let state = LockedBox<RunState>(RunState())
+
+    struct RunState: Sendable {
+        var port: Int?
+        var runTask: Task<Void, any Error>?
+        var maintenanceTask: Task<Void, Never>?
+    }
+
+    public init(config: ControlPlaneConfig, store: any ControlPlaneStore, auditSink: any AuditSink,
+                recorder: any SessionRecorder = NullRecorder(), authorizer: any Authorizer = AllowAllAuthorizer(),
+                clock: any ControlPlaneClock = SystemClock(), logger: Logger = Logger(label: "gangwayd")) throws {
+        try config.validate()
+        self.config = config
+        self.store = store
+        let agents = AgentRegistry(connectionLostAfter: config.connectionLostAfter, logger: logger)
+        let sessions = SessionRegistry(store: store, agents: agents, recorder: recorder, auditSink: auditSink,
+                                       config: config, clock: clock, logger: logger)
+        services = ControlPlaneServices(config: config, store: store, auditSink: auditSink, authorizer: authorizer,
+                                        agents: agents, sessions: sessions, clock: clock, logger: logger)
+    }
+
+    /// Opens (or creates) `config.dataDir` with the default parts — SQLite store, JSON-lines audit log
+    /// (`audit.jsonl`), no recordings, allow-all policy — and starts serving.
+    public static func start(_ config: ControlPlaneConfig, clock: any ControlPlaneClock = SystemClock(),
+                             logger: Logger = Logger(label: "gangwayd")) async throws -> ControlPlaneServer {
+        let store = try SQLiteStore(dataDir: config.dataDir)
+        let audit = JSONLinesAuditSink(url: config.dataDir.appendingPathComponent("audit.jsonl"))
+        let server = try ControlPlaneServer(config: config, store: store, auditSink: audit, clock: clock, logger: logger)
+        try await server.start()
+        return server
+    }
+
+    /// The bound port (after `start`).
+    public var port: Int { state.value.port ?? config.port }
+    /// `http[s]://host:port`.
+    public var baseURL: String { "\(config.usesTLS ? "https" : "http")://\(Self.urlHost(config.host)):\(port)" }
+
+    static func urlHost(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
+
+    /// Binds and starts serving; returns once the port is known. Throws if binding fails.
+    public func start() async throws {
+        let app = try buildApplication { [state] port in state.mutate { $0.port = port } }
+        let runTask = Task { try await app.runService(gracefulShutdownSignals: []) }
+        state.mutate { $0.runTask = runTask }
+        // Wait for the bind (or failure) without sleeping in a loop forever: 10 s budget.
+        let deadline = Date().addingTimeInterval(10)
+        while state.value.port == nil {
+            if Date() > deadline {
+                runTask.cancel()
+                throw ControlPlaneConfigError("gangwayd did not start listening on \(config.host):\(config.port) within 10 s")
+            }
+            if let finished = await Self.finishedEarly(runTask) {
+                throw ControlPlaneConfigError("cannot listen on \(config.host):\(config.port): \(finished)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let interval = config.maintenanceInterval
+        let maintenance = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+                guard let self else { return }
+                await self.runMaintenance()
+            }
+        }
+        state.mutate { $0.maintenanceTask = maintenance }
+        services.logger.info("gangwayd listening", metadata: ["url": "\(baseURL)"])
+    }
+
+    /// Non-blocking check whether the server task already failed.
+    private static func finishedEarly(_ task: Task<Void, any Error>) async -> String? {
+        // A Task cannot be polled; race it against a short timer.
+        await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                do { try await task.value; return "the server stopped" } catch { return "\(error)" }
+            }
+            group.addTask { try? await Task.sleep(for: .milliseconds(20)); return nil }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Runs until the server stops (for `gangwayd serve`).
+    public func wait() async throws {
+        try await state.value.runTask?.value
+    }
+
+    /// Ends live sessions, closes agent channels and stops listening.
+    public func shutdown() async {
+        state.value.maintenanceTask?.cancel()
+        await services.sessions.endAll(reason: "gangwayd is shutting down")
+        await services.agents.closeAll()
+        let task = state.value.runTask
+        task?.cancel()
+        _ = try? await task?.value
+    }
+
+    /// One maintenance pass: idle timeout and maximum duration. Called every `maintenanceInterval`; tests with a
+    /// `ManualClock` call it directly.
+    public func runMaintenance() async {
+        await services.sessions.enforceDeadlines()
+    }
+
+    /// Frame counters over all sessions (malformed frames dropped, bytes relayed…).
+    public func relayCounters() async -> RelayCounters { await services.sessions.counters() }
+}

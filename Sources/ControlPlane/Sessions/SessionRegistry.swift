@@ -1,0 +1,210 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOWebSocket
+import SessionCore
+
+/// Live sessions: their relays, recordings, tokens and state transitions. Persists every status change through the
+/// store so DescribeSessions sees it. Socket writes that could block (a client that never reads) run in their own
+/// tasks, never while a caller waits on this actor for an API answer.
+actor SessionRegistry {
+    struct Live {
+        var record: SessionRecord
+        let relay: SessionRelay
+        let recording: any SessionRecording
+        var agentConnected = false
+    }
+
+    private var live: [String: Live] = [:]
+    private var tokens = ChannelTokenBook()
+    private let store: any ControlPlaneStore
+    private let agents: AgentRegistry
+    private let recorder: any SessionRecorder
+    private let auditSink: any AuditSink
+    private let config: ControlPlaneConfig
+    private let clock: any ControlPlaneClock
+    private let logger: Logger
+    private var endedCounters = RelayCounters()
+
+    init(store: any ControlPlaneStore, agents: AgentRegistry, recorder: any SessionRecorder, auditSink: any AuditSink,
+         config: ControlPlaneConfig, clock: any ControlPlaneClock, logger: Logger) {
+        self.store = store
+        self.agents = agents
+        self.recorder = recorder
+        self.auditSink = auditSink
+        self.config = config
+        self.clock = clock
+        self.logger = logger
+    }
+
+    // MARK: tokens
+
+    func issueToken(_ grant: ChannelGrant, ttl: TimeInterval) -> String {
+        let token = Identifiers.channelToken()
+        tokens.issue(token, grant: grant, now: clock.now(), ttl: ttl)
+        return token
+    }
+
+    func redeem(_ token: String) -> ChannelTokenBook.Redemption {
+        tokens.redeem(token, now: clock.now())
+    }
+
+    // MARK: lifecycle
+
+    /// Creates the session, opens its recording, asks the agent to start it. Returns the record and client token.
+    func start(owner: String, target: String, documentName: String, reason: String?,
+               parameters: [String: [String]]) async throws(APIError) -> (SessionRecord, String) {
+        let now = clock.now()
+        let sessionId = Identifiers.sessionId(owner: owner)
+        let maxDuration = config.maxSessionDurationMinutes.map(String.init) ?? ""
+        var record = SessionRecord(sessionId: sessionId, target: target, owner: owner, status: .connecting,
+                                   documentName: documentName, reason: reason, startDate: now,
+                                   maxSessionDuration: maxDuration)
+        let recording: any SessionRecording
+        do {
+            recording = try await recorder.open(sessionId: sessionId, target: target, owner: owner, cols: 80, rows: 24,
+                                                startedAt: now)
+            try await store.upsertSession(record)
+        } catch {
+            throw APIError.internalError("cannot start the session's recording or store it: \(error)")
+        }
+        let relay = SessionRelay(sessionId: sessionId, pendingLimit: config.pendingBytesLimit, now: now)
+        live[sessionId] = Live(record: record, relay: relay, recording: recording)
+
+        let message = InteractiveShell.message(sessionId: sessionId, owner: owner, documentName: documentName,
+                                               parameters: parameters, idleMinutes: config.idleTimeoutMinutes,
+                                               maxDuration: maxDuration, now: now)
+        guard await agents.send(message, to: target) else {
+            record.status = .failed
+            record.details = "the agent's control channel closed before the session could start"
+            await end(sessionId, status: .failed, reason: record.details ?? "", notifyAgent: false)
+            throw APIError(400, "TargetNotConnected", "\(target) is not connected: its control channel closed; retry when it is Online")
+        }
+        let token = issueToken(.clientDataChannel(sessionId: sessionId), ttl: config.sessionTokenTTL)
+        logger.info("session started", metadata: ["session": "\(sessionId)", "target": "\(target)", "owner": "\(owner)"])
+        return (record, token)
+    }
+
+    func isLive(_ sessionId: String) -> Bool { live[sessionId] != nil }
+    func relay(_ sessionId: String) -> SessionRelay? { live[sessionId]?.relay }
+    func liveRecord(_ sessionId: String) -> SessionRecord? { live[sessionId]?.record }
+
+    /// A fresh client token for a live session (ResumeSession). Nil when the session has ended.
+    func resumeToken(_ sessionId: String) -> String? {
+        guard live[sessionId] != nil else { return nil }
+        return issueToken(.clientDataChannel(sessionId: sessionId), ttl: config.sessionTokenTTL)
+    }
+
+    private func setStatus(_ sessionId: String, _ status: SessionStatus) async {
+        guard var l = live[sessionId], l.record.status != status else { return }
+        l.record.status = status
+        live[sessionId] = l
+        do { try await store.upsertSession(l.record) } catch {
+            logger.error("cannot store session status", metadata: ["session": "\(sessionId)", "error": "\(error)"])
+        }
+    }
+
+    func clientAttached(_ sessionId: String) async {
+        guard let l = live[sessionId] else { return }
+        if await l.relay.bothAttached { await setStatus(sessionId, .connected) }
+    }
+
+    func clientDetached(_ sessionId: String) async {
+        guard live[sessionId] != nil else { return }
+        await setStatus(sessionId, .disconnected)
+    }
+
+    func agentAttached(_ sessionId: String) async {
+        guard let l = live[sessionId] else { return }
+        if await l.relay.bothAttached { await setStatus(sessionId, .connected) }
+    }
+
+    /// Records relayed events in order (called by the socket loops).
+    func recording(_ sessionId: String) -> (any SessionRecording)? { live[sessionId]?.recording }
+
+    /// Ends a session once: status, end date, channel_closed to both data-channel ends (and to the agent's control
+    /// channel when `notifyAgent`), sockets closed, recording closed. Later calls are no-ops.
+    @discardableResult
+    func end(_ sessionId: String, status: SessionStatus, reason: String, notifyAgent: Bool) async -> SessionRecord? {
+        guard var l = live.removeValue(forKey: sessionId) else { return nil }
+        tokens.revoke(sessionId: sessionId)
+        let now = clock.now()
+        l.record.status = status
+        l.record.endDate = now
+        l.record.details = reason
+        let counters = await l.relay.counters
+        endedCounters.add(counters)
+        let peers = await l.relay.finish()
+        do { try await store.upsertSession(l.record) } catch {
+            logger.error("cannot store session end", metadata: ["session": "\(sessionId)", "error": "\(error)"])
+        }
+        let closed = ChannelClosedMessage.make(sessionId: sessionId, destination: sessionId, output: reason, now: now)
+        let agentClosed = ChannelClosedMessage.make(sessionId: sessionId, destination: l.record.target, output: reason,
+                                                    now: now)
+        let target = l.record.target
+        let agents = self.agents
+        let recording = l.recording
+        // Socket writes may block on a slow peer: never hold the caller up for them.
+        Task {
+            await withTaskGroup(of: Void.self) { group in
+                for peer in [peers.client, peers.agent].compactMap({ $0 }) {
+                    group.addTask {
+                        try? await peer.writer.writeBinaryMessage(ByteBuffer(bytes: closed.encode()))
+                        try? await peer.writer.close(.normalClosure, reason: String(reason.prefix(100)))
+                    }
+                }
+                if notifyAgent { group.addTask { _ = await agents.send(agentClosed, to: target) } }
+                group.addTask { await recording.close() }
+            }
+        }
+        logger.info("session ended", metadata: ["session": "\(sessionId)", "status": "\(status.rawValue)", "why": "\(reason)"])
+        return l.record
+    }
+
+    // MARK: maintenance
+
+    /// Ends sessions past their idle timeout or maximum duration. Returns the ids it ended.
+    @discardableResult
+    func enforceDeadlines() async -> [String] {
+        let now = clock.now()
+        var due: [(String, String)] = []
+        for (id, l) in live {
+            let idle = now.timeIntervalSince(await l.relay.lastActivity)
+            if idle >= TimeInterval(config.idleTimeoutMinutes * 60) {
+                due.append((id, "Session \(id) timed out after \(config.idleTimeoutMinutes) minutes of inactivity."))
+            } else if let max = config.maxSessionDurationMinutes,
+                      now.timeIntervalSince(l.record.startDate) >= TimeInterval(max * 60) {
+                due.append((id, "Session \(id) reached its maximum duration of \(max) minutes."))
+            }
+        }
+        for (id, why) in due {
+            await end(id, status: .terminated, reason: why, notifyAgent: true)
+            try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "ssm.amazonaws.com",
+                                                        eventName: "TerminateSession", principal: "gangwayd",
+                                                        errorMessage: why, sessionId: id))
+        }
+        return due.map(\.0)
+    }
+
+    /// Totals over live and ended sessions.
+    func counters() async -> RelayCounters {
+        var total = endedCounters
+        for l in live.values { total.add(await l.relay.counters) }
+        return total
+    }
+
+    func endAll(reason: String) async {
+        for id in Array(live.keys) { await end(id, status: .terminated, reason: reason, notifyAgent: true) }
+    }
+}
+
+extension RelayCounters {
+    mutating func add(_ o: RelayCounters) {
+        framesFromClient += o.framesFromClient
+        framesFromAgent += o.framesFromAgent
+        bytesFromClient += o.bytesFromClient
+        bytesFromAgent += o.bytesFromAgent
+        malformedFrames += o.malformedFrames
+        overflowDrops += o.overflowDrops
+    }
+}

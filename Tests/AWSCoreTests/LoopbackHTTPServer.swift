@@ -6,7 +6,7 @@ import Glibc
 /// A tiny blocking HTTP/1.1 server on 127.0.0.1:<ephemeral> for tests: one thread, one request per
 /// connection (`Connection: close`), requests recorded, responses from a handler.
 final class LoopbackHTTPServer: @unchecked Sendable {
-    // @unchecked: `requests` and `handler` are guarded by `lock`; the fd is set once before the thread starts.
+    // @unchecked: `recorded`, `handler` and `stopped` are guarded by `lock`; the fd is set once before the thread starts.
     struct Request: Sendable {
         var method: String
         var target: String
@@ -58,7 +58,14 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     var requests: [Request] { lock.lock(); defer { lock.unlock() }; return recorded }
 
+    private var stopped = false
+
+    /// Idempotent: closing the fd twice could close a descriptor another test has since opened.
     func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return }
+        stopped = true
         shutdown(fd, Int32(SHUT_RDWR))
         close(fd)
     }

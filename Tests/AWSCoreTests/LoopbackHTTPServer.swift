@@ -130,4 +130,29 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         for i in 0...(hay.count - needle.count) where hay[i..<i + needle.count].elementsEqual(needle) { return i }
         return nil
     }
+
+    /// A port bound on 127.0.0.1 without listening: connecting to it is refused, and it stays
+    /// reserved (no server of another test can get it) until this value is released.
+    final class ReservedPort: @unchecked Sendable {
+        // @unchecked: immutable after init.
+        let port: Int
+        private let fd: Int32
+        init() throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+            }
+            self.fd = fd
+            port = Int(UInt16(bigEndian: addr.sin_port))
+        }
+        deinit { close(fd) }
+    }
 }

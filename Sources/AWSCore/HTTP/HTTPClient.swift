@@ -5,7 +5,7 @@ import Foundation
 /// HTTP/1.1 and HTTPS over libcurl, with an `async` API. libcurl honours HTTPS_PROXY/NO_PROXY and the
 /// system CA bundle like every AWS tool; `caFile` adds a CA for a self-signed gangwayd.
 ///
-/// Each transfer runs its blocking `curl_easy_perform` on a Dispatch worker thread, never on Swift's
+/// Each transfer runs its blocking `curl_easy_perform` on its own thread, never on Swift's
 /// cooperative pool. Easy handles are pooled so connections (and TLS sessions) are reused.
 /// Task cancellation aborts the transfer within ~1 s (libcurl's progress callback).
 public final class HTTPClient: @unchecked Sendable {
@@ -33,7 +33,6 @@ public final class HTTPClient: @unchecked Sendable {
     public let configuration: Configuration
     private let lock = NSLock()
     private var idle: [UnsafeMutableRawPointer] = []
-    private let queue = DispatchQueue(label: "gangway.http", qos: .userInitiated, attributes: .concurrent)
 
     public init(configuration: Configuration = Configuration()) {
         _ = gw_curl_global_init_once()
@@ -53,9 +52,13 @@ public final class HTTPClient: @unchecked Sendable {
         let transfer = CurlTransfer()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (cont: CheckedContinuation<HTTPResponse, any Error>) in
-                queue.async { [self] in
+                // A thread per transfer: Dispatch's default pools are as wide as the CPU count, so on a
+                // 2-core machine two slow calls would make every other call wait.
+                let thread = Thread { [self] in
                     cont.resume(with: Result { try self.perform(request, transfer: transfer) })
                 }
+                thread.name = "gangway.http"
+                thread.start()
             }
         } onCancel: {
             transfer.cancel()

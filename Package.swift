@@ -69,7 +69,7 @@ let package = Package(
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),
-        .target(name: "ConsoleCore", dependencies: ["SessionCore"], swiftSettings: strict),
+        .target(name: "ConsoleCore", dependencies: ["SessionCore", "CPosixShim"], swiftSettings: strict),
         .target(name: "ConsoleUI", dependencies: ["ConsoleCore", "TerminalModel", "CNcursesShim"], swiftSettings: strict),
         .target(name: "GangwayClient",
                 dependencies: [

@@ -1,0 +1,231 @@
+import ConsoleCore
+import Foundation
+import TerminalModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The console's UI thread: one loop that reads keys, applies events from async tasks, feeds panes in bounded
+/// batches and redraws damaged parts at most 60 times a second. Owns every ncurses call.
+final class ConsoleLoop {
+    enum Mode: Equatable {
+        case normal
+        case filter(String)
+        case command(String)
+        case help(Int)
+        case confirmTerminate(SessionRow)
+        case confirmClosePane(PaneID)
+    }
+
+    let source: any FleetSource
+    let inbox = UIInbox()
+    var surface: NcursesSurface!
+    var theme: Theme
+    let themes: ThemeLibrary
+    var keys: KeyTable
+    var workspace = Workspace()
+    var fleet = FleetModel()
+    var sessions = SessionsModel()
+    var history: [SessionRow] = []
+    var active: [SessionRow] = []
+    var audit = AuditModel()
+    var panes: [PaneID: Pane] = [:]
+    var mode = Mode.normal
+    var prefixPending = false
+    var message: (text: String, isError: Bool, until: Date)?
+    var needsFull = true
+    var viewDirty = true
+    var running = true
+    var lastDraw: UInt64 = 0
+    var lastSecond = 0
+    var refreshTask: Task<Void, Never>?
+    /// Frames drawn (for tests and benches through GANGWAY_CONSOLE_STATS).
+    var frames = 0
+
+    static let frameInterval: UInt64 = 16_666_667     // ≤ 60 redraws/s
+    static let tickMillis: Int32 = 10
+    static let drainBudget: UInt64 = 6_000_000        // ns of output parsing per tick, then keys again
+    static let drainChunk = 64 * 1024
+
+    init(source: any FleetSource, theme: Theme, keys: KeyTable, themes: ThemeLibrary) {
+        self.source = source
+        self.theme = theme
+        self.keys = keys
+        self.themes = themes
+    }
+
+    /// Runs until quit; returns the tasks closing the remaining sessions.
+    func run() -> [Task<Void, Never>] {
+        surface = NcursesSurface()
+        startRefreshing()
+        while running {
+            waitForInput()
+            inbox.drainWakeups()
+            var n = 0
+            while n < 512, running, let k = surface.readKey() { handle(key: k); n += 1 }
+            for e in inbox.takeEvents() { handle(event: e) }
+            drainOutput()
+            drawIfDue()
+        }
+        refreshTask?.cancel()
+        inbox.close()
+        surface.end()
+        return panes.values.compactMap { p in p.channel.map { ch in Task.detached { await ch.close() } } }
+    }
+
+    private func waitForInput() {
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, 2, inbox.hasOutput ? 0 : Self.tickMillis)
+    }
+
+    // MARK: refresh
+
+    func startRefreshing() {
+        let source = self.source, inbox = self.inbox
+        refreshTask = Task.detached {
+            while !Task.isCancelled {
+                await ConsoleFetch.all(source: source, inbox: inbox)
+                try? await Task.sleep(nanoseconds: 2_000_000_000)
+            }
+        }
+    }
+
+    func refreshNow() {
+        let source = self.source, inbox = self.inbox
+        Task.detached { await ConsoleFetch.all(source: source, inbox: inbox) }
+    }
+
+    // MARK: events
+
+    func handle(event: UIInbox.Event) {
+        switch event {
+        case .fleet(let rows): fleet.update(rows); viewDirty = true
+        case .sessions(let rows, let isHistory):
+            if isHistory { history = rows } else { active = rows; fleet.sessionsOpen = rows.count }
+            sessions.update(sessions.showHistory ? history : active)
+            viewDirty = true
+        case .audit(let rows): audit.merge(rows); viewDirty = true
+        case .shellOpened(let id, let channel):
+            guard let pane = panes[id] else { Task.detached { await channel.close() }; return }
+            pane.attach(channel, inbox: inbox)
+            pane.resize(rows: pane.screen.rows, cols: pane.screen.cols)
+            refreshNow()
+            viewDirty = true
+        case .shellFailed(let id, let text):
+            removePane(id)
+            show(text, error: true)
+        case .paneExited(let id, let text):
+            if panes[id] != nil {
+                drainAll(id)
+                removePane(id)
+                show(text, error: false)
+                refreshNow()
+            }
+        case .message(let text, let isError): show(text, error: isError)
+        }
+    }
+
+    func show(_ text: String, error: Bool) {
+        message = (text, error, Date().addingTimeInterval(error ? 8 : 4))
+        viewDirty = true
+    }
+
+    // MARK: panes
+
+    func openPane(for inst: InstanceRow, split: SplitAxis?) {
+        guard inst.pingStatus == .online else {
+            show("\(inst.name) (\(inst.id)) is \(inst.pingStatus.rawValue); cannot open a shell until its agent reconnects", error: true)
+            return
+        }
+        let id = workspace.allocatePaneID()
+        if let axis = split, let t = workspace.lastPaneTab {
+            workspace.activeTab = t
+            workspace.split(with: id, axis: axis, title: inst.name)
+        } else {
+            workspace.openTab(pane: id, title: inst.name)
+        }
+        let rect = workspace.paneRects(rows: surface.rows, cols: surface.cols)[id]?.paneContent ?? Rect(row: 0, col: 0, rows: 24, cols: 80)
+        panes[id] = Pane(id: id, target: inst.id, targetName: inst.name, rows: rect.rows, cols: rect.cols)
+        relayout()
+        needsFull = true
+        let source = self.source, inbox = self.inbox, target = inst.id
+        Task.detached {
+            do {
+                let ch = try await source.openShell(target: target, cols: rect.cols, rows: rect.rows)
+                inbox.post(.shellOpened(id, ch))
+            } catch {
+                inbox.post(.shellFailed(id, "could not open a shell on \(target): \(error)"))
+            }
+        }
+    }
+
+    func closePane(_ id: PaneID) {
+        guard let pane = panes[id] else { return }
+        removePane(id)
+        Task.detached { [channel = pane.channel] in await channel?.close() }
+        pane.tasks.forEach { $0.cancel() }
+        refreshNow()
+    }
+
+    func removePane(_ id: PaneID) {
+        panes[id] = nil
+        inbox.dropPane(id)
+        workspace.removePane(id)
+        relayout()
+        needsFull = true
+    }
+
+    /// Sizes every pane's screen (and remote PTY) to its rect in the current layout.
+    func relayout() {
+        for (id, rect) in workspace.paneRects(rows: surface.rows, cols: surface.cols) {
+            panes[id]?.resize(rows: rect.paneContent.rows, cols: rect.paneContent.cols)
+        }
+    }
+
+    var focusedPane: Pane? {
+        guard case .panes = workspace.active.kind, let f = workspace.active.focusedPane else { return nil }
+        return panes[f]
+    }
+
+    // MARK: output
+
+    /// Feeds pending shell output into the pane screens, round-robin in 64 KiB chunks, within a time budget,
+    /// so a flood never starves key handling.
+    func drainOutput() {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var progressed = true
+        while progressed && DispatchTime.now().uptimeNanoseconds - start < Self.drainBudget {
+            progressed = false
+            for (id, pane) in panes {
+                let chunk = inbox.takeOutput(id, max: Self.drainChunk)
+                if chunk.isEmpty { continue }
+                progressed = true
+                pane.screen.feed(chunk)
+                pane.send(pane.screen.takeOutput())
+                pane.lastActivity = Date()
+            }
+        }
+    }
+
+    private func drainAll(_ id: PaneID) {
+        guard let pane = panes[id] else { return }
+        while true {
+            let chunk = inbox.takeOutput(id, max: Self.drainChunk)
+            if chunk.isEmpty { break }
+            pane.screen.feed(chunk)
+        }
+    }
+}
+
+/// The periodic fetch of every view's data, posted to the UI thread.
+enum ConsoleFetch {
+    static func all(source: any FleetSource, inbox: UIInbox) async {
+        do { inbox.post(.fleet(try await source.instances())) } catch { inbox.post(.message("fleet: \(error)", isError: true)) }
+        do {
+            inbox.post(.sessions(try await source.sessions(history: false), history: false))
+            inbox.post(.sessions(try await source.sessions(history: true), history: true))
+        } catch { inbox.post(.message("sessions: \(error)", isError: true)) }
+        do { inbox.post(.audit(try await source.auditEvents(limit: 500))) } catch { inbox.post(.message("audit: \(error)", isError: true)) }
+    }
+
+}

@@ -1,1 +1,0 @@
-// ConsoleUI module. See docs/ARCHITECTURE.md for its layer.

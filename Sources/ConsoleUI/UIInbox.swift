@@ -1,0 +1,133 @@
+import ConsoleCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hands work from async tasks (refreshes, shell output) to the UI thread, and wakes it through a self-pipe.
+/// Shell output is buffered per pane with back-pressure: a producer waits while its pane holds more than
+/// `highWater` bytes, so a flood (`yes`) is throttled at the PTY instead of growing memory.
+final class UIInbox: @unchecked Sendable {
+    // Safe: every stored property is only touched while `lock` is held (the pipe fds are immutable).
+    enum Event {
+        case fleet([InstanceRow])
+        case sessions([SessionRow], history: Bool)
+        case audit([AuditRow])
+        case shellOpened(PaneID, any ShellChannel)
+        case shellFailed(PaneID, String)
+        case paneExited(PaneID, String)
+        case message(String, isError: Bool)
+    }
+
+    private let lock = NSLock()
+    private var events: [Event] = []
+    private var output: [PaneID: [UInt8]] = [:]
+    private var waiters: [PaneID: [CheckedContinuation<Void, Never>]] = [:]
+    private var closed = false
+    let highWater = 1 << 20
+    let readFD: Int32
+    private let writeFD: Int32
+
+    init() {
+        var fds: [Int32] = [0, 0]
+        _ = pipe(&fds)
+        readFD = fds[0]
+        writeFD = fds[1]
+        _ = fcntl(readFD, F_SETFL, O_NONBLOCK)
+        _ = fcntl(writeFD, F_SETFL, O_NONBLOCK)
+    }
+
+    deinit {
+        Glibc.close(readFD)
+        Glibc.close(writeFD)
+    }
+
+    func wake() {
+        var b: UInt8 = 1
+        _ = Glibc.write(writeFD, &b, 1)
+    }
+
+    func drainWakeups() {
+        var buf = [UInt8](repeating: 0, count: 256)
+        while Glibc.read(readFD, &buf, 256) > 0 {}
+    }
+
+    func post(_ e: Event) {
+        lock.lock()
+        events.append(e)
+        lock.unlock()
+        wake()
+    }
+
+    func takeEvents() -> [Event] {
+        lock.lock()
+        defer { lock.unlock() }
+        let e = events
+        events.removeAll()
+        return e
+    }
+
+    func appendOutput(_ pane: PaneID, _ bytes: [UInt8]) async {
+        while !tryAppend(pane, bytes) {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                if !parkUnlessRoom(pane, c) { c.resume() }
+            }
+        }
+        wake()
+    }
+
+    private func tryAppend(_ pane: PaneID, _ bytes: [UInt8]) -> Bool {
+        lock.withLock {
+            guard closed || (output[pane]?.count ?? 0) < highWater else { return false }
+            output[pane, default: []] += bytes
+            return true
+        }
+    }
+
+    /// Parks the continuation while the pane is over the high-water mark; false when there is room already.
+    private func parkUnlessRoom(_ pane: PaneID, _ c: CheckedContinuation<Void, Never>) -> Bool {
+        lock.withLock {
+            guard !closed, (output[pane]?.count ?? 0) >= highWater else { return false }
+            waiters[pane, default: []].append(c)
+            return true
+        }
+    }
+
+    var hasOutput: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return output.values.contains { !$0.isEmpty }
+    }
+
+    /// Takes up to `max` bytes of a pane's output and lets waiting producers continue.
+    func takeOutput(_ pane: PaneID, max: Int) -> [UInt8] {
+        lock.lock()
+        guard var buf = output[pane], !buf.isEmpty else { lock.unlock(); return [] }
+        let n = min(max, buf.count)
+        let chunk = Array(buf[0..<n])
+        buf.removeFirst(n)
+        output[pane] = buf
+        let resume = buf.count < highWater ? (waiters.removeValue(forKey: pane) ?? []) : []
+        lock.unlock()
+        for c in resume { c.resume() }
+        return chunk
+    }
+
+    func dropPane(_ pane: PaneID) {
+        lock.lock()
+        output[pane] = nil
+        let resume = waiters.removeValue(forKey: pane) ?? []
+        lock.unlock()
+        for c in resume { c.resume() }
+    }
+
+    /// Releases every waiting producer (on quit).
+    func close() {
+        lock.lock()
+        closed = true
+        let all = waiters.values.flatMap { $0 }
+        waiters.removeAll()
+        lock.unlock()
+        for c in all { c.resume() }
+    }
+}

@@ -42,17 +42,16 @@ public struct ViewRenderer {
     /// Fleet table; scrolls the model's cursor so the selection is visible.
     public func fleet(_ s: any Surface, in r: Rect, model: inout FleetModel) {
         s.fill(r, style: theme.style(.base))
-        let columns = fitting(FleetColumn.allCases, width: r.cols, widthOf: \.width)
+        let filterText = model.filter.text.isEmpty ? "" : "/\(model.filter.text) "
+        let count = filterText + "\(model.lines.filter { $0.instance != nil }.count)/\(model.rows.count)"
+        let columns = fitting(FleetColumn.allCases, width: r.cols - count.count - 1, widthOf: \.width)
         var col = r.col
         for c in columns {
             let mark = c == model.sortColumn ? (model.sortDescending ? "↓" : "↑") : ""
             s.writePadded(row: r.row, col: col, c.rawValue + mark, width: c.width, style: theme.style(.tableHeader))
             col += c.width + 1
         }
-        let filterText = model.filter.text.isEmpty ? "" : "/\(model.filter.text)"
-        let count = "\(model.lines.filter { $0.instance != nil }.count)/\(model.rows.count)"
-        s.write(row: r.row, col: max(r.col, r.col + r.cols - count.count - filterText.count - 2), filterText + " " + count,
-                style: theme.style(.filter), limit: r.cols)
+        s.write(row: r.row, col: max(r.col, r.col + r.cols - count.count), count, style: theme.style(.filter), limit: r.cols)
         let height = r.rows - 1
         model.cursor.scrollIntoView(height: height)
         for i in 0..<height {
@@ -93,10 +92,11 @@ public struct ViewRenderer {
         s.fill(r, style: theme.style(.base))
         let heads: [(String, Int)] = [("SESSION", 26), ("OWNER", 16), ("TARGET", 20), ("STATUS", 12), ("STARTED", 9),
                                       ("DURATION", 9), ("IDLE", 6), ("REASON", 30)]
-        let cols = fitting(heads, width: r.cols, widthOf: \.1)
+        let flag = (model.showHistory ? "[history]" : "[active]") + (model.filter.isEmpty ? "" : " /" + model.filter)
+        let cols = fitting(heads, width: r.cols - flag.count - 1, widthOf: \.1)
         var c = r.col
         for (h, w) in cols { s.writePadded(row: r.row, col: c, h, width: w, style: theme.style(.tableHeader)); c += w + 1 }
-        s.write(row: r.row, col: max(0, r.col + r.cols - 12), model.showHistory ? "[history]" : "[active]", style: theme.style(.filter), limit: 12)
+        s.write(row: r.row, col: max(0, r.col + r.cols - flag.count), flag, style: theme.style(.filter), limit: flag.count)
         let visible = model.visible
         let height = r.rows - 1
         model.cursor.scrollIntoView(height: height)
@@ -122,11 +122,11 @@ public struct ViewRenderer {
     public func audit(_ s: any Surface, in r: Rect, model: inout AuditModel) {
         s.fill(r, style: theme.style(.base))
         let heads: [(String, Int)] = [("TIME", 19), ("PRINCIPAL", 18), ("EVENT", 20), ("TARGET", 20), ("SOURCE IP", 15), ("RESULT", 14)]
-        let cols = fitting(heads, width: r.cols, widthOf: \.1)
+        let flag = (model.follow ? "[follow]" : "[paused]") + (model.filter.isEmpty ? "" : " /" + model.filter)
+        let cols = fitting(heads, width: r.cols - flag.count - 1, widthOf: \.1)
         var c = r.col
         for (h, w) in cols { s.writePadded(row: r.row, col: c, h, width: w, style: theme.style(.tableHeader)); c += w + 1 }
-        let flag = (model.follow ? "[follow]" : "[paused]") + (model.filter.isEmpty ? "" : " /" + model.filter)
-        s.write(row: r.row, col: max(0, r.col + r.cols - flag.count - 1), flag, style: theme.style(.filter), limit: flag.count)
+        s.write(row: r.row, col: max(0, r.col + r.cols - flag.count), flag, style: theme.style(.filter), limit: flag.count)
         let visible = model.visible
         let height = r.rows - 1
         model.cursor.scrollIntoView(height: height)

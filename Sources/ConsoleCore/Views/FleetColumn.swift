@@ -7,11 +7,11 @@ public enum FleetColumn: String, Sendable, CaseIterable, Hashable {
 
     public var width: Int {
         switch self {
-        case .name: return 22
-        case .id: return 20
-        case .status: return 15
+        case .name: return 20
+        case .id: return 19
+        case .status: return 14
         case .platform: return 9
-        case .agent: return 9
+        case .agent: return 11
         case .ip: return 15
         case .lastSeen: return 10
         case .cluster: return 12

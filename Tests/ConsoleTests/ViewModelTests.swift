@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+@testable import ConsoleCore
+
+@Suite struct FleetModelTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    var rows: [InstanceRow] { FakeFleetSource.synthesize(count: 12, now: now) }
+
+    @Test func fuzzyFilterNarrowsAndTagFilterMatchesTags() {
+        var m = FleetModel()
+        m.update(rows)
+        m.filter = FleetFilter("web")
+        #expect(m.lines.compactMap(\.instance?.name) == ["web-0", "web-10"])
+        m.filter = FleetFilter("nprd")         // fuzzy: n…p…r…d
+        #expect(Set(m.lines.compactMap(\.instance?.name)) == ["node-prod-2", "node-prod-8"])
+        m.filter = FleetFilter("tag:eks:cluster-name=staging")
+        #expect(Set(m.lines.compactMap(\.instance?.name)) == ["node-staging-5", "node-staging-11"])
+        m.filter = FleetFilter("tag:env=dev web")
+        #expect(m.lines.compactMap(\.instance?.name).isEmpty)
+        m.filter = FleetFilter("status:lost")
+        #expect(m.lines.compactMap(\.instance?.name) == ["batch-3"])
+    }
+
+    @Test func sortByColumnAndReverse() {
+        var m = FleetModel()
+        m.update(rows)
+        m.sortColumn = .ip
+        #expect(m.lines.first?.instance?.ip == "10.0.0.1")
+        #expect(m.lines[1].instance?.ip == "10.0.0.2")     // numeric, not "10.0.0.10"
+        m.sortDescending = true
+        #expect(m.lines.first?.instance?.ip == "10.0.0.12")
+        m.sortColumn = .agent
+        m.sortDescending = false
+        #expect(m.lines.first?.instance?.agentVersion == "3.2.1582.0")
+    }
+
+    @Test func eksGroupingNestsClusterNodegroupNode() {
+        var m = FleetModel()
+        m.update(rows)
+        m.groupEKS = true
+        guard case .cluster(let c, let n, _) = m.lines[0] else { Issue.record("first line \(m.lines[0])"); return }
+        #expect(c == "prod" && n == 2)
+        guard case .nodegroup(_, let g, _, _) = m.lines[1] else { Issue.record("second line \(m.lines[1])"); return }
+        #expect(g == "general" || g == "gpu")
+        #expect(m.lines.contains { if case .instance(let r, 2) = $0 { return r.cluster == "staging" }; return false })
+        // Non-EKS instances follow, ungrouped.
+        #expect(m.lines.last?.instance?.cluster == nil)
+        #expect(m.lines.compactMap(\.instance).count == 12)
+    }
+
+    @Test func summaryCountsOnlineLostAndDrift() {
+        var m = FleetModel()
+        m.update(rows)
+        m.sessionsOpen = 3
+        let s = m.summary
+        #expect(s.total == 12 && s.online == 11 && s.lost == 1)
+        #expect(s.newestAgent == "3.3.40.0" && s.drifted == 2)
+        #expect(s.sessionsOpen == 3)
+    }
+
+    @Test func selectionStaysOnTheSameInstanceAcrossRefreshes() {
+        var m = FleetModel()
+        m.update(rows)
+        m.cursor.move(by: 4, count: m.lines.count)
+        let picked = m.selectedInstance!.id
+        m.update(rows.reversed())
+        #expect(m.selectedInstance?.id == picked)
+        m.update(rows.filter { $0.id != picked })
+        #expect(m.selectedInstance != nil)
+    }
+}
+
+@Suite struct SessionsAndAuditModelTests {
+    @Test func terminateNeedsConfirmationAndOnlyForActiveSessions() {
+        var m = SessionsModel()
+        m.update([SessionRow(id: "s1", owner: "a", target: "i-1", status: .connected, started: Date()),
+                  SessionRow(id: "s0", owner: "a", target: "i-1", status: .terminated, started: Date(timeIntervalSinceNow: -60))])
+        #expect(m.selected?.id == "s1")
+        let asked = m.requestTerminate()
+        #expect(asked)
+        #expect(m.pendingTerminate?.id == "s1")
+        m.cancelTerminate()
+        #expect(m.pendingTerminate == nil)
+        let again = m.requestTerminate()
+        #expect(again)
+        let confirmed = m.confirmTerminate()
+        #expect(confirmed?.id == "s1")
+        #expect(m.pendingTerminate == nil)
+        m.cursor.move(by: 1, count: m.visible.count)
+        let refused = m.requestTerminate()
+        #expect(!refused)                        // already terminated
+    }
+
+    @Test func auditMergesByIdNewestFirstAndFollows() {
+        var m = AuditModel(capacity: 3)
+        let t = Date(timeIntervalSince1970: 1_000)
+        m.merge([AuditRow(id: "a", time: t, principal: "p", event: "StartSession")])
+        m.merge([AuditRow(id: "a", time: t, principal: "p", event: "StartSession"),
+                 AuditRow(id: "b", time: t.addingTimeInterval(1), principal: "p", event: "TerminateSession")])
+        #expect(m.rows.map(\.id) == ["b", "a"])
+        m.follow = false
+        m.cursor.move(by: 1, count: 2)
+        m.merge([AuditRow(id: "c", time: t.addingTimeInterval(2), principal: "q", event: "StartSession", result: "AccessDenied")])
+        #expect(m.selectedRow?.id == "a")       // paused: stays put
+        m.follow = true
+        m.merge([AuditRow(id: "d", time: t.addingTimeInterval(3), principal: "q", event: "StartSession")])
+        #expect(m.selectedRow?.id == "d" && m.rows.count == 3)   // bounded
+        m.filter = "denied"
+        #expect(m.visible.map(\.id) == ["c"] && m.visible[0].isFailure)
+    }
+}
+
+@Suite struct LayoutTests {
+    @Test func splitsTileTheBodyWithoutOverlap() {
+        let area = Rect(row: 2, col: 0, rows: 37, cols: 120)
+        let layout = PaneLayout.pane(1).splitting(1, with: 2, axis: .vertical).splitting(2, with: 3, axis: .horizontal)
+        let rects = layout.rects(in: area)
+        #expect(rects[1] == Rect(row: 2, col: 0, rows: 37, cols: 59))
+        #expect(rects[2] == Rect(row: 2, col: 60, rows: 18, cols: 60))
+        #expect(rects[3] == Rect(row: 21, col: 60, rows: 18, cols: 60))
+        let cells = rects.values.reduce(0) { $0 + $1.rows * $1.cols }
+        let dividers = layout.dividers(in: area).reduce(0) { $0 + $1.0.rows * $1.0.cols }
+        #expect(cells + dividers == area.rows * area.cols)
+        #expect(layout.removing(2) == .split(.vertical, .pane(1), .pane(3)))
+        #expect(PaneLayout.pane(1).removing(1) == nil)
+    }
+
+    @Test func workspaceTabsOpenSplitAndClose() {
+        var w = Workspace()
+        let a = w.allocatePaneID()
+        w.openTab(pane: a, title: "web-0")
+        #expect(w.tabs.count == 4 && w.activeTab == 3)
+        let b = w.allocatePaneID()
+        w.split(with: b, axis: .horizontal, title: "web-0")
+        #expect(w.active.focusedPane == b && w.allPaneIDs == [a, b])
+        let rects = w.paneRects(rows: 40, cols: 120)
+        #expect(rects[a]!.row < rects[b]!.row)
+        w.removePane(b)
+        #expect(w.active.focusedPane == a)
+        w.removePane(a)
+        #expect(w.tabs.count == 3 && w.activeTab == 2)
+    }
+}
+
+@Suite struct ColorTests {
+    @Test func coloursMapDownToTheTerminalCapability() {
+        #expect(ColorMapper(colors: 256).map(.rgb(255, 135, 0)) == 208)
+        #expect(ColorMapper(colors: 256).map(.rgb(128, 128, 128)) == 244)
+        #expect(ColorMapper(colors: 256).map(.indexed(200)) == 200)
+        #expect(ColorMapper(colors: 8).map(.indexed(196)) == 1)       // bright red → red
+        #expect(ColorMapper(colors: 16).map(.rgb(250, 250, 250)) == 15)
+        #expect(ColorMapper(colors: 8).map(.rgb(0, 0, 200)) == 4)
+        #expect(ColorMapper(colors: 1 << 24).map(.rgb(1, 2, 3)) == 0x010203)
+        #expect(ColorMapper(colors: 256).map(.default) == -1)
+    }
+
+    @Test func pairCacheIsBoundedAndReusesLeastRecentlyUsed() {
+        var c = ColorPairCache(capacity: 2)
+        let a = c.lookup(fg: 1, bg: -1), b = c.lookup(fg: 2, bg: -1), a2 = c.lookup(fg: 1, bg: -1)
+        #expect(a == (1, true) && b == (2, true) && a2 == (1, false))
+        let third = c.lookup(fg: 3, bg: -1)
+        #expect(third == (2, true))           // (2,-1) was least recently used
+        #expect(c.count == 2 && c.evictions == 1)
+        let back = c.lookup(fg: 2, bg: -1)
+        #expect(back.isNew)
+    }
+}

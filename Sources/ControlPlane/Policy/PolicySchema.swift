@@ -1,11 +1,18 @@
 import GRDB
 
-/// Tables for policies, groups, roles, attachments and principal tags. Registered in `SQLiteStore.migrator`
-/// (one line there); append new migrations here, never edit a shipped one.
+/// Tables for policies, groups, roles, attachments and principal tags; append new migrations here, never edit a
+/// shipped one. `SQLitePolicyStore` applies them itself (GRDB skips applied ones and tolerates the core migrations it
+/// does not know), so they also run when `SQLiteStore.migrator` registers them.
 ///
 /// `users` belongs to the core schema; a user exists for policy purposes when it is in `users`.
 /// `policy_revision` counts every change so `PolicyAuthorizer` can cache the parsed directory.
 enum PolicySchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        registerMigrations(&m)
+        return m
+    }
+
     static func registerMigrations(_ m: inout DatabaseMigrator) {
         m.registerMigration("policy-v1") { db in
             try db.execute(sql: """

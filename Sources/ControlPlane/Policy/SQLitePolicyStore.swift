@@ -9,7 +9,9 @@ import GRDB
 public struct SQLitePolicyStore: PolicyStore {
     let writer: any DatabaseWriter
 
-    public init(writer: any DatabaseWriter) {
+    /// Uses an open database (the core store's), adding the policy tables if they are missing.
+    public init(writer: any DatabaseWriter) throws {
+        try PolicySchema.migrator.migrate(writer)
         self.writer = writer
     }
 
@@ -23,6 +25,7 @@ public struct SQLitePolicyStore: PolicyStore {
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteStore.migrator.migrate(pool)
+            try PolicySchema.migrator.migrate(pool)
             writer = pool
         } catch {
             throw StoreError("cannot open database \(path): \(error). Check the data directory exists and is writable.")

@@ -1,1 +1,0 @@
-// Recording module. See docs/ARCHITECTURE.md for its layer.

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Streams one asciicast v2 recording to a file: the header at open, then each event as one `write(2)` as it
+/// happens (no user-space buffering), so a kill -9 of the process loses nothing already passed to it.
+/// Not thread-safe: give each session's writer to one owner (gangwayd wraps it in an actor).
+public final class RecordingFileWriter {
+    public let url: URL
+    private var encoder: AsciicastWriter
+    private let startedAt: Date
+    private var fd: Int32
+
+    /// Creates `url` (mode 0600, must not exist: recordings are never overwritten) and writes the header.
+    public init(url: URL, header: RecordingHeader, startedAt: Date) throws {
+        self.url = url
+        self.startedAt = startedAt
+        encoder = AsciicastWriter(header: header)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw RecordingError("cannot create recording \(url.path): \(String(cString: strerror(errno)))")
+        }
+        try write(encoder.headerLine())
+    }
+
+    deinit { if fd >= 0 { Foundation.close(fd) } }
+
+    private func seconds(_ at: Date) -> Double { at.timeIntervalSince(startedAt) }
+
+    public func output(_ bytes: [UInt8], at: Date) throws { try write(encoder.output(bytes, at: seconds(at))) }
+
+    public func input(_ bytes: [UInt8], at: Date, redacted: Bool) throws {
+        try write(encoder.input(bytes, at: seconds(at), redacted: redacted))
+    }
+
+    public func resize(cols: Int, rows: Int, at: Date) throws { try write(encoder.resize(cols: cols, rows: rows, at: seconds(at))) }
+
+    public func marker(_ label: String, at: Date) throws { try write(encoder.marker(label, at: seconds(at))) }
+
+    /// Writes what is held back, syncs the file to disk and closes it. Later calls throw.
+    public func close(at: Date) throws {
+        guard fd >= 0 else { return }
+        try write(encoder.finish(at: seconds(at)))
+        fsync(fd)
+        Foundation.close(fd)
+        fd = -1
+    }
+
+    private func write(_ bytes: [UInt8]) throws {
+        guard !bytes.isEmpty else { return }
+        guard fd >= 0 else { throw RecordingError("recording \(url.lastPathComponent) is closed") }
+        var done = 0
+        try bytes.withUnsafeBytes { buf in
+            while done < buf.count {
+                let n = Foundation.write(fd, buf.baseAddress! + done, buf.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    throw RecordingError("cannot write recording \(url.path): \(String(cString: strerror(errno)))")
+                }
+                done += n
+            }
+        }
+    }
+}
+
+public struct RecordingError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

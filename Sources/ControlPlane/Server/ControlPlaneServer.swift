@@ -25,6 +25,8 @@ public final class ControlPlaneServer: Sendable {
         var port: Int?
         var runTask: Task<Void, any Error>?
         var maintenanceTask: Task<Void, Never>?
+        /// Set when the server task ended (why).
+        var stopped: String?
     }
 
     public init(config: ControlPlaneConfig, store: any ControlPlaneStore, auditSink: any AuditSink,
@@ -61,7 +63,15 @@ public final class ControlPlaneServer: Sendable {
     /// Binds and starts serving; returns once the port is known. Throws if binding fails.
     public func start() async throws {
         let app = try buildApplication { [state] port in state.mutate { $0.port = port } }
-        let runTask = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let runTask = Task { [state] in
+            do {
+                try await app.runService(gracefulShutdownSignals: [])
+                state.mutate { $0.stopped = $0.stopped ?? "the server stopped" }
+            } catch {
+                state.mutate { $0.stopped = "\(error)" }
+                throw error
+            }
+        }
         state.mutate { $0.runTask = runTask }
         // Wait for the bind (or failure) without sleeping in a loop forever: 10 s budget.
         let deadline = Date().addingTimeInterval(10)
@@ -70,7 +80,7 @@ public final class ControlPlaneServer: Sendable {
                 runTask.cancel()
                 throw ControlPlaneConfigError("gangwayd did not start listening on \(config.host):\(config.port) within 10 s")
             }
-            if let finished = await Self.finishedEarly(runTask) {
+            if let finished = state.value.stopped {
                 throw ControlPlaneConfigError("cannot listen on \(config.host):\(config.port): \(finished)")
             }
             try await Task.sleep(for: .milliseconds(10))
@@ -85,20 +95,6 @@ public final class ControlPlaneServer: Sendable {
         }
         state.mutate { $0.maintenanceTask = maintenance }
         services.logger.info("gangwayd listening", metadata: ["url": "\(baseURL)"])
-    }
-
-    /// Non-blocking check whether the server task already failed.
-    private static func finishedEarly(_ task: Task<Void, any Error>) async -> String? {
-        // A Task cannot be polled; race it against a short timer.
-        await withTaskGroup(of: String?.self) { group in
-            group.addTask {
-                do { try await task.value; return "the server stopped" } catch { return "\(error)" }
-            }
-            group.addTask { try? await Task.sleep(for: .milliseconds(20)); return nil }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
     }
 
     /// Runs until the server stops (for `gangwayd serve`).

@@ -1,6 +1,102 @@
 import ArgumentParser
+import ControlPlane
+import Foundation
+import Logging
 
+/// `gangwayd serve --data-dir DIR --listen 127.0.0.1:PORT [--tls-cert F --tls-key F] [--config F]`
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the control plane.")
-    func run() async throws { throw ValidationError("not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the control plane.",
+        discussion: "With port 0 a free port is chosen; the first line on stdout is `listening on http://HOST:PORT`.")
+
+    @Option(help: "Directory for gangway.sqlite and audit.jsonl (created if missing).")
+    var dataDir: String?
+
+    @Option(help: "HOST:PORT to listen on (default 127.0.0.1:8443; port 0 picks a free port).")
+    var listen: String?
+
+    @Option(help: "PEM certificate chain for HTTPS/WSS.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key for HTTPS/WSS.")
+    var tlsKey: String?
+
+    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url). Flags win.")
+    var config: String?
+
+    @Option(help: "Seconds without a heartbeat before an agent shows ConnectionLost (default 300).")
+    var connectionLostAfter: Double?
+
+    @Option(help: "Idle session timeout in minutes, 1–60 (default 20).")
+    var idleTimeout: Int?
+
+    @Option(help: "Maximum session duration in minutes, 1–1440 (default none).")
+    var maxSessionDuration: Int?
+
+    @Option(help: "Public base URL for StreamUrl, e.g. https://gangway.example.com (default: the Host the client used).")
+    var publicURL: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var cfg = ControlPlaneConfig(port: 8443, dataDir: URL(fileURLWithPath: "gangway-data"))
+        if let config { try ConfigFile(contentsOf: config).apply(to: &cfg) }
+        if let dataDir { cfg.dataDir = URL(fileURLWithPath: dataDir) }
+        if let listen { (cfg.host, cfg.port) = try ListenAddress.parse(listen) }
+        if let tlsCert { cfg.tlsCertificatePath = tlsCert }
+        if let tlsKey { cfg.tlsKeyPath = tlsKey }
+        if let connectionLostAfter { cfg.connectionLostAfter = connectionLostAfter }
+        if let idleTimeout { cfg.idleTimeoutMinutes = idleTimeout }
+        if let maxSessionDuration { cfg.maxSessionDurationMinutes = maxSessionDuration }
+        if let publicURL { cfg.publicURL = publicURL }
+        do { try cfg.validate() } catch { throw ValidationError("\(error)") }
+
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let server = try await ControlPlaneServer.start(cfg, logger: Logger(label: "gangwayd"))
+        // Unbuffered: tests read this first line from a pipe.
+        FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))
+        let signals = SignalWaiter.install([SIGINT, SIGTERM])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.wait() }
+            group.addTask { await signals.wait() }
+            _ = try await group.next()
+            group.cancelAll()
+        }
+        await server.shutdown()
+    }
+}
+
+/// Waits for SIGINT/SIGTERM without a polling loop (DispatchSource).
+final class SignalWaiter: @unchecked Sendable {
+    // @unchecked: both properties are immutable after init; `sources` only keeps the dispatch sources alive.
+    private let stream: AsyncStream<Int32>
+    private let sources: [any DispatchSourceSignal]
+
+    private init(stream: AsyncStream<Int32>, sources: [any DispatchSourceSignal]) {
+        self.stream = stream
+        self.sources = sources
+    }
+
+    static func install(_ signals: [Int32]) -> SignalWaiter {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
+        let sources = signals.map { sig -> any DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { continuation.yield(sig) }
+            s.resume()
+            return s
+        }
+        return SignalWaiter(stream: stream, sources: sources)
+    }
+
+    func wait() async {
+        for await _ in stream { return }
+    }
 }

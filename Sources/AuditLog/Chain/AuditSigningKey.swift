@@ -29,7 +29,9 @@ public enum AuditSigningKey {
                                              attributes: [.posixPermissions: 0o600]) else {
             throw KeyError(description: "cannot create audit signing key \(tmp.path): check the data dir's permissions")
         }
-        _ = try FileManager.default.replaceItemAt(file, withItemAt: tmp)
+        guard rename(tmp.path, file.path) == 0 else {
+            throw KeyError(description: "cannot move \(tmp.path) into place: \(String(cString: strerror(errno)))")
+        }
         return key
     }
 

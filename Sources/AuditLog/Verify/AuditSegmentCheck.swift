@@ -28,7 +28,7 @@ struct AuditSegmentCheck {
                     r.failure = (line, nil, "the record is incomplete (the file was truncated in the middle of it)")
                     return
                 }
-                let end = start + (UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - buf.baseAddress!)
+                let end = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - buf.baseAddress!
                 defer { start = end + 1 }
                 let s: AuditLineScanner.Scanned
                 switch AuditLineScanner.scan(buf, start, end) {

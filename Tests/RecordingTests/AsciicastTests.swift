@@ -1,0 +1,76 @@
+import Foundation
+import Recording
+import Testing
+
+@Suite struct AsciicastTests {
+    func encode(_ build: (inout AsciicastWriter) -> [UInt8]) -> [UInt8] {
+        var w = AsciicastWriter(header: RecordingHeader(width: 100, height: 30, timestamp: 1_800_000_000, title: "t", shell: "/bin/bash"))
+        return w.headerLine() + build(&w)
+    }
+
+    @Test func roundTripKeepsOutputInputResizeAndTimes() throws {
+        let file = encode { w in
+            w.output(Array("hello \u{1b}[1mworld\u{1b}[0m\r\n".utf8), at: 0.25)
+                + w.input(Array("ls\r".utf8), at: 1.5, redacted: false)
+                + w.resize(cols: 120, rows: 40, at: 2)
+                + w.output(Array("\"quoted\" \\ tab\t".utf8), at: 3.000001)
+        }
+        let s = try AsciicastReader.read(file)
+        #expect(s.header == RecordingHeader(width: 100, height: 30, timestamp: 1_800_000_000, title: "t",
+                                            term: "xterm-256color", shell: "/bin/bash"))
+        #expect(s.events == [
+            RecordingEvent(time: 0.25, kind: .output(Array("hello \u{1b}[1mworld\u{1b}[0m\r\n".utf8))),
+            RecordingEvent(time: 1.5, kind: .input(Array("ls\r".utf8))),
+            RecordingEvent(time: 2, kind: .resize(cols: 120, rows: 40)),
+            RecordingEvent(time: 3.000001, kind: .output(Array("\"quoted\" \\ tab\t".utf8))),
+        ])
+    }
+
+    @Test func aCodePointSplitAcrossChunksIsHeldUntilComplete() throws {
+        let bytes = Array("é€😀".utf8)  // 2 + 3 + 4 bytes
+        let file = encode { w in
+            var out: [UInt8] = []
+            for (i, b) in bytes.enumerated() { out += w.output([b], at: Double(i)) }
+            return out + w.finish(at: 10)
+        }
+        let s = try AsciicastReader.read(file)
+        #expect(s.output == bytes)
+        #expect(s.events.count == 3)  // one event per completed character, none with a broken half
+    }
+
+    @Test func invalidBytesBecomeReplacementCharactersNotInvalidJSON() throws {
+        let file = encode { w in w.output([0x41, 0xFF, 0x42], at: 0) + w.output([0xE2, 0x82], at: 1) + w.finish(at: 2) }
+        let s = try AsciicastReader.read(file)
+        #expect(String(decoding: s.output, as: UTF8.self) == "A\u{FFFD}B\u{FFFD}")
+    }
+
+    @Test func redactedInputIsOneMarkerAndNeverTheBytes() throws {
+        let secret = "hunter2-Sup3rS3cret"
+        let file = encode { w in
+            var out = w.output(Array("Password: ".utf8), at: 0)
+            for (i, ch) in secret.utf8.enumerated() { out += w.input([ch], at: 1 + Double(i) / 10, redacted: true) }
+            out += w.input([0x0D], at: 4, redacted: true)
+            out += w.output(Array("\r\nok\r\n".utf8), at: 4.1)
+            out += w.input(Array("exit\r".utf8), at: 5, redacted: false)
+            return out
+        }
+        let text = String(decoding: file, as: UTF8.self)
+        #expect(!text.contains("hunter2"))
+        #expect(!text.contains("S3cret"))
+        let s = try AsciicastReader.read(file)
+        #expect(s.events.filter { $0.kind == .redactedInput }.count == 1)
+        #expect(s.events.contains { $0.kind == .input(Array("exit\r".utf8)) })
+    }
+
+    @Test func aTornLastLineFromACrashIsIgnored() throws {
+        var file = encode { w in w.output(Array("one".utf8), at: 0) + w.output(Array("two".utf8), at: 1) }
+        file.removeLast(6)
+        let s = try AsciicastReader.read(file)
+        #expect(s.output == Array("one".utf8))
+    }
+
+    @Test func timesNeverGoBackwards() throws {
+        let file = encode { w in w.output(Array("a".utf8), at: 5) + w.output(Array("b".utf8), at: 4) }
+        #expect(try AsciicastReader.read(file).events.map(\.time) == [5, 5])
+    }
+}

@@ -1,0 +1,191 @@
+import AWSCore
+import ChannelIO
+import ConsoleCore
+import Foundation
+import Logging
+import SessionCore
+
+/// One interactive Session Manager shell from the client side: StartSession, the data channel
+/// (ChannelIO's `DataChannelConnection`), remote exit code, `channel_closed`, and resume with
+/// ResumeSession when the socket drops. Used by `gangway connect` and by the console's panes
+/// (it is the console's `ShellChannel`).
+///
+/// ```swift
+/// let shell = try await SSMShellSession.start(ssm: ssm, target: "mi-…", cols: 120, rows: 40)
+/// for await event in shell.output { … }   // .data(bytes)…, then .exited(code:message:)
+/// ```
+public actor SSMShellSession: ShellChannel {
+    public nonisolated let sessionId: String
+    public nonisolated let target: String
+    public nonisolated let output: AsyncStream<ShellEvent>
+    /// Status lines for the user that are not part of the remote screen ("connection lost, resuming…").
+    public nonisolated let notices: AsyncStream<String>
+
+    private let continuation: AsyncStream<ShellEvent>.Continuation
+    private let noticeContinuation: AsyncStream<String>.Continuation
+    private let ssm: SSMClient
+    private let channel: DataChannelConnection
+    private let clientId: String
+    private let logger: Logger
+    private let resumeWindow: Duration
+    private var exitCode: Int32?
+    private var finished = false
+    private var pump: Task<Void, Never>?
+
+    /// Client version reported in OpenDataChannelInput (real agents want > 1.2.331.0).
+    public static let clientVersion = "1.2.650.0"
+
+    /// Starts a session on `target` and opens its data channel.
+    /// - Parameters:
+    ///   - tls: for wss:// stream URLs with a private CA or an IP address host.
+    ///   - resumeWindow: how long to keep trying ResumeSession after the socket drops.
+    public static func start(ssm: SSMClient, target: String, reason: String? = nil, documentName: String? = nil,
+                             cols: Int, rows: Int, tls: ChannelTLS? = nil, resumeWindow: Duration = .seconds(300),
+                             logger: Logger = Logger(label: "gangway.connect")) async throws -> SSMShellSession {
+        let info = try await ssm.startSession(target: target, documentName: documentName, reason: reason)
+        guard let token = info.TokenValue, !token.isEmpty, let stream = info.StreamUrl, let url = URL(string: stream) else {
+            throw ShellSessionError.noStream(sessionId: info.SessionId)
+        }
+        let clientId = UUID().uuidString.lowercased()
+        let opening = try OpenDataChannelInput.client(requestId: UUID().uuidString.lowercased(), tokenValue: token,
+                                                      clientId: clientId, clientVersion: clientVersion).jsonText()
+        let channel = DataChannelConnection(url: url, openingFrame: opening, role: .client, tls: tls, logger: logger)
+        do {
+            try await channel.connect()
+        } catch {
+            _ = try? await ssm.terminateSession(sessionId: info.SessionId)
+            throw ShellSessionError.cannotOpenChannel(sessionId: info.SessionId, url: stream, reason: "\(error)")
+        }
+        let session = SSMShellSession(ssm: ssm, channel: channel, sessionId: info.SessionId, target: target,
+                                      clientId: clientId, resumeWindow: resumeWindow, logger: logger)
+        await channel.send(SizeData(cols: UInt32(clamping: cols), rows: UInt32(clamping: rows)).jsonBytes(), payloadType: .size)
+        await session.startPump()
+        return session
+    }
+
+    init(ssm: SSMClient, channel: DataChannelConnection, sessionId: String, target: String, clientId: String,
+         resumeWindow: Duration, logger: Logger) {
+        self.ssm = ssm
+        self.channel = channel
+        self.sessionId = sessionId
+        self.target = target
+        self.clientId = clientId
+        self.resumeWindow = resumeWindow
+        self.logger = logger
+        (output, continuation) = AsyncStream.makeStream(of: ShellEvent.self, bufferingPolicy: .unbounded)
+        (notices, noticeContinuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(16))
+    }
+
+    private func startPump() {
+        pump = Task { await self.runPump() }
+    }
+
+    // MARK: ShellChannel
+
+    public func send(_ bytes: [UInt8]) async {
+        guard !finished else { return }
+        await channel.send(bytes, payloadType: .output)
+    }
+
+    public func resize(cols: Int, rows: Int) async {
+        guard !finished else { return }
+        await channel.send(SizeData(cols: UInt32(clamping: cols), rows: UInt32(clamping: rows)).jsonBytes(), payloadType: .size)
+    }
+
+    /// Terminates the session on the server and closes the channel.
+    public func close() async {
+        await terminate(message: nil)
+    }
+
+    /// TerminateSession (best effort), close the channel, and end `output` with `message`.
+    public func terminate(message: String?) async {
+        if !finished { _ = try? await ssm.terminateSession(sessionId: sessionId) }
+        await finish(code: exitCode, message: message)
+    }
+
+    // MARK: event pump
+
+    private func runPump() async {
+        for await event in channel.events {
+            if finished { return }
+            switch event {
+            case .data(let type, let bytes):
+                switch type {
+                case .output, .stdErr: continuation.yield(.data(bytes))
+                case .exitCode:
+                    exitCode = Int32(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+                default: logger.debug("ignoring stream payload \(type)")
+                }
+            case .control(let message):
+                if message.messageType == .channelClosed {
+                    let closed = try? message.decodePayload(ChannelClosed.self)
+                    let text = closed?.output ?? ""
+                    await finish(code: exitCode, message: text.isEmpty ? nil : text)
+                    return
+                }
+            case .disconnected(let error):
+                if await !resume(after: error) { return }
+            case .closed:
+                await finish(code: exitCode, message: nil)
+                return
+            }
+        }
+        await finish(code: exitCode, message: nil)
+    }
+
+    /// ResumeSession + reconnect with backoff until it works or `resumeWindow` passes. False when the session is over.
+    private func resume(after error: (any Error)?) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: resumeWindow)
+        var delay = Duration.milliseconds(200)
+        noticeContinuation.yield("connection to the session lost (\(error.map { "\($0)" } ?? "socket closed")); resuming…")
+        while !finished, ContinuousClock.now < deadline {
+            do {
+                let info = try await ssm.resumeSession(sessionId: sessionId)
+                guard let token = info.TokenValue, !token.isEmpty else {
+                    await finish(code: exitCode, message: exitCode == nil ? "Session \(sessionId) timed out." : nil)
+                    return false
+                }
+                let opening = try OpenDataChannelInput.client(requestId: UUID().uuidString.lowercased(), tokenValue: token,
+                                                              clientId: clientId, clientVersion: Self.clientVersion).jsonText()
+                try await channel.reconnect(openingFrame: opening)
+                noticeContinuation.yield("session \(sessionId) resumed")
+                return true
+            } catch let aws as AWSError where aws.status >= 400 && aws.status < 500 && aws.code != "ThrottlingException" {
+                // The service says the session cannot be resumed (terminated, unknown): it is over.
+                await finish(code: exitCode, message: exitCode == nil ? "Session \(sessionId) ended: \(aws.message.isEmpty ? aws.code : aws.message)" : nil)
+                return false
+            } catch {
+                logger.debug("resume of \(sessionId) failed: \(error)")
+            }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+        if !finished {
+            await finish(code: exitCode, message: "could not resume session \(sessionId) within \(resumeWindow); it may still be running: end it with `gangway sessions` / TerminateSession")
+        }
+        return false
+    }
+
+    private func finish(code: Int32?, message: String?) async {
+        guard !finished else { return }
+        finished = true
+        continuation.yield(.exited(code: code, message: message))
+        continuation.finish()
+        noticeContinuation.finish()
+        await channel.close()
+    }
+}
+
+public enum ShellSessionError: Error, Sendable, CustomStringConvertible {
+    case noStream(sessionId: String)
+    case cannotOpenChannel(sessionId: String, url: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noStream(let id):
+            return "StartSession returned no stream URL or token for session \(id); the server may not support interactive sessions"
+        case .cannotOpenChannel(let id, let url, let reason):
+            return "cannot open the data channel of session \(id) at \(url): \(reason) (the session was terminated)"
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ConsoleCore
+import Foundation
+
+extension InstanceRow {
+    /// The console/CLI row of an SSM instance. EKS nodes are recognised by their `eks:cluster-name` /
+    /// `eks:nodegroup-name` tags (gangwayd reports agent labels as tags).
+    public init(_ i: InstanceInformation) {
+        let tags = i.tagMap
+        self.init(id: i.InstanceId, name: i.displayName, pingStatus: PingStatus(ssm: i.PingStatus ?? ""),
+                  platform: [i.PlatformName, i.PlatformVersion].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+                      .nonEmpty ?? i.PlatformType ?? "",
+                  agentVersion: i.AgentVersion ?? "", ip: i.IPAddress ?? "", lastSeen: i.LastPingDateTime,
+                  cluster: tags["eks:cluster-name"], nodegroup: tags["eks:nodegroup-name"], tags: tags)
+    }
+}
+
+extension SessionRow {
+    public init(_ s: SSMSession) {
+        self.init(id: s.SessionId, owner: s.Owner ?? "", target: s.Target ?? "", status: SessionStatus(ssm: s.Status ?? ""),
+                  started: s.StartDate, ended: s.EndDate, reason: s.Reason ?? "")
+    }
+}
+
+extension AuditRow {
+    /// A CloudTrail event flattened: source IP and error code come from the embedded CloudTrailEvent JSON.
+    public init(_ e: CloudTrailClient.Event) {
+        var sourceIP = ""
+        var result = "success"
+        var principal = e.Username ?? ""
+        if let text = e.CloudTrailEvent, let obj = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] {
+            sourceIP = obj["sourceIPAddress"] as? String ?? ""
+            if let code = obj["errorCode"] as? String, !code.isEmpty { result = code }
+            if principal.isEmpty, let ui = obj["userIdentity"] as? [String: Any] {
+                principal = ui["userName"] as? String ?? ui["principalId"] as? String ?? ""
+            }
+        }
+        let target = e.Resources?.first { ($0.ResourceName ?? "").isEmpty == false }?.ResourceName ?? ""
+        self.init(id: e.EventId, time: e.EventTime ?? Date(timeIntervalSince1970: 0), principal: principal,
+                  event: e.EventName ?? "", target: target, sourceIP: sourceIP, result: result)
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,55 @@
+import AWSCore
+import ChannelIO
+import ConsoleCore
+import Foundation
+import Logging
+
+/// The console's view of a real fleet: AWS Systems Manager or a gangwayd, through `SSMClient`,
+/// `CloudTrailClient` and `SSMShellSession`.
+public struct SSMFleetSource: FleetSource {
+    public let ssm: SSMClient
+    public let cloudTrail: CloudTrailClient
+    public let tls: ChannelTLS?
+    public let contextName: String
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - settings: resolved for service `ssm`; CloudTrail uses the same endpoint when it is custom (gangwayd).
+    public init(settings: AWSClientSettings, cloudTrailSettings: AWSClientSettings? = nil, http: HTTPClient = HTTPClient(),
+                tls: ChannelTLS? = nil, logger: Logger = Logger(label: "gangway.fleet")) {
+        ssm = SSMClient(settings: settings, http: http)
+        cloudTrail = CloudTrailClient(settings: cloudTrailSettings ?? settings.forService("cloudtrail"), http: http)
+        self.tls = tls
+        self.logger = logger
+        contextName = settings.endpointIsCustom
+            ? "\(settings.profile) @ \(settings.endpointURL)"
+            : "\(settings.profile) @ \(settings.region)"
+    }
+
+    public func instances() async throws -> [InstanceRow] {
+        try await ssm.allInstances().map(InstanceRow.init)
+    }
+
+    public func sessions(history: Bool) async throws -> [SessionRow] {
+        try await ssm.allSessions(state: history ? "History" : "Active", limit: history ? 500 : 10_000).map(SessionRow.init)
+    }
+
+    public func auditEvents(limit: Int) async throws -> [AuditRow] {
+        var rows: [AuditRow] = []
+        var token: String? = nil
+        repeat {
+            let page = try await cloudTrail.lookupEvents(maxResults: min(50, max(1, limit - rows.count)), nextToken: token)
+            rows += page.events.map(AuditRow.init)
+            token = page.nextToken
+        } while token != nil && rows.count < limit
+        return Array(rows.prefix(limit))
+    }
+
+    public func terminate(sessionId: String) async throws {
+        try await ssm.terminateSession(sessionId: sessionId)
+    }
+
+    public func openShell(target: String, cols: Int, rows: Int) async throws -> any ShellChannel {
+        try await SSMShellSession.start(ssm: ssm, target: target, cols: cols, rows: rows, tls: tls, logger: logger)
+    }
+}

@@ -16,7 +16,8 @@ public struct ChannelTLS: Sendable {
         self.insecureSkipVerify = insecureSkipVerify
     }
 
-    func makeConfiguration() throws -> TLSConfiguration {
+    /// The NIOSSL client configuration for these settings.
+    public func makeConfiguration() throws -> TLSConfiguration {
         var config = TLSConfiguration.makeClientConfiguration()
         if let path = caCertificatePath {
             config.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path))

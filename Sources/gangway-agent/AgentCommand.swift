@@ -1,4 +1,8 @@
 import ArgumentParser
+import ChannelIO
+import Foundation
+import HostAgent
+import Logging
 
 /// `gangway-agent`: dials out to gangwayd and runs PTY shells.
 @main
@@ -6,6 +10,77 @@ struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gangway-agent",
         abstract: "Dial out to gangwayd and serve shell sessions on this host (no inbound port).",
-        version: "0.1.0")
-    func run() async throws { throw ValidationError("not implemented yet") }
+        version: AgentAPI.agentVersion)
+
+    @Option(help: "gangwayd URL, e.g. http://127.0.0.1:8443") var server: String?
+    @Option(help: "Registration token from `gangwayd admin agent token` (only needed the first time).") var token: String?
+    @Option(help: "Directory for the agent's identity.") var stateDir: String?
+    @Option(name: .customLong("label"), help: "A label k=v reported as a tag (repeatable).") var labels: [String] = []
+    @Option(help: "User that shells run as (default: gangway-user when root, else yourself).") var runAs: String?
+    @Option(help: "Shell program (default: the run-as user's login shell).") var shell: String?
+    @Option(help: "Heartbeat period in seconds.") var heartbeat: Double?
+    @Option(help: "Config file (key = \"value\" lines and a [labels] table).") var config: String?
+    @Option(help: "Reported computer name instead of the host name.") var computerName: String?
+    @Option(help: "CA certificate (PEM) to trust for an https/wss gangwayd.") var caFile: String?
+    @Option(help: "TLS server name when --server names an IP address.") var sniHostname: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+
+    func run() async throws {
+        let file = try config.map { path -> AgentConfigFile in
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("cannot read config file \(path)")
+            }
+            return try AgentConfigFile.parse(text)
+        } ?? AgentConfigFile()
+        guard let server = server ?? file.values["server"] else {
+            throw ValidationError("--server is required (or `server = \"…\"` in --config)")
+        }
+        guard let stateDir = stateDir ?? file.values["state_dir"] else {
+            throw ValidationError("--state-dir is required (or `state_dir = \"…\"` in --config)")
+        }
+        var labelMap = file.labels
+        for label in labels {
+            let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--label must be k=v, got '\(label)'") }
+            labelMap[parts[0]] = parts[1]
+        }
+        let seconds = heartbeat ?? file.values["heartbeat"].flatMap(Double.init) ?? 30
+        guard seconds > 0 else { throw ValidationError("--heartbeat must be positive") }
+        let ca = caFile ?? file.values["ca_file"]
+        let sni = sniHostname ?? file.values["sni_hostname"]
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let agentConfig = HostAgentConfig(
+            server: server, token: token ?? file.values["token"], stateDir: stateDir, labels: labelMap,
+            runAs: runAs ?? file.values["run_as"], shell: shell ?? file.values["shell"],
+            heartbeat: .milliseconds(Int64(seconds * 1000)), computerName: computerName ?? file.values["computer_name"],
+            region: file.values["region"] ?? "us-east-1",
+            tls: (ca != nil || sni != nil) ? ChannelTLS(caCertificatePath: ca, sniHostname: sni) : nil)
+        let agent = HostAgentRuntime(agentConfig)
+        let signals = AsyncStream<Int32> { continuation in
+            let sources = [SIGINT, SIGTERM].map { sig in
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { continuation.yield(sig) }
+                source.resume()
+                return source
+            }
+            // The stream's termination handler owns the sources, keeping them alive while it is iterated.
+            nonisolated(unsafe) let owned = sources
+            continuation.onTermination = { _ in for s in owned { s.cancel() } }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await agent.run() }
+            group.addTask {
+                for await _ in signals { break }
+                await agent.stop()
+            }
+            _ = try await group.next()
+            group.cancelAll()
+        }
+    }
 }

@@ -1,0 +1,249 @@
+import ChannelIO
+import Foundation
+import Logging
+import SessionCore
+
+/// One Standard_Stream session on the agent: opens the session's data channel, runs the shell on a PTY, pumps
+/// bytes both ways, tracks the terminal's echo flag, and reports the exit (docs/CONTROL-PLANE.md §Sessions).
+actor ShellSession {
+    struct Environment: Sendable {
+        var api: AgentAPI
+        var identity: AgentIdentity
+        var user: RunAsUser
+        var shell: String
+        var tls: ChannelTLS?
+        var killGrace: Duration
+        /// Sends a message on the control channel (queued across reconnects by the runtime).
+        var controlSend: @Sendable (ClientMessage) async -> Void
+    }
+
+    let request: InteractiveShellRequest
+    let env: Environment
+    let logger: Logger
+    let clientId = UUID().uuidString.lowercased()
+
+    var channel: DataChannelConnection?
+    var pty: PTYProcess?
+    var lastEcho: Bool?
+    var pendingSize: (cols: UInt16, rows: UInt16)?
+    var terminateReason: String?
+    var finished = false
+
+    init(request: InteractiveShellRequest, env: Environment, logger: Logger) {
+        self.request = request
+        self.env = env
+        var l = logger
+        l[metadataKey: "session"] = "\(request.sessionId)"
+        self.logger = l
+        if let c = request.cols, let r = request.rows { pendingSize = (c, r) }
+    }
+
+    var sessionId: String { request.sessionId }
+
+    /// Runs the session to its end.
+    func run() async {
+        do {
+            let channel = try await openChannel()
+            self.channel = channel
+            await channel.sendControl(stateMessage(AgentSessionState.connected))
+            let spec = PTYSpawnSpec(
+                path: env.shell, arguments: [env.shell],
+                environment: PTYSpawnSpec.sessionEnvironment(user: env.user, shell: env.shell),
+                workingDirectory: env.user.home, runAs: env.user,
+                rows: pendingSize?.rows ?? 24, cols: pendingSize?.cols ?? 80)
+            let pty = try PTYProcess.spawn(spec)
+            self.pty = pty
+            logger.info("shell started", metadata: ["pid": "\(pty.pid)", "user": "\(env.user.name)"])
+            if terminateReason != nil { await pty.terminate(grace: env.killGrace) }
+            await pump(pty: pty, channel: channel)
+        } catch {
+            logger.error("session failed: \(error)")
+            if let channel {
+                await channel.send(Array("gangway-agent: \(error)\r\n".utf8))
+                await channel.send(Array("1".utf8), payloadType: .exitCode)
+                _ = await channel.waitUntilAcknowledged(timeout: .seconds(2))
+                await channel.sendControl(stateMessage(AgentSessionState.terminating))
+                await channel.close()
+            }
+            await env.controlSend(taskComplete(status: "Failed", output: "\(error)"))
+        }
+        finished = true
+    }
+
+    /// gangwayd closed the session (channel_closed, TerminateSession, idle timeout): kill the shell's session.
+    func terminate(reason: String) async {
+        guard terminateReason == nil else { return }
+        terminateReason = reason
+        logger.info("terminating: \(reason)")
+        if let pty { await pty.terminate(grace: env.killGrace) }
+    }
+
+    // MARK: data channel
+
+    func openChannel() async throws -> DataChannelConnection {
+        guard let url = env.api.webSocketURL(path: "/v1/data-channel/\(request.sessionId)?role=publish_subscribe") else {
+            throw HostAgentError.invalidConfig("server URL \(env.api.server) cannot be turned into a WebSocket URL")
+        }
+        let frame = try await openingFrame()
+        let channel = DataChannelConnection(url: url, openingFrame: frame, role: .agent, tls: env.tls,
+                                            logger: logger)
+        try await channel.connect()
+        return channel
+    }
+
+    func openingFrame() async throws -> String {
+        let token = try await env.api.createDataChannel(identity: env.identity, sessionId: request.sessionId, clientId: clientId)
+        return try OpenDataChannelInput.agent(requestId: UUID().uuidString.lowercased(), tokenValue: token,
+                                              clientId: clientId, instanceId: env.identity.instanceId).jsonText()
+    }
+
+    /// After a dropped socket: new token, same stream state. Retries with backoff for up to 2 minutes, and stops
+    /// at once if gangwayd says the session is over.
+    func resumeChannel(_ channel: DataChannelConnection) async -> Bool {
+        var backoff = ReconnectBackoff(base: .milliseconds(100), cap: .seconds(5))
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline, terminateReason == nil {
+            do {
+                let frame = try await openingFrame()
+                try await channel.reconnect(openingFrame: frame)
+                logger.info("data channel resumed")
+                return true
+            } catch HostAgentError.serverError(_, let status, let body) where (400..<500).contains(status) {
+                logger.info("data channel cannot be resumed: \(body)")
+                return false
+            } catch {
+                logger.debug("data channel resume failed: \(error)")
+            }
+            try? await Task.sleep(for: backoff.nextDelay())
+        }
+        return false
+    }
+
+    // MARK: pumps
+
+    func pump(pty: PTYProcess, channel: DataChannelConnection) async {
+        let outputDone = AtomicFlag()
+        let output = Task { await self.pumpOutput(pty: pty, channel: channel); _ = outputDone.setOnce() }
+        let input = Task { await self.pumpInput(pty: pty, channel: channel) }
+        let status = await pty.waitForExit()
+        // Output still buffered in the PTY follows the exit; background jobs holding the terminal open are ended.
+        if await !finishes(output, within: .seconds(1)) {
+            await pty.terminate(grace: env.killGrace)
+            pty.closeMaster()
+        }
+        await output.value
+        let serviceEnded = terminateReason != nil
+        logger.info("shell exited", metadata: ["status": "\(status)"])
+        await channel.send(Array(String(status).utf8), payloadType: .exitCode)
+        if !serviceEnded { _ = await channel.waitUntilAcknowledged(timeout: .seconds(2)) }
+        await channel.sendControl(stateMessage(AgentSessionState.terminating))
+        await env.controlSend(taskComplete(status: "Success", output: "exit status \(status)"))
+        // Let the writer flush the last frames before closing.
+        _ = await channel.waitUntilAcknowledged(timeout: .milliseconds(serviceEnded ? 50 : 300))
+        await SessionSignallerTask.killLeftovers(pty)
+        input.cancel()
+        await channel.close()
+        pty.closeMaster()
+        _ = outputDone
+    }
+
+    func finishes(_ task: Task<Void, Never>, within timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await task.value; return true }
+            group.addTask { try? await Task.sleep(for: timeout); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    func pumpOutput(pty: PTYProcess, channel: DataChannelConnection) async {
+        var boundary = UTF8Boundary()
+        while let chunk = await pty.read() {
+            await checkEcho(pty: pty, channel: channel)
+            let complete = boundary.complete(chunk)
+            if !complete.isEmpty { await channel.send(complete) }
+        }
+        let rest = boundary.flush()
+        if !rest.isEmpty { await channel.send(rest) }
+    }
+
+    func pumpInput(pty: PTYProcess, channel: DataChannelConnection) async {
+        for await event in channel.events {
+            switch event {
+            case .data(let type, let bytes):
+                switch type {
+                case .output:
+                    await checkEcho(pty: pty, channel: channel)
+                    await pty.write(bytes)
+                case .size:
+                    if let size = try? PayloadJSON.decode(SizeData.self, from: bytes), size.cols > 0, size.rows > 0 {
+                        pty.resize(cols: UInt16(clamping: size.cols), rows: UInt16(clamping: size.rows))
+                    }
+                case .flag:
+                    if bytes.count == 4, UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
+                        == PayloadFlag.terminateSession.rawValue {
+                        await terminate(reason: "the client asked to terminate the session")
+                    }
+                default:
+                    break
+                }
+            case .control(let message):
+                if message.messageType == .channelClosed {
+                    await terminate(reason: "gangwayd closed the channel")
+                }
+            case .disconnected(let error):
+                if finished || terminateReason != nil { return }
+                logger.info("data channel dropped (\(error.map { "\($0)" } ?? "no error")); resuming")
+                if await !resumeChannel(channel) {
+                    await terminate(reason: "the data channel could not be resumed")
+                    return
+                }
+            case .closed:
+                return
+            }
+        }
+    }
+
+    func checkEcho(pty: PTYProcess, channel: DataChannelConnection) async {
+        guard let echo = pty.echoEnabled, echo != lastEcho else { return }
+        let first = lastEcho == nil
+        lastEcho = echo
+        if first && echo { return }  // echo on is the default gangwayd assumes
+        let message = ClientMessage.control(type: .gangwayEchoState, payloadJSON: Array("{\"Echo\":\(echo)}".utf8),
+                                            now: Self.epochMillis())
+        await channel.sendControl(message)
+    }
+
+    // MARK: messages
+
+    func stateMessage(_ state: String) -> ClientMessage {
+        (try? ClientMessage.control(type: .agentSessionState,
+                                    payload: AgentSessionState(sessionState: state, sessionId: request.sessionId),
+                                    now: Self.epochMillis()))
+            ?? ClientMessage.control(type: .agentSessionState, payloadJSON: [], now: Self.epochMillis())
+    }
+
+    func taskComplete(status: String, output: String) -> ClientMessage {
+        let body: [String: Any] = [
+            "SchemaVersion": 1, "TaskId": request.sessionId, "Topic": "agent_task_complete", "FinalTaskStatus": status,
+            "IsRoutingFailure": false, "AwsAccountId": "", "InstanceId": env.identity.instanceId, "Output": output,
+            "S3Bucket": "", "S3UrlSuffix": "", "CwlGroup": "", "CwlStream": "", "RetryNumber": 0,
+        ]
+        let json = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])).map { Array($0) } ?? []
+        return ClientMessage.control(type: .agentTaskComplete, payloadJSON: json, flags: 0, now: Self.epochMillis())
+    }
+
+    static func epochMillis() -> UInt64 { UInt64(max(1, Date().timeIntervalSince1970 * 1000)) }
+}
+
+/// Kills whatever is left of a finished shell's terminal session (background jobs) without waiting.
+enum SessionSignallerTask {
+    static func killLeftovers(_ pty: PTYProcess) async {
+        let members = SessionSignaller.members(ofSession: pty.pid)
+        guard !members.isEmpty else { return }
+        SessionSignaller.signalSession(pty.pid, signal: SIGHUP)
+        try? await Task.sleep(for: .milliseconds(100))
+        SessionSignaller.signalSession(pty.pid, signal: SIGKILL)
+    }
+}

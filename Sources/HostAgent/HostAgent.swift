@@ -1,1 +1,0 @@
-// HostAgent module. See docs/ARCHITECTURE.md for its layer.

@@ -88,7 +88,9 @@ extension ClientMessage {
             guard header.createdDate != 0 else { throw .missingCreatedDate(messageType: messageType.rawValue) }
         }
         let payloadRaw = UnsafeRawBufferPointer(rebasing: raw[payloadStart...])
-        if limits.verifyDigest && !messageType.isPublication && payloadCount > 0 {
+        // As the reference plugin: an empty payload declared empty has nothing to verify; a truncated frame
+        // (PayloadLength > 0 but nothing left) is checked and fails.
+        if limits.verifyDigest && !messageType.isPublication && (payloadCount > 0 || header.declaredPayloadLength != 0) {
             guard header.digestMatches(payload: payloadRaw, frame: raw) else {
                 throw .digestMismatch(messageType: messageType.rawValue)
             }

@@ -86,24 +86,29 @@ public struct DataStream: Sendable {
         guard !isPaused else { return actions }
         let rto = estimator.rto
         var resent = 0
-        var earliest: StreamInstant?
         inFlight.updateEach { entry in
-            let due = entry.lastSent.adding(nanoseconds: rto)
-            if due <= now {
-                entry.lastSent = now
-                entry.sendCount += 1
-                actions.append(.write(entry.message))
-                resent += 1
-            }
-            let next = entry.lastSent.adding(nanoseconds: rto)
-            if earliest.map({ next < $0 }) ?? true { earliest = next }
+            guard entry.lastSent.adding(nanoseconds: rto) <= now else { return }
+            entry.lastSent = now
+            entry.sendCount += 1
+            actions.append(.write(entry.message))
+            resent += 1
         }
         if resent > 0 {
             counters.retransmissions += resent
             estimator.backOff()
         }
-        if let earliest { arm(at: earliest, into: &actions) }
+        if let earliest = earliestResendDeadline() { arm(at: earliest, into: &actions) }
         return actions
+    }
+
+    /// When the next in-flight message's RTO expires, at the current RTO.
+    func earliestResendDeadline() -> StreamInstant? {
+        var earliest: UInt64?
+        inFlight.forEach { entry in
+            let t = entry.lastSent.nanoseconds
+            if earliest.map({ t < $0 }) ?? true { earliest = t }
+        }
+        return earliest.map { StreamInstant(nanoseconds: $0).adding(nanoseconds: estimator.rto) }
     }
 
     /// Resends every in-flight message now (after a reconnect: the peer may have missed them) and re-arms.

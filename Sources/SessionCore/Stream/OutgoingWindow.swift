@@ -59,6 +59,12 @@ struct OutgoingWindow: Sendable {
         }
     }
 
+    /// Visits every in-flight entry in sequence order.
+    func forEach(_ body: (OutgoingEntry) -> Void) {
+        guard count > 0 else { return }
+        for i in head..<slots.count { if let entry = slots[i] { body(entry) } }
+    }
+
     private func slotIndex(_ sequence: Int64) -> Int? {
         let (offset, overflow) = sequence.subtractingReportingOverflow(baseSequence)
         guard !overflow, offset >= 0, offset < Int64(slots.count - head) else { return nil }

@@ -1,0 +1,152 @@
+import Foundation
+import SessionCore
+import Testing
+
+/// Byte-exact frames written field by field from the documented layout (docs/PROTOCOL.md §Frame).
+@Suite struct CodecVectorTests {
+    static func be32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian, Array.init) }
+    static func be64(_ v: UInt64) -> [UInt8] { withUnsafeBytes(of: v.bigEndian, Array.init) }
+
+    static let id = UUID(uuidString: "00112233-4455-6677-8899-AABBCCDDEEFF")!
+    /// SHA-256("abc"), FIPS 180-2 test vector.
+    static let sha256abc: [UInt8] = [
+        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+        0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
+    ]
+
+    static func expectedInputFrame() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes += be32(116)                                                   // HeaderLength
+        bytes += Array("input_stream_data".utf8) + Array(repeating: 0x20, count: 32 - 17)  // MessageType
+        bytes += be32(1)                                                     // SchemaVersion
+        bytes += be64(1_700_000_000_123)                                     // CreatedDate ms
+        bytes += be64(5)                                                     // SequenceNumber
+        bytes += be64(0)                                                     // Flags
+        bytes += [0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF,            // MessageId: bytes 8..15 first,
+                  0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77]            // then bytes 0..7
+        bytes += sha256abc                                                   // PayloadDigest
+        bytes += be32(1)                                                     // PayloadType Output
+        bytes += be32(3)                                                     // PayloadLength
+        bytes += Array("abc".utf8)                                           // Payload
+        return bytes
+    }
+
+    static let inputMessage = ClientMessage(
+        messageType: .inputStreamData, createdDate: 1_700_000_000_123, sequenceNumber: 5, flags: 0,
+        messageId: id, payloadType: .output, payload: Array("abc".utf8))
+
+    @Test func encodesStreamMessageByteExact() {
+        let encoded = Self.inputMessage.encode()
+        #expect(encoded.count == 123)
+        #expect(encoded == Self.expectedInputFrame())
+    }
+
+    @Test func decodesHandBuiltFrame() throws {
+        let decoded = try ClientMessage.decode(Self.expectedInputFrame())
+        #expect(decoded == Self.inputMessage)
+    }
+
+    @Test func negativeSequenceAndHighFlagsAreBigEndianTwosComplement() throws {
+        var m = Self.inputMessage
+        m.sequenceNumber = -2
+        m.flags = 0x8000_0000_0000_0003
+        let bytes = m.encode()
+        #expect(Array(bytes[48..<56]) == [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE])
+        #expect(Array(bytes[56..<64]) == [0x80, 0, 0, 0, 0, 0, 0, 0x03])
+        #expect(try ClientMessage.decode(bytes) == m)
+    }
+
+    @Test func acknowledgeIsFlags3Seq0WithReferenceJSON() throws {
+        let ack = ClientMessage.acknowledging(Self.inputMessage, now: 1_700_000_000_999, messageId: Self.id)
+        let json = #"{"AcknowledgedMessageType":"input_stream_data","AcknowledgedMessageId":"00112233-4455-6677-8899-aabbccddeeff","AcknowledgedMessageSequenceNumber":5,"IsSequentialMessage":true}"#
+        var expected: [UInt8] = []
+        expected += Self.be32(116)
+        expected += Array("acknowledge".utf8) + Array(repeating: 0x20, count: 32 - 11)
+        expected += Self.be32(1) + Self.be64(1_700_000_000_999) + Self.be64(0) + Self.be64(3)
+        expected += [0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77]
+        expected += [0x99, 0xda, 0x24, 0xb3, 0x33, 0x64, 0xc3, 0xfc, 0xbc, 0xd1, 0xf3, 0x22, 0x54, 0x26, 0x2f, 0xe3,  // SHA-256(json),
+                     0x6b, 0xc7, 0x05, 0x4c, 0xd2, 0x8d, 0x73, 0x32, 0xfb, 0xef, 0xca, 0x9a, 0x70, 0xb9, 0x42, 0x77]  // via Python hashlib
+        expected += Self.be32(0) + Self.be32(UInt32(json.utf8.count)) + Array(json.utf8)
+        #expect(ack.encode() == expected)
+    }
+
+    /// A frame produced by an independent encoder (Python struct/hashlib/uuid following the Go serializer).
+    @Test func decodesFrameFromAnotherImplementation() throws {
+        let hex = "000000746f75747075745f73747265616d5f646174612020202020202020202020202020000000010000018bcfe5687b0000000000000007000000000000000080b400c04fd430c86ba7b8109dad11d1e757de90063252473a3443965fb04722fbad5f7bbe40382da7dde106ddcec499000000010000001268656c6c6f2066726f6d20707974686f6e0a"
+        let m = try ClientMessage.decode(try FrameDump.bytes(fromHex: hex))
+        #expect(m.messageType == .outputStreamData)
+        #expect(m.sequenceNumber == 7)
+        #expect(m.createdDate == 1_700_000_000_123)
+        #expect(m.messageId == UUID(uuidString: "6ba7b810-9dad-11d1-80b4-00c04fd430c8"))
+        #expect(m.payloadType == .output)
+        #expect(m.payloadText == "hello from python\n")
+        #expect(m.encode() == (try FrameDump.bytes(fromHex: hex)))
+    }
+
+    @Test func nulPaddedTypeAndWrongPayloadLengthDecodeLeniently() throws {
+        var bytes = Self.expectedInputFrame()
+        for i in (4 + 17)..<36 { bytes[i] = 0 }          // NUL padding
+        bytes.replaceSubrange(116..<120, with: Self.be32(999))  // PayloadLength lies
+        let m = try ClientMessage.decode(bytes)
+        #expect(m.messageType == .inputStreamData)
+        #expect(m.payload == Array("abc".utf8))
+    }
+
+    @Test func largerHeaderLengthMovesThePayload() throws {
+        // HL 120: 4 unknown header bytes before PayloadLength; payload starts at 124.
+        var bytes = Array(Self.expectedInputFrame()[0..<116])
+        bytes.replaceSubrange(0..<4, with: Self.be32(120))
+        bytes += [9, 9, 9, 9] + Self.be32(3) + Array("abc".utf8)
+        #expect(try ClientMessage.decode(bytes).payload == Array("abc".utf8))
+    }
+
+    @Test func headerOnlyFrameDecodes() throws {
+        var bytes = Array(Self.expectedInputFrame()[0..<120])
+        bytes.replaceSubrange(116..<120, with: Self.be32(0))
+        let m = try ClientMessage.decode(bytes)
+        #expect(m.payload.isEmpty)
+    }
+
+    @Test func rejectsWhatTheNotesSayToReject() {
+        let good = Self.expectedInputFrame()
+        #expect(throws: FrameError.tooShort(length: 119)) { try ClientMessage.decode(Array(good[0..<119])) }
+        var badHL = good
+        badHL.replaceSubrange(0..<4, with: Self.be32(115))
+        #expect(throws: FrameError.badHeaderLength(headerLength: 115, frameLength: 123)) { try ClientMessage.decode(badHL) }
+        badHL.replaceSubrange(0..<4, with: Self.be32(0xFFFF_FFFF))
+        #expect(throws: FrameError.badHeaderLength(headerLength: 0xFFFF_FFFF, frameLength: 123)) { try ClientMessage.decode(badHL) }
+        var corrupt = good
+        corrupt[121] ^= 0x01
+        #expect(throws: FrameError.digestMismatch(messageType: "input_stream_data")) { try ClientMessage.decode(corrupt) }
+        #expect(throws: FrameError.payloadTooLarge(length: 3, limit: 2)) {
+            try ClientMessage.decode(good, limits: FrameLimits(maxPayloadBytes: 2))
+        }
+        var noDate = good
+        noDate.replaceSubrange(40..<48, with: Self.be64(0))
+        #expect(throws: FrameError.missingCreatedDate(messageType: "input_stream_data")) { try ClientMessage.decode(noDate) }
+        var noType = good
+        noType.replaceSubrange(4..<36, with: Array(repeating: 0x20, count: 32))
+        #expect(throws: FrameError.missingMessageType) { try ClientMessage.decode(noType) }
+    }
+
+    @Test func publicationMessagesSkipDigestAndDateChecks() throws {
+        var m = Self.inputMessage
+        m.messageType = .pausePublication
+        var bytes = m.encode()
+        bytes[121] ^= 0xFF                                  // wrong digest
+        bytes.replaceSubrange(40..<48, with: Self.be64(0))  // no date
+        #expect(try ClientMessage.decode(bytes).messageType == .pausePublication)
+    }
+
+    @Test func errorsExplainThemselves() {
+        #expect(FrameError.tooShort(length: 10).description.contains("shorter than the 120-byte"))
+        #expect(FrameError.digestMismatch(messageType: "x").description.contains("SHA-256"))
+    }
+
+    @Test func overlongMessageTypeIsTruncatedTo32Bytes() throws {
+        let m = ClientMessage(messageType: MessageType(String(repeating: "x", count: 40)), createdDate: 1, payload: [1])
+        let bytes = m.encode()
+        #expect(bytes.count == 121)
+        #expect(try ClientMessage.decode(bytes).messageType.rawValue == String(repeating: "x", count: 32))
+    }
+}

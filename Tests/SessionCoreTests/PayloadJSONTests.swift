@@ -1,0 +1,76 @@
+import Foundation
+import SessionCore
+import Testing
+
+/// Payload JSON uses the reference's exact field names (ssm-protocol.md §2, §5, §12).
+@Suite struct PayloadJSONTests {
+    func object(_ bytes: [UInt8]) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    }
+
+    @Test func acknowledgeFastPathAndFallbackAgree() throws {
+        let content = AcknowledgeContent(acknowledgedMessageType: "output_stream_data",
+                                         acknowledgedMessageId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+                                         acknowledgedMessageSequenceNumber: 42)
+        let bytes = content.jsonBytes()
+        #expect(try PayloadJSON.decode(AcknowledgeContent.self, from: bytes) == content)
+        #expect(AcknowledgeContent.parse(bytes) == content)
+        // Go's encoder output with spaces / other order still parses (via the fallback).
+        let spaced = #"{ "IsSequentialMessage": true, "AcknowledgedMessageSequenceNumber": 42, "AcknowledgedMessageId": "6ba7b810-9dad-11d1-80b4-00c04fd430c8", "AcknowledgedMessageType": "output_stream_data" }"#
+        #expect(AcknowledgeContent.parse(Array(spaced.utf8)) == content)
+        #expect(AcknowledgeContent.parse(Array("{}".utf8)) == nil)
+        #expect(AcknowledgeContent.parse(Array(#"{"AcknowledgedMessageType":"a","AcknowledgedMessageId":"b","AcknowledgedMessageSequenceNumber":99999999999999999999,"IsSequentialMessage":true}"#.utf8)) == nil)
+    }
+
+    @Test func openDataChannelInputOmitsTheOtherSidesField() throws {
+        let client = try object(PayloadJSON.encode(OpenDataChannelInput.client(requestId: "r", tokenValue: "t", clientId: "c")))
+        #expect(Set(client.keys) == ["MessageSchemaVersion", "RequestId", "TokenValue", "ClientId", "ClientVersion"])
+        #expect(client["MessageSchemaVersion"] as? String == "1.0")
+        let agent = try object(PayloadJSON.encode(OpenDataChannelInput.agent(requestId: "r", tokenValue: "t", clientId: "c", instanceId: "i-1")))
+        #expect(Set(agent.keys) == ["MessageSchemaVersion", "RequestId", "TokenValue", "ClientId", "ClientInstanceId"])
+    }
+
+    @Test func channelClosedAndSessionStateFieldNames() throws {
+        let closed = try object(PayloadJSON.encode(ChannelClosed(messageId: "m", createdDate: "1", destinationId: "d",
+                                                                 sessionId: "s", output: "bye")))
+        #expect(Set(closed.keys) == ["MessageId", "CreatedDate", "DestinationId", "SessionId", "MessageType", "SchemaVersion", "Output"])
+        #expect(closed["MessageType"] as? String == "channel_closed")
+        let lenient = try PayloadJSON.decode(ChannelClosed.self, from: Array(#"{"SessionId":"s"}"#.utf8))
+        #expect(lenient.sessionId == "s" && lenient.output == "")
+        let state = try object(PayloadJSON.encode(AgentSessionState(sessionState: AgentSessionState.connected, sessionId: "s")))
+        #expect(Set(state.keys) == ["SchemaVersion", "SessionState", "SessionId"])
+        let message = try ClientMessage.control(type: .agentSessionState,
+                                                payload: AgentSessionState(sessionState: "Terminating", sessionId: "s"), now: 5)
+        #expect(message.flags == 3 && message.sequenceNumber == 0)
+        #expect(try message.decodePayload(AgentSessionState.self).sessionState == "Terminating")
+    }
+
+    @Test func sizeDataIsLowercase() throws {
+        #expect(String(decoding: SizeData(cols: 120, rows: 40).jsonBytes(), as: UTF8.self) == #"{"cols":120,"rows":40}"#)
+        #expect(try PayloadJSON.decode(SizeData.self, from: SizeData(cols: 1, rows: 2).jsonBytes()) == SizeData(cols: 1, rows: 2))
+    }
+
+    @Test func handshakeRoundTripAndNulls() throws {
+        let request = HandshakeRequest(agentVersion: "3.3.0.0", requestedClientActions: [
+            .sessionType("Port", properties: .object(["portNumber": .string("22")])),
+            .kmsEncryption(keyId: "k", challengeBase64: "AAAA"),
+        ])
+        let bytes = try PayloadJSON.encode(request)
+        let back = try PayloadJSON.decode(HandshakeRequest.self, from: bytes)
+        #expect(back == request)
+        #expect(back.requestedClientActions.first?.sessionType == "Port")
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains(#""ActionType":"SessionType""#) && text.contains(#""AgentVersion":"3.3.0.0""#))
+
+        let response = HandshakeResponse(clientVersion: "1.2.650.0", processedClientActions: [
+            ProcessedClientAction(actionType: "SessionType", actionStatus: ProcessedClientAction.success)])
+        let responseText = String(decoding: try PayloadJSON.encode(response), as: UTF8.self)
+        #expect(responseText.contains(#""ActionResult":null"#))
+        #expect(responseText.contains(#""Errors":null"#))
+        #expect(try PayloadJSON.decode(HandshakeResponse.self, from: Array(responseText.utf8)) == response)
+
+        let complete = try object(PayloadJSON.encode(HandshakeComplete(handshakeTimeToComplete: 1_500_000, customerMessage: "hi")))
+        #expect(complete["HandshakeTimeToComplete"] as? Int == 1_500_000)
+        #expect(try object(PayloadJSON.encode(EncChallenge(challenge: "Zm9v")))["Challenge"] as? String == "Zm9v")
+    }
+}

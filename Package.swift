@@ -94,6 +94,10 @@ let package = Package(
                           dependencies: ["HostAgent", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
+        // ---- Benchmarks (bench/sessioncore.sh).
+        .executableTarget(name: "SessionCoreBench", dependencies: ["SessionCore"], path: "bench/sessioncore",
+                          swiftSettings: strict),
+
         // ---- Test support: fakes and in-process servers.
         .target(name: "GangwayTesting", dependencies: ["SessionCore"], path: "Tests/GangwayTesting", swiftSettings: strict),
 

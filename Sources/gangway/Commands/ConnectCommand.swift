@@ -1,8 +1,88 @@
+import AWSCore
 import ArgumentParser
+import ChannelIO
+import Foundation
+import GangwayClient
 
+/// `gangway connect TARGET`: an interactive shell on a managed instance, like `aws ssm start-session`,
+/// with the remote exit code, `~.` escape, resize and resume.
 struct ConnectCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "connect", abstract: "Open an interactive shell on a target.")
+    static let configuration = CommandConfiguration(
+        commandName: "connect",
+        abstract: "Open an interactive shell on a target.",
+        discussion: """
+            TARGET is an instance id (i-…, mi-…), a Name/ComputerName, or a unique prefix of either. \
+            Exits with the remote shell's exit status. Type ~. after a newline to end a wedged session, ~? for help.
+            """)
+
+    @Argument(help: "Instance id, name, or unique prefix.")
+    var target: String
+
+    @OptionGroup var aws: AWSOptions
+
+    @Option(help: "Reason recorded with the session (StartSession Reason).")
+    var reason: String?
+
+    @Option(help: "Session document to run (default: the server's shell document).")
+    var document: String?
+
     func run() async throws {
-        throw ValidationError("'gangway connect' is not implemented yet")
+        let settings = try aws.settings(service: "ssm")
+        let ssm = SSMClient(settings: settings, http: aws.httpClient())
+        let instanceId: String
+        do {
+            instanceId = try await ssm.resolveConnectTarget(target)
+        } catch let e as AWSError {
+            throw ValidationError("cannot list instances at \(settings.endpointURL): \(e)")
+        }
+        let size = TerminalRawMode.windowSize(fd: STDOUT_FILENO) ?? TerminalRawMode.windowSize(fd: STDIN_FILENO)
+            ?? (Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80, Int(ProcessInfo.processInfo.environment["LINES"] ?? "") ?? 24)
+        let shell: SSMShellSession
+        do {
+            shell = try await SSMShellSession.start(ssm: ssm, target: instanceId, reason: reason, documentName: document,
+                                                    cols: size.cols, rows: size.rows, tls: aws.channelTLS(endpoint: settings.endpointURL))
+        } catch let e as AWSError where e.code == "TargetNotConnected" {
+            throw ValidationError("target \(instanceId) is not connected: \(e.message)")
+        }
+        let status = await ConnectTerminal.run(shell)
+        throw ExitCode(status)
+    }
+}
+
+/// Credential, region and endpoint options shared by `connect`, `ls` and `sessions`
+/// (resolved like the AWS CLI: flags, then environment, then ~/.aws files).
+struct AWSOptions: ParsableArguments {
+    @Option(help: "AWS profile in ~/.aws/credentials / ~/.aws/config (default: $AWS_PROFILE or 'default').")
+    var profile: String?
+
+    @Option(help: "API endpoint, e.g. https://gangwayd.example:8443 for a self-hosted gangwayd (default: AWS).")
+    var endpointURL: String?
+
+    @Option(help: "Region to sign for and to reach AWS in (default: $AWS_REGION or the profile's region).")
+    var region: String?
+
+    @Option(help: "PEM CA certificate to trust for a self-signed gangwayd (also $AWS_CA_BUNDLE).")
+    var caFile: String?
+
+    @Option(help: "TLS server name to verify for wss:// data channels when the URL host is an IP address.")
+    var tlsServerName: String?
+
+    func settings(service: String) throws -> AWSClientSettings {
+        do {
+            return try AWSClientSettings.resolve(service: service, profile: profile, region: region, endpointURL: endpointURL)
+        } catch let e as AWSConfigError {
+            throw ValidationError(e.message)
+        }
+    }
+
+    func httpClient() -> HTTPClient {
+        HTTPClient(configuration: .init(caFile: caFile))
+    }
+
+    func channelTLS(endpoint: String) -> ChannelTLS {
+        let host = AWSURL(endpoint)?.host ?? ""
+        let isIP = host.hasPrefix("[") || host.allSatisfy { $0.isNumber || $0 == "." }
+        let ca = caFile ?? ProcessInfo.processInfo.environment["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
+        return ChannelTLS(caCertificatePath: ca, sniHostname: tlsServerName ?? (isIP ? "localhost" : nil))
     }
 }

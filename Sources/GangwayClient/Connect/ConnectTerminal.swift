@@ -1,0 +1,109 @@
+import ConsoleCore
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The local half of `gangway connect`: raw tty, stdin → session (with `~.` escapes), session output →
+/// stdout, SIGWINCH → resize. Returns the exit status to leave with.
+public enum ConnectTerminal {
+    /// Exit status after `~.` (as ssh).
+    public static let escapeExitStatus: Int32 = 255
+
+    public static func run(_ shell: SSMShellSession, inputFD: Int32 = STDIN_FILENO, outputFD: Int32 = STDOUT_FILENO,
+                           errorFD: Int32 = STDERR_FILENO) async -> Int32 {
+        let interactive = TerminalRawMode.isTerminal(inputFD)
+        let raw = TerminalRawMode(fd: inputFD)
+        if interactive {
+            do { try raw.enable() } catch { writeAll(errorFD, "gangway: cannot set the terminal to raw mode: \(error)\n") }
+        }
+        defer { raw.restore() }
+        let nl = interactive ? "\r\n" : "\n"
+        writeAll(errorFD, "Starting session with SessionId: \(shell.sessionId)\(nl)")
+
+        // Resize: a signal source, not polling.
+        signal(SIGWINCH, SIG_IGN)
+        let winch = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
+        winch.setEventHandler {
+            if let size = TerminalRawMode.windowSize(fd: outputFD) ?? TerminalRawMode.windowSize(fd: inputFD) {
+                Task { await shell.resize(cols: size.cols, rows: size.rows) }
+            }
+        }
+        winch.resume()
+        defer { winch.cancel() }
+
+        // Notices (resume progress) go to stderr, never into the remote screen's byte stream.
+        let noticeTask = Task {
+            for await line in shell.notices { writeAll(errorFD, "\(nl)[gangway] \(line)\(nl)") }
+        }
+        defer { noticeTask.cancel() }
+
+        // Keystrokes: a blocking reader thread feeds an ordered stream; one task forwards it.
+        let (keys, keySink) = AsyncStream.makeStream(of: [UInt8].self)
+        let reader = Thread {
+            var buf = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(inputFD, &buf, buf.count)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { break }
+                keySink.yield(Array(buf[0..<n]))
+            }
+            keySink.finish()
+        }
+        reader.start()
+        let escaped = EscapeFlag()
+        let forwarder = Task {
+            var escapes = EscapeDetector()
+            for await chunk in keys {
+                let (bytes, action) = interactive ? escapes.feed(chunk) : (chunk, .none)
+                if !bytes.isEmpty { await shell.send(bytes) }
+                switch action {
+                case .disconnect:
+                    escaped.set()
+                    await shell.terminate(message: "Connection to \(shell.target) closed (~.).")
+                    return
+                case .help: writeAll(errorFD, EscapeDetector.helpText)
+                case .none: break
+                }
+            }
+            // Input ended (a pipe or /dev/null): end the remote shell as Ctrl-D would.
+            if !interactive { await shell.send([4]) }
+        }
+        defer { forwarder.cancel() }
+
+        var status: Int32 = 0
+        for await event in shell.output {
+            switch event {
+            case .data(let bytes):
+                writeAll(outputFD, bytes)
+            case .exited(let code, let message):
+                raw.restore()
+                if let message, !message.isEmpty { writeAll(errorFD, "\n\(message)\n") }
+                status = escaped.isSet ? escapeExitStatus : (code ?? 0)
+            }
+        }
+        return status
+    }
+
+    static func writeAll(_ fd: Int32, _ text: String) { writeAll(fd, Array(text.utf8)) }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { return }
+            off += n
+        }
+    }
+}
+
+/// A set-once flag shared between the key forwarder and the output loop.
+final class EscapeFlag: @unchecked Sendable {
+    // @unchecked: `value` is guarded by `lock`.
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}

@@ -1,0 +1,38 @@
+/// Plain-text tables for the scriptable CLI (`gangway ls`, `gangway sessions`): a header row,
+/// columns padded to their widest cell (capped), two spaces between columns, no trailing spaces.
+public struct TextTable: Sendable {
+    public var headers: [String]
+    public var rows: [[String]]
+    /// Cells longer than this are cut with "…".
+    public var maxColumnWidth: Int
+
+    public init(headers: [String], rows: [[String]] = [], maxColumnWidth: Int = 48) {
+        self.headers = headers
+        self.rows = rows
+        self.maxColumnWidth = maxColumnWidth
+    }
+
+    public func render() -> String {
+        let cols = headers.count
+        let cut: ([String]) -> [String] = { row in
+            (0..<cols).map { i in
+                let cell = i < row.count ? row[i] : ""
+                return cell.count > maxColumnWidth ? String(cell.prefix(maxColumnWidth - 1)) + "…" : cell
+            }
+        }
+        let all = [headers] + rows.map(cut)
+        var widths = [Int](repeating: 0, count: cols)
+        for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for row in all {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                line += cell
+                if i < cols - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 2) }
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+}

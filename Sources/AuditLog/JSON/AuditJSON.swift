@@ -98,6 +98,12 @@ public enum AuditJSON: Sendable, Equatable {
     /// Writes a JSON string literal: escapes quote, backslash and control characters; other UTF-8 passes through.
     public static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Fast path (almost every string): nothing to escape, copy the UTF-8 in one go.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])

@@ -41,7 +41,10 @@ struct AuditIndex {
     init(directory: URL) { self.directory = directory }
 
     mutating func add(_ new: [AuditIndexEntry]) {
-        if loaded { entries += new } else { appended += new }
+        // A batch written just before a scan may have been scanned already: keep seq strictly increasing.
+        let last = loaded ? entries.last?.seq ?? 0 : appended.last?.seq ?? 0
+        let fresh = new.filter { $0.seq > last }
+        if loaded { entries += fresh } else { appended += fresh }
     }
 
     /// Scans every segment once (event records only); entries appended meanwhile are kept, not duplicated.

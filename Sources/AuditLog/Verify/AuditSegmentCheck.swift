@@ -15,8 +15,29 @@ struct AuditSegmentCheck {
     var failure: (line: Int, seq: UInt64?, reason: String)?
 
     static func run(_ bytes: [UInt8], publicKey: Curve25519.Signing.PublicKey) -> AuditSegmentCheck {
+        bytes.withUnsafeBufferPointer { run($0, publicKey: publicKey) }
+    }
+
+    /// Maps the file read-only (no copy, no zero-fill) and checks it.
+    static func run(file: URL, publicKey: Curve25519.Signing.PublicKey) throws -> AuditSegmentCheck {
+        let fd = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw AuditStoreError.io("cannot open \(file.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw AuditStoreError.io("cannot stat \(file.path)") }
+        let size = Int(st.st_size)
+        if size == 0 { return AuditSegmentCheck() }
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
+            return run(try AuditSegments.readAll(file), publicKey: publicKey)
+        }
+        defer { munmap(map, size) }
+        _ = madvise(map, size, MADV_SEQUENTIAL)
+        return run(UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self), count: size), publicKey: publicKey)
+    }
+
+    static func run(_ buf: UnsafeBufferPointer<UInt8>, publicKey: Curve25519.Signing.PublicKey) -> AuditSegmentCheck {
         var r = AuditSegmentCheck()
-        bytes.withUnsafeBufferPointer { buf in
+        do {
             var start = 0
             var line = 0
             var prevHashAt = -1
@@ -26,18 +47,18 @@ struct AuditSegmentCheck {
                 let found = memchr(buf.baseAddress! + start, 0x0A, buf.count - start)
                 guard let found else {
                     r.failure = (line, nil, "the record is incomplete (the file was truncated in the middle of it)")
-                    return
+                    return r
                 }
                 let end = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - buf.baseAddress!
                 defer { start = end + 1 }
                 let s: AuditLineScanner.Scanned
                 switch AuditLineScanner.scan(buf, start, end) {
-                case let .failure(problem): r.failure = (line, nil, problem.rawValue); return
+                case let .failure(problem): r.failure = (line, nil, problem.rawValue); return r
                 case let .success(v): s = v
                 }
                 guard s.hashMatches else {
                     r.failure = (line, s.seq, "the record's content does not match its hash (the record was modified)")
-                    return
+                    return r
                 }
                 if prevHashAt < 0 {
                     r.firstSeq = s.seq
@@ -45,19 +66,19 @@ struct AuditSegmentCheck {
                 } else {
                     guard s.seq == prevSeq + 1 else {
                         r.failure = (line, s.seq, "expected seq \(prevSeq + 1) (records were removed or reordered)")
-                        return
+                        return r
                     }
                     guard AuditLineScanner.equal64(buf, s.prevHashStart, prevHashAt) else {
                         r.failure = (line, s.seq, "prevHash does not match the hash of the previous line "
                                      + "(a record before it was removed, reordered or rewritten)")
-                        return
+                        return r
                     }
                 }
                 switch s.type {
                 case .checkpoint?:
                     if let reason = checkCheckpoint(buf, start, end, s, publicKey) {
                         r.failure = (line, s.seq, reason)
-                        return
+                        return r
                     }
                     r.checkpoints += 1
                     r.sinceCheckpoint = 0
@@ -65,7 +86,7 @@ struct AuditSegmentCheck {
                     if r.sinceCheckpoint >= 0 { r.sinceCheckpoint += 1 }
                 case nil:
                     r.failure = (line, s.seq, "unknown recordType")
-                    return
+                    return r
                 }
                 r.count += 1
                 prevHashAt = s.hashStart

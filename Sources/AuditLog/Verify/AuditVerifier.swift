@@ -37,9 +37,8 @@ public enum AuditVerifier {
             let name = AuditSegments.name(numbers[i])
             let result: AuditSegmentCheck
             do {
-                let bytes = try AuditSegments.readAll(directory.appendingPathComponent(name))
                 let key = try Curve25519.Signing.PublicKey(rawRepresentation: rawKey)
-                result = AuditSegmentCheck.run(bytes, publicKey: key)
+                result = try AuditSegmentCheck.run(file: directory.appendingPathComponent(name), publicKey: key)
             } catch {
                 result = AuditSegmentCheck(failure: (0, nil, "cannot read: \(error)"))
             }

@@ -1,9 +1,8 @@
 import ArgumentParser
 
+/// `gangway audit`: work with gangwayd's tamper-evident audit log.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Look up and verify audit events.", subcommands: [])
-    func run() async throws {
-        throw ValidationError("'gangway audit' is not implemented yet")
-    }
+        commandName: "audit", abstract: "Verify and look up audit events.",
+        subcommands: [AuditVerifyCommand.self])
 }

@@ -1,8 +1,70 @@
 import ArgumentParser
+import Foundation
+import Recording
 
+/// `gangway replay SESSION_ID|FILE`: play a recorded session in this terminal.
 struct ReplayCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "replay", abstract: "Replay a recorded session.")
+    static let configuration = CommandConfiguration(
+        commandName: "replay", abstract: "Replay a recorded session.",
+        discussion: """
+            FILE is an asciicast v2 recording (gangwayd's DATA_DIR/recordings/<id>.cast, or asciinema's) or a \
+            `script` typescript like Session Manager writes to S3 (with --timing for its pace). A SESSION_ID is \
+            looked up in --data-dir/recordings. Keys: space pause · . step · + / - speed · ← / → seek 5 s · q quit.
+            """)
+
+    @Argument(help: "A session id or a recording file.")
+    var recording: String
+
+    @Option(help: "Playback speed, 0.5 to 16.")
+    var speed: Double = 1
+
+    @Option(name: .customLong("idle-limit"), help: "Shorten pauses longer than this many seconds.")
+    var idleLimit: Double?
+
+    @Flag(name: .customLong("no-wait"), help: "Print everything at once (no pacing, no keys).")
+    var noWait = false
+
+    @Option(help: "Timing file for a `script` typescript (script -t / --log-timing).")
+    var timing: String?
+
+    @Option(name: .customLong("data-dir"), help: "gangwayd data dir to find SESSION_ID's recording in.")
+    var dataDir: String?
+
+    func validate() throws {
+        guard (0.5...16).contains(speed) else { throw ValidationError("--speed must be between 0.5 and 16") }
+        if let idleLimit, idleLimit <= 0 { throw ValidationError("--idle-limit must be positive") }
+    }
+
     func run() async throws {
-        throw ValidationError("'gangway replay' is not implemented yet")
+        let session = try load()
+        var player = ReplayPlayer(session: session, speed: speed, idleLimit: idleLimit)
+        if noWait || isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0 {
+            let actions = noWait ? player.playAll() : []
+            if noWait {
+                ReplayTerminal.write(actions)
+                return
+            }
+        }
+        try ReplayTerminal.play(&player)
+    }
+
+    func load() throws -> RecordedSession {
+        var url = URL(fileURLWithPath: recording)
+        if !FileManager.default.fileExists(atPath: url.path) {
+            guard let dataDir else {
+                throw ValidationError("no file \(recording); to replay a session by id pass --data-dir DIR of a local "
+                                      + "gangwayd (fetching from a remote gangwayd is not available yet)")
+            }
+            url = URL(fileURLWithPath: dataDir).appendingPathComponent("recordings/\(recording).cast")
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw ValidationError("no recording for session \(recording) in \(url.deletingLastPathComponent().path)")
+            }
+        }
+        let bytes = Array(try Data(contentsOf: url))
+        if TypescriptReader.looksLikeTypescript(bytes) || timing != nil {
+            let timingText = try timing.map { try String(contentsOfFile: $0, encoding: .utf8) }
+            return try TypescriptReader.read(bytes, timing: timingText)
+        }
+        return try AsciicastReader.read(bytes)
     }
 }

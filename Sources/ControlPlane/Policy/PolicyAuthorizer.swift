@@ -13,6 +13,10 @@ public actor PolicyAuthorizer: Authorizer {
     private let evaluator: PolicyEvaluator
     private let logger: Logger
     private var cached: (revision: Int, directory: PolicyDirectory)?
+    /// The source address of the last allowed StartSession per principal and target, so a live session is
+    /// re-evaluated with the address it was opened from (sessions do not record it). Bounded: cleared when full.
+    private var startSources: [String: String] = [:]
+    private let maxStartSources = 10_000
 
     public init(store: any PolicyStore, evaluator: PolicyEvaluator = PolicyEvaluator(),
                 logger: Logger = Logger(label: "gangwayd.policy")) {
@@ -23,6 +27,10 @@ public actor PolicyAuthorizer: Authorizer {
 
     public func authorize(_ request: AuthorizationRequest) async -> AuthorizationDecision {
         let decision = await decide(request)
+        if decision.allowed, request.action == ActionCatalog.startSession, let ip = request.sourceIP {
+            if startSources.count >= maxStartSources { startSources.removeAll() }
+            startSources[request.principal + "\u{0}" + request.resource] = ip
+        }
         if !decision.allowed {
             logger.info("access denied", metadata: ["principal": "\(request.principal)", "action": "\(request.action)",
                                                     "resource": "\(request.resource)", "reason": "\(decision.reason)"])
@@ -45,6 +53,14 @@ public actor PolicyAuthorizer: Authorizer {
                                    resourceTags: request.resourceTags, principalTags: tags, sourceIP: request.sourceIP,
                                    time: request.time, multiFactorAuthPresent: request.mfa)
         return evaluator.evaluate(access, policies: directory.attachedPolicies(for: principal))
+    }
+
+    /// Whether `owner` may still hold a session on `target` at `time` (StartSession re-evaluated with the address
+    /// the session was opened from). Live sessions whose answer turns to deny are ended (`enforceAccess`).
+    public func reevaluate(owner: String, target: String, tags: [String: String], at time: Date) async -> PolicyDecision {
+        let ip = startSources[owner + "\u{0}" + target]
+        return await decide(AuthorizationRequest(principal: owner, action: ActionCatalog.startSession, resource: target,
+                                                 resourceTags: tags, sourceIP: ip, time: time))
     }
 
     /// `alice` is a user; `role/oncall` (or `role/oncall/session-name`, an SSO session) is a role.

@@ -38,5 +38,11 @@ enum PolicySchema {
                 INSERT INTO policy_revision (id, revision) VALUES (1, 0);
                 """)
         }
+        m.registerMigration("policy-v2-revocations") { db in
+            try db.execute(sql: """
+                CREATE TABLE revocations (
+                    principal TEXT PRIMARY KEY NOT NULL, revoked_at DOUBLE NOT NULL, reason TEXT NOT NULL);
+                """)
+        }
     }
 }

@@ -24,6 +24,13 @@ public protocol PolicyStore: Sendable {
     func detach(policy: String, from principal: PrincipalID) async throws
     func setTag(_ key: String, value: String?, on principal: PrincipalID) async throws
 
+    /// Disables every access key of `principal` (user name, agent id or role session) and records why, in one
+    /// transaction. Returns how many keys were active. gangwayd ends the principal's live sessions on its next
+    /// maintenance pass (`ControlPlaneServer.enforceAccess`).
+    func revoke(principal: String, reason: String, now: Date) async throws -> Int
+    /// Revoked principals and why, by principal.
+    func revocations() async throws -> [String: RevocationRecord]
+
     /// Everything the evaluator needs, parsed. Throws if a stored document no longer parses (fail closed).
     func directory() async throws -> PolicyDirectory
     /// A number that changes whenever anything above changes.
@@ -61,5 +68,18 @@ public struct RoleRecord: Sendable, Equatable {
         self.trust = trust
         self.maxSessionSeconds = maxSessionSeconds
         self.createdAt = createdAt
+    }
+}
+
+/// A revoked principal.
+public struct RevocationRecord: Sendable, Equatable {
+    public var principal: String
+    public var revokedAt: Date
+    public var reason: String
+
+    public init(principal: String, revokedAt: Date, reason: String) {
+        self.principal = principal
+        self.revokedAt = revokedAt
+        self.reason = reason
     }
 }

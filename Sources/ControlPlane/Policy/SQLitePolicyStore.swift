@@ -181,6 +181,33 @@ public struct SQLitePolicyStore: PolicyStore {
         }
     }
 
+    // MARK: revocation
+
+    public func revoke(principal: String, reason: String, now: Date) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE access_keys SET active = 0 WHERE principal = ? AND active = 1", arguments: [principal])
+            let disabled = db.changesCount
+            try db.execute(sql: """
+                INSERT INTO revocations (principal, revoked_at, reason) VALUES (?, ?, ?)
+                ON CONFLICT(principal) DO UPDATE SET revoked_at = excluded.revoked_at, reason = excluded.reason
+                """, arguments: [principal, now.timeIntervalSince1970, reason])
+            try Self.bump(db)
+            return disabled
+        }
+    }
+
+    public func revocations() async throws -> [String: RevocationRecord] {
+        try await writer.read { db in
+            var out: [String: RevocationRecord] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM revocations") {
+                let r = RevocationRecord(principal: row["principal"], revokedAt: Date(timeIntervalSince1970: row["revoked_at"]),
+                                         reason: row["reason"])
+                out[r.principal] = r
+            }
+            return out
+        }
+    }
+
     // MARK: snapshot
 
     public func revision() async throws -> Int {

@@ -116,6 +116,7 @@ public final class ControlPlaneServer: Sendable {
     /// `ManualClock` call it directly.
     public func runMaintenance() async {
         await services.sessions.enforceDeadlines()
+        await enforceAccess() // revoked principals and sessions policy no longer allows (Policy/SessionAccessEnforcer)
     }
 
     /// Frame counters over all sessions (malformed frames dropped, bytes relayed…).

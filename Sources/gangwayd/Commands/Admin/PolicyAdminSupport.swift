@@ -11,9 +11,15 @@ extension AdminOptions {
             let policies = try SQLitePolicyStore(dataDir: URL(fileURLWithPath: dataDir))
             return PolicyAdministration(policies: policies, core: core)
         } catch let e as StoreError {
-            throw ValidationError(e.description)
+            throw PolicyAdminError(e.description)
         }
     }
+}
+
+/// An admin failure: ArgumentParser prints `Error: <message>` and exits 1 (no usage text, unlike ValidationError).
+struct PolicyAdminError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// `--user NAME | --group NAME | --role NAME`: exactly one principal.
@@ -36,7 +42,7 @@ func runPolicyAdmin(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let e as StoreError {
-        throw ValidationError(e.description)
+        throw PolicyAdminError(e.description)
     }
 }
 

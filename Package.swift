@@ -111,6 +111,6 @@ let package = Package(
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "HostAgent", "ChannelIO", "GangwayClient", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "HostAgentTests", dependencies: ["HostAgent", "ChannelIO", "GangwayTesting"], swiftSettings: strict),
         // End-to-end: runs the built executables (gangwayd, gangway-agent, gangway) as a user would.
-        .testTarget(name: "EndToEndTests", dependencies: ["GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["GangwayTesting", "ChannelIO", "AWSCore", "SessionCore"], swiftSettings: strict),
     ]
 )

@@ -16,6 +16,9 @@ extension DataChannelConnection {
         }
         generation += 1
         let gen = generation
+        if case .open(let oldWriter) = state {
+            Task { try? await oldWriter.close(.goingAway, reason: "reconnecting") }
+        }
         if let old = socketTask { old.cancel() }
         dropSocket()
         state = .connecting

@@ -120,6 +120,20 @@ public actor DataChannelConnection {
     /// True while a socket is open.
     public var isConnected: Bool { if case .open = state { true } else { false } }
 
+    /// Drops the current socket (close frame 1001) without ending the session: `events` reports
+    /// `.disconnected`, and `reconnect(openingFrame:)` resumes. For tests and for clients that detect a dead
+    /// connection themselves.
+    public func dropConnection() async {
+        guard case .open(let writer) = state else { return }
+        generation += 1
+        dropSocket()
+        state = .disconnected
+        socketTask?.cancel()
+        socketTask = nil
+        try? await writer.close(.goingAway, reason: "client dropped the connection")
+        await events.buffer.push(.disconnected(DataChannelError.connectionLost("dropped by this program")))
+    }
+
     /// Closes the socket and ends `events` with `.closed`. Idempotent.
     public func close() async {
         if isClosed { return }

@@ -1,0 +1,99 @@
+import Crypto
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built programs, run as a user would: gangwayd, gangway-agent, and a client over the real data channel.
+@Suite("End to end", .serialized) struct EndToEndTests {
+    @Test func shellBasicsSizeAndExitCode() async throws {
+        let cluster = try Cluster()
+        try await cluster.startServer()
+        let id = try await cluster.startAgent("web-1")
+        defer { Task { await cluster.shutdown() } }
+        let shell = try await ShellClient(cluster: cluster, target: id)
+        await shell.resize(cols: 123, rows: 37)
+        await shell.type("echo hi-$((6*7))\n")
+        var at = try await shell.waitFor("hi-42")
+        await shell.type("stty size\n")
+        at = try await shell.waitFor("37 123", from: at)
+        await shell.type("exit 7\n")
+        let gotExit = await eventually(timeout: .seconds(10)) { shell.exitCode != nil }
+        #expect(gotExit)
+        #expect(shell.exitCode == "7")
+        // gangwayd ends the session once the agent reports it.
+        let ended = await eventually(timeout: .seconds(10)) { shell.closed }
+        #expect(ended)
+        await shell.close()
+        await cluster.shutdown()
+    }
+
+    @Test func fiftyMiBOfBase64ArrivesIntact() async throws {
+        let cluster = try Cluster()
+        try await cluster.startServer()
+        let id = try await cluster.startAgent("bulk-1")
+        let shell = try await ShellClient(cluster: cluster, target: id)
+        let file = "/tmp/gangway-e2e-\(getpid())-\(UUID().uuidString.prefix(6)).b64"
+        defer { unlink(file) }
+        await shell.type("head -c 52428800 /dev/urandom | base64 > \(file); chmod 644 \(file); echo made-$((1+1))\n")
+        var at = try await shell.waitFor("made-2", timeout: .seconds(60))
+        // Raw mode: the terminal passes bytes through unchanged (no \n → \r\n), echo off.
+        await shell.type("stty raw -echo; printf '\\001BEGIN\\002'; cat \(file); printf '\\001END\\002'; stty sane\n")
+        let begin = try await shell.waitFor("\u{1}BEGIN\u{2}", from: at)
+        let started = ContinuousClock.now
+        at = try await shell.waitFor("\u{1}END\u{2}", from: begin, timeout: .seconds(120))
+        let elapsed = ContinuousClock.now - started
+        let received = Array(shell.bytes[begin..<(at - 5)])
+        let expected = try Data(contentsOf: URL(fileURLWithPath: file))
+        #expect(received.count == expected.count)
+        #expect(SHA256.hash(data: received) == SHA256.hash(data: expected))
+        let mb = Double(expected.count) / 1_048_576
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("e2e: \(String(format: "%.1f", mb)) MiB through gangwayd in \(String(format: "%.2f", seconds)) s = \(String(format: "%.1f", mb / seconds)) MiB/s")
+        await shell.close()
+        await cluster.shutdown()
+    }
+
+    @Test func droppedClientResumesWithNoByteLostOrRepeated() async throws {
+        let cluster = try Cluster()
+        try await cluster.startServer()
+        let id = try await cluster.startAgent("resume-1")
+        let shell = try await ShellClient(cluster: cluster, target: id)
+        await shell.type("stty -echo; echo ready-$((2+2))\n")
+        let at = try await shell.waitFor("ready-4")
+        let lines = 400_000
+        await shell.type("seq 1 \(lines); echo done-$((3+3))\n")
+        _ = await eventually(timeout: .seconds(20), every: .milliseconds(5)) { shell.count > at + 200_000 }
+        try await shell.dropAndResume()
+        let end = try await shell.waitFor("done-6", from: at, timeout: .seconds(60))
+        let body = String(decoding: shell.bytes[at..<end], as: UTF8.self)
+        let numbers = body.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).compactMap { Int($0) }
+        #expect(numbers.count == lines)
+        #expect(numbers == Array(1...lines))
+        await shell.close()
+        await cluster.shutdown()
+    }
+
+    @Test func killedAgentShowsConnectionLostAndRestartedServerGetsAgentsBack() async throws {
+        let cluster = try Cluster()
+        try await cluster.startServer()
+        let doomed = try await cluster.startAgent("doomed-1")
+        let survivor = try await cluster.startAgent("survivor-1")
+        cluster.agents["doomed-1"]?.signal(SIGKILL)
+        let lost = try await eventually(timeout: .seconds(Cluster.connectionLostAfter + 3)) {
+            try await cluster.pingStatus(doomed) == "ConnectionLost"
+        }
+        #expect(lost)
+
+        await cluster.server?.stop()
+        try await Task.sleep(for: .milliseconds(500))
+        try await cluster.startServer()
+        let back = ContinuousClock.now
+        let online = try await eventually(timeout: .seconds(5), every: .milliseconds(100)) {
+            (try? await cluster.pingStatus(survivor)) == "Online"
+        }
+        #expect(online, "agent was not Online within 5 s of gangwayd returning (took \(ContinuousClock.now - back))")
+        await cluster.shutdown()
+    }
+}

@@ -109,6 +109,7 @@ let package = Package(
         .testTarget(name: "TerminalModelTests", dependencies: ["TerminalModel", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "ConsoleTests", dependencies: ["ConsoleCore", "ConsoleUI", "TerminalModel", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "HostAgent", "ChannelIO", "GangwayClient", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "GangwayClientTests", dependencies: ["GangwayClient", "AWSCore", "ConsoleCore", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "HostAgentTests", dependencies: ["HostAgent", "ChannelIO", "GangwayTesting"], swiftSettings: strict),
         // End-to-end: runs the built executables (gangwayd, gangway-agent, gangway) as a user would.
         .testTarget(name: "EndToEndTests", dependencies: ["GangwayTesting", "ChannelIO", "AWSCore", "SessionCore"], swiftSettings: strict),

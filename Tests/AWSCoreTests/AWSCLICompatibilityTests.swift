@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AWSCore
+import GangwayTesting
 
 /// Runs the real AWS CLI against a loopback capture server and checks that `SigV4Verifier` accepts
 /// the request it sent: the strongest proof that gangwayd will accept the stock CLI.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AWSCore
+import GangwayTesting
 
 @Suite struct AWSJSONClientTests {
     struct Input: Encodable { var State: String; var When: Date }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AWSCore
+import GangwayTesting
 
 @Suite struct HTTPClientTests {
     @Test func postSendsHeadersAndBodyAndReturnsResponse() async throws {

@@ -5,32 +5,43 @@ import Glibc
 
 /// A tiny blocking HTTP/1.1 server on 127.0.0.1:<ephemeral> for tests: one thread, one request per
 /// connection (`Connection: close`), requests recorded, responses from a handler.
-final class LoopbackHTTPServer: @unchecked Sendable {
+public final class LoopbackHTTPServer: @unchecked Sendable {
     // @unchecked: `recorded`, `handler` and `stopped` are guarded by `lock`; the fd is set once before the thread starts.
-    struct Request: Sendable {
-        var method: String
-        var target: String
-        var headers: [(String, String)]
-        var body: [UInt8]
-        var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "/") }
-        var query: String { target.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? "" }
-        func header(_ n: String) -> String? { headers.first { $0.0.lowercased() == n.lowercased() }?.1 }
+    public struct Request: Sendable {
+        public var method: String
+        public var target: String
+        public var headers: [(String, String)]
+        public var body: [UInt8]
+        public var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "/") }
+        public var query: String { target.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? "" }
+        public func header(_ n: String) -> String? { headers.first { $0.0.lowercased() == n.lowercased() }?.1 }
     }
-    struct Response: Sendable {
-        var status: Int = 200
-        var headers: [(String, String)] = [("Content-Type", "application/x-amz-json-1.1")]
-        var body: [UInt8] = Array("{}".utf8)
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var body: [UInt8]
         /// Seconds to wait before answering (timeout tests).
-        var delay: Double = 0
+        public var delay: Double
+
+        public init(status: Int = 200, headers: [(String, String)] = [("Content-Type", "application/x-amz-json-1.1")],
+                    body: [UInt8] = Array("{}".utf8), delay: Double = 0) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+        }
+
+        /// A 200 JSON answer.
+        public static func json(_ text: String, status: Int = 200) -> Response { Response(status: status, body: Array(text.utf8)) }
     }
 
-    let port: Int
+    public let port: Int
     private let fd: Int32
     private let lock = NSLock()
     private var recorded: [Request] = []
     private var handler: @Sendable (Request) -> Response
 
-    init(handler: @escaping @Sendable (Request) -> Response = { _ in Response() }) throws {
+    public init(handler: @escaping @Sendable (Request) -> Response = { _ in Response() }) throws {
         self.handler = handler
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
@@ -54,14 +65,14 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         t.start()
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://127.0.0.1:\(port)" }
 
-    var requests: [Request] { lock.lock(); defer { lock.unlock() }; return recorded }
+    public var requests: [Request] { lock.lock(); defer { lock.unlock() }; return recorded }
 
     private var stopped = false
 
     /// Idempotent: closing the fd twice could close a descriptor another test has since opened.
-    func stop() {
+    public func stop() {
         lock.lock()
         defer { lock.unlock() }
         guard !stopped else { return }
@@ -133,11 +144,11 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// A port bound on 127.0.0.1 without listening: connecting to it is refused, and it stays
     /// reserved (no server of another test can get it) until this value is released.
-    final class ReservedPort: @unchecked Sendable {
+    public final class ReservedPort: @unchecked Sendable {
         // @unchecked: immutable after init.
-        let port: Int
+        public let port: Int
         private let fd: Int32
-        init() throws {
+        public init() throws {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)

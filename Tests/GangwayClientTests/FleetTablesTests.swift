@@ -1,0 +1,55 @@
+import ConsoleCore
+import Foundation
+import Testing
+@testable import GangwayClient
+
+@Suite struct FleetTablesTests {
+    @Test func instanceTableHasTheDocumentedColumnsAligned() {
+        let now = Date(timeIntervalSince1970: 1_764_500_000)
+        let eks = InstanceInformation(InstanceId: "mi-0aaaaaaaaaaaaaaaa", PingStatus: "Online", LastPingDateTime: now.addingTimeInterval(-20),
+                                      AgentVersion: "3.3.0.0", PlatformType: "Linux", PlatformName: "Debian", IPAddress: "10.0.0.5",
+                                      ComputerName: "node-a",
+                                      Tags: [InstanceTag(Key: "eks:cluster-name", Value: "prod"), InstanceTag(Key: "eks:nodegroup-name", Value: "ng-1")])
+        let lost = InstanceInformation(InstanceId: "mi-0bbbbbbbbbbbbbbbb", PingStatus: "ConnectionLost",
+                                       LastPingDateTime: now.addingTimeInterval(-420), ComputerName: "db")
+        let text = FleetTables.instances([InstanceRow(eks), InstanceRow(lost)], now: now).render()
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines[0] == "NAME    ID                   STATUS          PLATFORM  AGENT    IP        LAST SEEN  CLUSTER  NODEGROUP")
+        #expect(lines[1] == "node-a  mi-0aaaaaaaaaaaaaaaa  Online          Debian    3.3.0.0  10.0.0.5  20 s ago   prod     ng-1")
+        #expect(lines[2] == "db      mi-0bbbbbbbbbbbbbbbb  ConnectionLost  -         -        -         7 min ago  -        -")
+    }
+
+    @Test func sessionTableAndDurations() {
+        let now = Date(timeIntervalSince1970: 1_764_500_000)
+        let s = SSMSession(SessionId: "alice-0123456789abcdef0", Target: "mi-0aaaaaaaaaaaaaaaa", Status: "Connected",
+                           StartDate: now.addingTimeInterval(-3725), Owner: "alice", Reason: "INC-42")
+        let text = FleetTables.sessions([SessionRow(s)], now: now, history: false).render()
+        #expect(text.contains("ID                       OWNER  TARGET               STATUS     STARTED               DURATION  REASON"))
+        #expect(text.contains("1h02m"))
+        #expect(text.contains("2025-11-30 09:51:15Z"))
+        #expect(FleetTables.duration(from: now.addingTimeInterval(-45), to: now) == "45s")
+        #expect(FleetTables.duration(from: now.addingTimeInterval(-750), to: now) == "12m30s")
+    }
+
+    @Test func jsonOutputIsStable() throws {
+        let row = InstanceRow(id: "mi-1", name: "a", pingStatus: .online, lastSeen: Date(timeIntervalSince1970: 0))
+        let json = try FleetTables.json([row])
+        #expect(json.contains(#""id" : "mi-1""#))
+        #expect(json.contains(#""lastSeen" : "1970-01-01T00:00:00Z""#))
+        #expect(json.contains(#""pingStatus" : "Online""#))
+    }
+
+    @Test func longCellsAreCut() {
+        let t = TextTable(headers: ["A", "B"], rows: [[String(repeating: "x", count: 60), "y"]], maxColumnWidth: 10).render()
+        #expect(t.contains("xxxxxxxxx…  y"))
+    }
+
+    @Test func auditRowFromCloudTrailEvent() throws {
+        let data = Data(#"{"EventId":"e1","EventName":"StartSession","EventTime":1764500000,"Username":"alice","Resources":[{"ResourceType":"AWS::SSM::ManagedInstance","ResourceName":"mi-1"}],"CloudTrailEvent":"{\"sourceIPAddress\":\"10.1.2.3\",\"errorCode\":\"AccessDenied\"}"}"#.utf8)
+        let event = try JSONDecoder().decode(CloudTrailClient.Event.self, from: data)
+        let row = AuditRow(event)
+        #expect(row == AuditRow(id: "e1", time: Date(timeIntervalSince1970: 1_764_500_000), principal: "alice", event: "StartSession",
+                                target: "mi-1", sourceIP: "10.1.2.3", result: "AccessDenied"))
+    }
+}

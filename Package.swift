@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(name: "gangway",
                           dependencies: [
                               "SessionCore", "AWSCore", "GangwayClient", "ConsoleCore", "ConsoleUI", "Recording",
-                              "AuditLog", "ControlPlane", "HostAgent",
+                              "AuditLog", "AccessPolicy", "ControlPlane", "HostAgent",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ],
                           swiftSettings: strict),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GangwayClient
 import ConsoleCore
 import ConsoleUI
 import Foundation
@@ -12,6 +13,8 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @Option(help: "Key overrides file (default ~/.config/gangway/keys.toml when it exists).")
     var keys: String?
+
+    @OptionGroup var aws: AWSOptions
 
     @Flag(help: .hidden)
     var fakeFleet = false
@@ -39,12 +42,13 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let source: any FleetSource = fakeFleet
             ? FakeFleetSource(instances: fakeInstances, contextName: "fake-fleet (local shells)")
-            : try Self.makeLiveSource()
+            : try makeLiveSource()
         try await ConsoleApp.run(source: source, theme: theme, keyOverrides: keys)
     }
 
-    /// SEAM for the lead: return GangwayClient's `SSMFleetSource` for the configured profile / --endpoint-url.
-    static func makeLiveSource() throws -> any FleetSource {
-        throw ValidationError("the console's AWS/gangwayd data source is not wired yet; try `gangway console --fake-fleet` or `gangway demo`")
+    /// The fleet of the configured profile / --endpoint-url: AWS Systems Manager or a gangwayd.
+    func makeLiveSource() throws -> any FleetSource {
+        let settings = try aws.settings(service: "ssm")
+        return SSMFleetSource(settings: settings, http: aws.httpClient(), tls: aws.channelTLS(endpoint: settings.endpointURL))
     }
 }

@@ -1,0 +1,271 @@
+import AWSCore
+import ControlPlane
+import Foundation
+import NIOWebSocket
+import SessionCore
+import Testing
+import WSClient
+
+/// A recorder that keeps events in memory.
+actor MemoryRecorder: SessionRecorder {
+    var events: [String] = []
+    nonisolated func open(sessionId: String, target: String, owner: String, cols: Int, rows: Int,
+                          startedAt: Date) async throws -> any SessionRecording {
+        MemoryRecording(owner: self)
+    }
+    func add(_ e: String) { events.append(e) }
+}
+
+struct MemoryRecording: SessionRecording {
+    let owner: MemoryRecorder
+    func output(_ bytes: [UInt8], at: Date) async { await owner.add("o:" + String(decoding: bytes, as: UTF8.self)) }
+    func input(_ bytes: [UInt8], at: Date, redacted: Bool) async {
+        await owner.add(redacted ? "i:<redacted>" : "i:" + String(decoding: bytes, as: UTF8.self))
+    }
+    func resize(cols: Int, rows: Int, at: Date) async { await owner.add("r:\(cols)x\(rows)") }
+    func close() async { await owner.add("close") }
+}
+
+/// A started session with both ends attached.
+struct OpenSession {
+    let sessionId: String
+    let streamUrl: String
+    let agent: FakeAgent
+    let agentData: TestSocket
+    let client: TestSocket
+}
+
+func startSession(_ cp: TestControlPlane, agent existing: FakeAgent? = nil) async throws -> OpenSession {
+    let agent: FakeAgent
+    if let existing { agent = existing } else { agent = try await FakeAgent.start(cp) }
+    _ = try await eventually { await (try? cp.call("GetConnectionStatus", #"{"Target":"\#(agent.instanceId)"}"#))?.json["Status"] as? String == "connected" }
+    let r = try await cp.call("StartSession", #"{"Target":"\#(agent.instanceId)","Reason":"test"}"#)
+    let sessionId = try #require(r.json["SessionId"] as? String)
+    let token = try #require(r.json["TokenValue"] as? String)
+    let url = try #require(r.json["StreamUrl"] as? String)
+    let shell = try #require(await agent.nextControl(.interactiveShell))
+    #expect(shell.payloadText.contains(sessionId))
+    let agentData = try await agent.openData(sessionId)
+    try await agentData.sendBinary(Frames.state("Connected", session: sessionId))
+    let client = try await TestSocket.open(url)
+    try await client.sendText(try OpenDataChannelInput.client(requestId: "q", tokenValue: token, clientId: "cl").jsonText())
+    return OpenSession(sessionId: sessionId, streamUrl: url, agent: agent, agentData: agentData, client: client)
+}
+
+@Suite("gangwayd sessions: relay, tokens, recording, termination")
+struct SessionTests {
+    @Test("StartSession → agent gets interactive_shell; frames relay both ways; the recording is ordered; exit ends it")
+    func relayAndRecord() async throws {
+        let recorder = MemoryRecorder()
+        let cp = try await TestControlPlane(recorder: recorder)
+        defer { Task { await cp.stop() } }
+        let s = try await startSession(cp)
+        #expect(s.sessionId.hasPrefix("alice-") && s.sessionId.count == "alice-".count + 17)
+        #expect(s.streamUrl.hasPrefix(cp.wsBase + "/v1/data-channel/\(s.sessionId)"))
+
+        try await s.client.sendBinary(Frames.input(SizeData(cols: 120, rows: 40).jsonBytes(), seq: 0, type: .size))
+        try await s.client.sendBinary(Frames.input(Array("ls\r".utf8), seq: 1))
+        let size = Frames.decode(await s.agentData.next())
+        #expect(size?.payloadType == .size)
+        let input = Frames.decode(await s.agentData.next())
+        #expect(input?.payload == Array("ls\r".utf8))
+
+        // Out of order and resent output: relayed as sent, recorded once each and in order.
+        try await s.agentData.sendBinary(Frames.output("B", seq: 1))
+        try await s.agentData.sendBinary(Frames.output("A", seq: 0))
+        try await s.agentData.sendBinary(Frames.output("A", seq: 0))
+        var got: [String] = []
+        for _ in 0..<3 { if let m = Frames.decode(await s.client.next()) { got.append(m.payloadText) } }
+        #expect(got == ["B", "A", "A"])
+
+        // Echo off: input recorded as a redaction marker, never the bytes; gangway_echo_state is not forwarded.
+        try await s.agentData.sendBinary(Frames.echo(false))
+        try await Task.sleep(for: .milliseconds(100))
+        try await s.client.sendBinary(Frames.input(Array("hunter2\r".utf8), seq: 2))
+        _ = await s.agentData.next()
+
+        let active = try await cp.call("DescribeSessions", #"{"State":"Active"}"#).json["Sessions"] as? [[String: Any]] ?? []
+        #expect(active.first?["Status"] as? String == "Connected")
+        #expect(active.first?["Reason"] as? String == "test")
+
+        try await s.agentData.sendBinary(Frames.state("Terminating", session: s.sessionId))
+        let closed = try #require(Frames.decode(await s.client.next()))
+        #expect(closed.messageType == .channelClosed)
+        #expect(try await eventually {
+            let h = try await cp.call("DescribeSessions", #"{"State":"History"}"#).json["Sessions"] as? [[String: Any]] ?? []
+            return h.first?["Status"] as? String == "Terminated" && h.first?["EndDate"] != nil
+        })
+        #expect(try await eventually { await recorder.events.last == "close" })
+        let events = await recorder.events
+        #expect(events == ["r:120x40", "i:ls\r", "o:A", "o:B", "i:<redacted>", "close"])
+    }
+
+    @Test("the client token is single-use; a replay is closed with 1008 and the session goes on")
+    func tokenSingleUse() async throws {
+        let cp = try await TestControlPlane()
+        defer { Task { await cp.stop() } }
+        let agent = try await FakeAgent.start(cp)
+        _ = try await eventually { await (try? cp.call("GetConnectionStatus", #"{"Target":"\#(agent.instanceId)"}"#))?.json["Status"] as? String == "connected" }
+        let r = try await cp.call("StartSession", #"{"Target":"\#(agent.instanceId)"}"#)
+        let token = try #require(r.json["TokenValue"] as? String)
+        let url = try #require(r.json["StreamUrl"] as? String)
+        let first = try await TestSocket.open(url)
+        try await first.sendText(try OpenDataChannelInput.client(requestId: "a", tokenValue: token, clientId: "c").jsonText())
+        try await Task.sleep(for: .milliseconds(100))
+        let replay = try await TestSocket.open(url)
+        try await replay.sendText(try OpenDataChannelInput.client(requestId: "b", tokenValue: token, clientId: "c").jsonText())
+        #expect(await replay.closeCode() == .policyViolation)
+        let garbage = try await TestSocket.open(url)
+        try await garbage.sendText("not json")
+        #expect(await garbage.closeCode() == .policyViolation)
+    }
+
+    @Test("a token presented after 60 s is refused")
+    func tokenExpiry() async throws {
+        let clock = ManualClock(start: Date())
+        let cp = try await TestControlPlane(clock: clock)
+        defer { Task { await cp.stop() } }
+        let agent = try await FakeAgent.start(cp)
+        let r = try await cp.call("StartSession", #"{"Target":"\#(agent.instanceId)"}"#)
+        let token = try #require(r.json["TokenValue"] as? String)
+        clock.advance(61)
+        let late = try await TestSocket.open(try #require(r.json["StreamUrl"] as? String))
+        try await late.sendText(try OpenDataChannelInput.client(requestId: "a", tokenValue: token, clientId: "c").jsonText())
+        #expect(await late.closeCode() == .policyViolation)
+    }
+
+    @Test("garbage frames on the data socket are dropped and counted; the session goes on")
+    func garbageFrames() async throws {
+        let cp = try await TestControlPlane()
+        defer { Task { await cp.stop() } }
+        let s = try await startSession(cp)
+        try await s.client.sendBinary([1, 2, 3])
+        var corrupt = Frames.input(Array("x".utf8), seq: 0)
+        corrupt[corrupt.count - 1] ^= 0xFF   // digest no longer matches
+        try await s.client.sendBinary(corrupt)
+        try await s.client.sendBinary(Array(repeating: 0, count: 200))
+        try await s.client.sendBinary(Frames.input(Array("ok".utf8), seq: 0))
+        let delivered = Frames.decode(await s.agentData.next())
+        #expect(delivered?.payloadText == "ok")
+        #expect(await cp.server.relayCounters().malformedFrames == 3)
+        let metrics = try await cp.unsigned("/metrics", method: "GET", body: "")
+        #expect(metrics.bodyText.contains("gangway_relay_malformed_frames_total 3"))
+    }
+
+    @Test("TerminateSession sends channel_closed to the client, the agent's data channel and its control channel")
+    func terminate() async throws {
+        let cp = try await TestControlPlane()
+        defer { Task { await cp.stop() } }
+        let s = try await startSession(cp)
+        try await Task.sleep(for: .milliseconds(100))
+        let r = try await cp.call("TerminateSession", #"{"SessionId":"\#(s.sessionId)"}"#)
+        #expect(r.json["SessionId"] as? String == s.sessionId)
+        #expect(Frames.decode(await s.client.next())?.messageType == .channelClosed)
+        #expect(Frames.decode(await s.agentData.next())?.messageType == .channelClosed)
+        let control = try #require(await s.agent.nextControl(.channelClosed))
+        #expect(control.payloadText.contains(s.sessionId))
+        let h = try await cp.call("DescribeSessions", #"{"State":"History","Filters":[{"key":"SessionId","value":"\#(s.sessionId)"}]}"#)
+        #expect((h.json["Sessions"] as? [[String: Any]])?.first?["Status"] as? String == "Terminated")
+    }
+
+    @Test("a dropped client makes the session Disconnected; ResumeSession gives a fresh token that reattaches")
+    func resume() async throws {
+        let cp = try await TestControlPlane()
+        defer { Task { await cp.stop() } }
+        let s = try await startSession(cp)
+        try await Task.sleep(for: .milliseconds(100))
+        await s.client.close()
+        #expect(try await eventually {
+            let a = try await cp.call("DescribeSessions", #"{"State":"Active"}"#).json["Sessions"] as? [[String: Any]]
+            return a?.first?["Status"] as? String == "Disconnected"
+        })
+        // Output while no client is attached is held (bounded) and delivered on resume.
+        try await s.agentData.sendBinary(Frames.output("while-away", seq: 0))
+        let r = try await cp.call("ResumeSession", #"{"SessionId":"\#(s.sessionId)"}"#)
+        let token = try #require(r.json["TokenValue"] as? String)
+        let again = try await TestSocket.open(s.streamUrl)
+        try await again.sendText(try OpenDataChannelInput.client(requestId: "z", tokenValue: token, clientId: "cl").jsonText())
+        #expect(Frames.decode(await again.next())?.payloadText == "while-away")
+        #expect(try await eventually {
+            let a = try await cp.call("DescribeSessions", #"{"State":"Active"}"#).json["Sessions"] as? [[String: Any]]
+            return a?.first?["Status"] as? String == "Connected"
+        })
+    }
+
+    @Test("idle timeout and maximum duration end sessions (injected clock)")
+    func deadlines() async throws {
+        let clock = ManualClock(start: Date())
+        let cp = try await TestControlPlane(configure: { $0.idleTimeoutMinutes = 1; $0.maxSessionDurationMinutes = 5;
+                                                         $0.maintenanceInterval = 3600 }, clock: clock)
+        defer { Task { await cp.stop() } }
+        let s = try await startSession(cp)
+        clock.advance(30)
+        try await s.client.sendBinary(Frames.input(Array("a".utf8), seq: 0))
+        _ = await s.agentData.next()
+        clock.advance(40)   // 40 s since the last input: not idle yet
+        await cp.server.runMaintenance()
+        #expect(await s.client.next(within: 0.3) == nil)
+        clock.advance(30)   // 70 s idle
+        await cp.server.runMaintenance()
+        let closed = try #require(Frames.decode(await s.client.next()))
+        #expect(closed.messageType == .channelClosed)
+        #expect(closed.payloadText.contains("inactivity"))
+
+        let s2 = try await startSession(cp, agent: s.agent)
+        for _ in 0..<6 {
+            clock.advance(55)
+            try await s2.client.sendBinary(Frames.input(Array("k".utf8), seq: 0))
+            _ = await s2.agentData.next()
+            await cp.server.runMaintenance()
+        }
+        let closed2 = try #require(Frames.decode(await s2.client.next()))
+        #expect(closed2.payloadText.contains("maximum duration"))
+    }
+
+    @Test("a client that never reads does not make gangwayd buffer without bound")
+    func slowClientBackpressure() async throws {
+        let cp = try await TestControlPlane()
+        defer { Task { await cp.stop() } }
+        let agent = try await FakeAgent.start(cp)
+        _ = try await eventually { await (try? cp.call("GetConnectionStatus", #"{"Target":"\#(agent.instanceId)"}"#))?.json["Status"] as? String == "connected" }
+        let r = try await cp.call("StartSession", #"{"Target":"\#(agent.instanceId)"}"#)
+        let sessionId = try #require(r.json["SessionId"] as? String)
+        _ = await agent.nextControl(.interactiveShell)
+        let agentData = try await agent.openData(sessionId)
+        let client = try await TestSocket.open(try #require(r.json["StreamUrl"] as? String), read: false)
+        try await client.sendText(try OpenDataChannelInput.client(requestId: "q", tokenValue: try #require(r.json["TokenValue"] as? String),
+                                                                  clientId: "c").jsonText())
+        try await Task.sleep(for: .milliseconds(200))
+
+        // The agent pushes 64 KiB frames as fast as the relay takes them, for 3 s.
+        let chunk = String(repeating: "x", count: 64 * 1024)
+        let sent = LockedCounter()
+        let pusher = Task {
+            var seq: Int64 = 0
+            while !Task.isCancelled {
+                try await agentData.sendBinary(Frames.output(chunk, seq: seq))
+                seq += 1
+                sent.add(64 * 1024)
+            }
+        }
+        try await Task.sleep(for: .seconds(3))
+        let after3 = sent.value
+        try await Task.sleep(for: .seconds(1))
+        let after4 = sent.value
+        pusher.cancel()
+        client.release()
+        // Without flow control this would be gigabytes; with it, socket buffers only (a few MiB at most).
+        #expect(after3 < 64 << 20, "agent pushed \(after3) bytes into a client that never reads")
+        #expect(after4 - after3 < 4 << 20, "relay kept accepting \(after4 - after3) bytes/s while the client was stalled")
+        let counters = await cp.server.relayCounters()
+        #expect(counters.bytesFromAgent < 64 << 20)
+    }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    // @unchecked: `n` is only touched under `lock`.
+    private let lock = NSLock()
+    private var n = 0
+    func add(_ k: Int) { lock.lock(); n += k; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}

@@ -2,23 +2,36 @@
 enum AsciicastJSON {
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Appends `s` as a JSON string literal. Copies runs of plain bytes in bulk (this is on the relay path: every
+    /// output frame of every session goes through it).
     static func string(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [0x5C, 0x22]
-            case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20, 0x7F:
-                out += Array("\\u00".utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
+        var s = s
+        s.withUTF8 { buf in
+            out.reserveCapacity(out.count + buf.count + 16)
+            out.append(UInt8(ascii: "\""))
+            var runStart = 0
+            for i in 0..<buf.count {
+                let byte = buf[i]
+                if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i]))
+                runStart = i + 1
+                out.append(0x5C)  // single appends: an array literal here would allocate per escape
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default:
+                    out.append(UInt8(ascii: "u"))
+                    out.append(0x30)
+                    out.append(0x30)
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0xF)])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<buf.count]))
+            out.append(UInt8(ascii: "\""))
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Seconds with microsecond precision, no exponent (`12.000500`).

@@ -2,6 +2,7 @@
 // (2) offline verify rate of a 1M-record log. Prints one line per figure.
 import AuditLog
 import Foundation
+import Recording
 
 let args = CommandLine.arguments
 let base = URL(fileURLWithPath: args.count > 1 ? args[1] : FileManager.default.currentDirectoryPath)
@@ -86,4 +87,23 @@ do {
     print(String(format: "verify: %llu records (%d checkpoints) in %.2f s = %.0f records/s, %.0f MB/s, %d cores",
                  summary.records, summary.checkpoints, seconds, Double(summary.records) / seconds,
                  Double(total) / 1e6 / seconds, ProcessInfo.processInfo.activeProcessorCount))
+}
+
+// (3) recording cost: asciicast encoding + one write(2) per relayed frame, as gangwayd records a session
+do {
+    let url = base.appendingPathComponent("rec/s.cast")
+    let start = Date()
+    let writer = try RecordingFileWriter(url: url, header: RecordingHeader(width: 200, height: 50), startedAt: start)
+    // Terminal output: mostly printable text with escapes and some UTF-8, in 16 KiB frames.
+    var frame: [UInt8] = []
+    while frame.count < 16 << 10 { frame += Array("\u{1b}[32mok\u{1b}[0m line of build output é → done\r\n".utf8) }
+    let frames = 16_384  // 256 MiB
+    let w0 = Date()
+    for i in 0..<frames { try writer.output(frame, at: start.addingTimeInterval(Double(i) / 1000)) }
+    try writer.close(at: Date())
+    let seconds = Date().timeIntervalSince(w0)
+    let mb = Double(frames * frame.count) / 1e6
+    print(String(format: "recording: %.0f MB of output in %d frames in %.2f s = %.0f MB/s (file %.0f MB)",
+                 mb, frames, seconds, mb / seconds,
+                 Double((try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0) / 1e6))
 }

@@ -43,8 +43,20 @@ public struct AuditChain {
 
     /// The line for `event`, followed by a checkpoint line when one is due.
     public mutating func append(_ event: AuditEvent, now: Date) -> [UInt8] {
+        append(encodedEvent: Self.encode(event), now: now)
+    }
+
+    /// An event's body bytes, encoded ahead of `append(encodedEvent:now:)` (outside any lock).
+    public static func encode(_ event: AuditEvent) -> [UInt8] {
         guard case let .object(members) = event.json else { return [] }
-        var out = append(.event, members)
+        return AuditRecordLayout.encodeBody(members)
+    }
+
+    public mutating func append(encodedEvent body: [UInt8], now: Date) -> [UInt8] {
+        let (line, hash) = AuditRecordLayout.encode(seq: nextSeq, prevHash: headHash, type: .event, encodedBody: body)
+        nextSeq += 1
+        headHash = hash
+        var out = line
         recordsSinceCheckpoint += 1
         if checkpointDue(now: now) { out += checkpoint(now: now) }
         return out

@@ -28,8 +28,27 @@ public enum AuditRecordLayout {
     /// Encodes a record line (with trailing newline) and returns it with its hash.
     public static func encode(seq: UInt64, prevHash: String, type: RecordType,
                               body: [(String, AuditJSON)]) -> (line: [UInt8], hash: String) {
+        encode(seq: seq, prevHash: prevHash, type: type, encodedBody: encodeBody(body))
+    }
+
+    /// The body members as bytes (`,"k":v,"k2":v2`): the part of a line that does not depend on the chain, so
+    /// callers can encode it before taking the log's lock.
+    public static func encodeBody(_ body: [(String, AuditJSON)]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(768)
+        out.reserveCapacity(640)
+        for (key, value) in body {
+            out.append(UInt8(ascii: ","))
+            AuditJSON.writeString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            value.write(to: &out)
+        }
+        return out
+    }
+
+    public static func encode(seq: UInt64, prevHash: String, type: RecordType,
+                              encodedBody: [UInt8]) -> (line: [UInt8], hash: String) {
+        var out: [UInt8] = []
+        out.reserveCapacity(encodedBody.count + 256)
         out.append(contentsOf: seqPrefix)
         out.append(contentsOf: String(seq).utf8)
         out.append(contentsOf: prevHashPrefix)
@@ -37,12 +56,7 @@ public enum AuditRecordLayout {
         out.append(contentsOf: recordTypePrefix)
         out.append(contentsOf: type.rawValue.utf8)
         out.append(UInt8(ascii: "\""))
-        for (key, value) in body {
-            out.append(UInt8(ascii: ","))
-            AuditJSON.writeString(key, to: &out)
-            out.append(UInt8(ascii: ":"))
-            value.write(to: &out)
-        }
+        out.append(contentsOf: encodedBody)
         let digest = SHA256.hash(data: out)
         var hashHex: [UInt8] = []
         hashHex.reserveCapacity(64)

@@ -133,14 +133,17 @@ public final class AuditStore: @unchecked Sendable {
     /// refuse the action: an action that cannot be audited is not performed).
     @discardableResult
     public func append(_ event: AuditEvent) async throws -> UInt64 {
-        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<UInt64, any Error>) in
+        let body = AuditChain.encode(event)  // the chain-independent part, encoded outside the lock
+        let entry = AuditIndexEntry(event: event, seq: 0)
+        return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<UInt64, any Error>) in
             let start: Bool = lock.withLock {
                 if let failure = state.failure { cont.resume(throwing: AuditStoreError.failed(failure)); return false }
                 if state.closed { cont.resume(throwing: AuditStoreError.closed); return false }
                 let now = options.now()
                 let seq = state.chain.nextSeq
-                let line = state.chain.append(event, now: now)
-                let entry = AuditIndexEntry(event: event, seq: seq)
+                let line = state.chain.append(encodedEvent: body, now: now)
+                var entry = entry
+                entry.seq = seq
                 return enqueueLocked(line, entry: entry, now: now) { error in
                     if let error { cont.resume(throwing: error) } else { cont.resume(returning: seq) }
                 }

@@ -154,6 +154,18 @@ import Testing
         #expect(actions.controls == [closed] && actions.writes.isEmpty)
     }
 
+    @Test func notAcceptingDataLeavesMessagesUnackedUntilReady() {
+        var a = DataStream(role: .client, config: .testing(clock))
+        var agent = DataStream(role: .agent, config: .testing(clock))
+        agent.isAcceptingData = false
+        let m = a.send(Array("ls\r".utf8), now: clock.now).writes[0]
+        #expect(agent.receive(m, now: clock.now).isEmpty)
+        agent.isAcceptingData = true
+        let later = agent.receive(m, now: clock.now)  // the client's resend
+        #expect(later.delivered == Array("ls\r".utf8) && later.acks.count == 1)
+        #expect(agent.counters.refusedNotReady == 1)
+    }
+
     @Test func resendAllAfterReconnect() {
         var a = DataStream(role: .client, config: .testing(clock, maxChunk: 1))
         _ = a.send([1, 2], now: clock.now)

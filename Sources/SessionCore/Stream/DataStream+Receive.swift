@@ -36,6 +36,10 @@ extension DataStream {
 
     mutating func receiveStreamData(_ message: ClientMessage, now: StreamInstant, into actions: inout [StreamAction]) {
         counters.messagesReceived += 1
+        guard isAcceptingData else {
+            counters.refusedNotReady += 1
+            return
+        }
         let sequence = message.sequenceNumber
         if sequence == expectedSequence {
             deliver(message, into: &actions)

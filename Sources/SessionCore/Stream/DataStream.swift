@@ -21,6 +21,9 @@ public struct DataStream: Sendable {
     /// True after `pause_publication` until `start_publication` or any stream message or ack arrives.
     /// While paused nothing is transmitted or resent; sends are queued.
     public internal(set) var isPaused = false
+    /// While false, incoming stream messages are neither acked nor delivered, so the peer keeps resending them:
+    /// the reference agent's behaviour before its PTY or TCP connection exists. Set it back to true when ready.
+    public var isAcceptingData = true
 
     // Send side.
     var nextSequence: Int64 = 0

@@ -10,6 +10,8 @@ public struct StreamCounters: Sendable, Equatable {
     public var duplicatesReceived = 0
     /// Received stream messages too far ahead of the expected one: dropped without an ack.
     public var droppedOutOfWindow = 0
+    /// Received stream messages left unacked because `isAcceptingData` was false.
+    public var refusedNotReady = 0
     /// Acks that removed an in-flight message.
     public var acksReceived = 0
     /// Acks naming nothing in flight (late duplicates of acks, or garbage).

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// Runs a command inside a private tmux server (its own socket) and reads the screen like a user would.
+final class TmuxHarness {
+    let socket = "gw-uitest-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let session = "ui"
+
+    /// Runs tmux with posix_spawn and waitpid (Foundation.Process can miss the exit of a tmux client whose
+    /// server inherited its descriptors). Output goes through a temp file, only when asked.
+    @discardableResult
+    func tmux(_ args: [String], capture: Bool = false) -> String {
+        let outPath = NSTemporaryDirectory() + "\(socket)-\(UInt32.random(in: 0...UInt32.max)).out"
+        let argv = ["tmux", "-L", socket] + args
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, capture ? outPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { cargs.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawnp(&pid, "tmux", &actions, nil, &cargs, environ) == 0 else { return "" }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard capture else { return "" }
+        defer { unlink(outPath) }
+        return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    }
+
+    func start(_ command: String, cols: Int, rows: Int, env: [String: String]) {
+        let exports = env.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        tmux(["new-session", "-d", "-s", session, "-x", "\(cols)", "-y", "\(rows)",
+              "env \(exports) \(command); echo EXITED $?; sleep 20"])
+    }
+
+    func keys(_ k: String...) { tmux(["send-keys", "-t", session] + k) }
+    func type(_ text: String) { tmux(["send-keys", "-t", session, "-l", text]) }
+    func screen() -> String { tmux(["capture-pane", "-t", session, "-p"], capture: true) }
+    func resize(cols: Int, rows: Int) { tmux(["resize-window", "-t", session, "-x", "\(cols)", "-y", "\(rows)"]) }
+    func stop() { tmux(["kill-server"]) }
+
+    /// Waits until `predicate(screen)` holds (polling the real screen), or records an issue showing the screen.
+    @discardableResult
+    func waitFor(_ what: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
+                 _ predicate: (String) -> Bool) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var s = ""
+        while Date() < deadline {
+            s = screen()
+            if predicate(s) { return s }
+            usleep(100_000)
+        }
+        Issue.record("timed out waiting for \(what); screen was:\n\(s)", sourceLocation: sourceLocation)
+        return s
+    }
+
+    func waitFor(text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        waitFor("'\(text)'", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(text) }
+    }
+}

@@ -20,8 +20,20 @@ final class TmuxHarness {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { cargs.forEach { free($0) } }
+        // Default signal handling for tmux and its panes (the test runner may ignore SIGHUP, which would keep
+        // pane processes alive after kill-server).
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var all = sigset_t()
+        sigfillset(&all)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        guard posix_spawnp(&pid, "tmux", &actions, nil, &cargs, environ) == 0 else { return "" }
+        guard posix_spawnp(&pid, "tmux", &actions, &attr, &cargs, environ) == 0 else { return "" }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         guard capture else { return "" }
@@ -31,8 +43,8 @@ final class TmuxHarness {
 
     func start(_ command: String, cols: Int, rows: Int, env: [String: String]) {
         let exports = env.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        tmux(["new-session", "-d", "-s", session, "-x", "\(cols)", "-y", "\(rows)",
-              "env \(exports) \(command); echo EXITED $?; sleep 20"])
+        tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(cols)", "-y", "\(rows)",
+              "env \(exports) \(command); echo EXITED $?; exec cat"])
     }
 
     func keys(_ k: String...) { tmux(["send-keys", "-t", session] + k) }

@@ -21,8 +21,9 @@ import Testing
         #expect(dump.payload == "abc")
         #expect(dump.warnings.isEmpty)
         let json = dump.json()
-        #expect(json.contains(#""digestValid" : true"#))
-        #expect(json.contains(#""payloadTypeName" : "Output""#))
+        #expect(json.contains(#""digestValid": true"#))
+        #expect(json.contains(#""payloadTypeName": "Output""#))
+        #expect(json.hasPrefix("{\n  \"headerLength\": 116,\n  \"messageType\": \"input_stream_data\""))
         // The JSON is parseable by a generic JSON reader.
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         #expect(object?["sequenceNumber"] as? Int == 5)
@@ -40,6 +41,9 @@ import Testing
         #expect(!dump.digestValid)
         #expect(dump.payloadTypeName == "Flag")
         #expect(dump.warnings.contains { $0.contains("digest does not match") })
+        let parsed = try JSONSerialization.jsonObject(with: Data(dump.json().utf8)) as? [String: Any]
+        #expect((parsed?["warnings"] as? [String])?.isEmpty == false)
+        #expect(parsed?["digestValid"] as? Bool == false)
     }
 
     @Test func hexInputIgnoresWhitespaceAndRejectsGarbage() throws {

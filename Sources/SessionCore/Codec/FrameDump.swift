@@ -73,12 +73,33 @@ public struct FrameDump: Codable, Sendable, Equatable {
         self.warnings = warnings
     }
 
-    /// Pretty-printed JSON, keys in declaration order.
+    /// Pretty-printed JSON, keys in declaration order (header order first).
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        func q(_ text: String) -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            guard let data = try? encoder.encode(text) else { return "\"\"" }
+            return String(decoding: data, as: UTF8.self)
+        }
+        let fields: [(String, String)] = [
+            ("headerLength", String(headerLength)),
+            ("messageType", q(messageType)),
+            ("schemaVersion", String(schemaVersion)),
+            ("createdDate", String(createdDate)),
+            ("sequenceNumber", String(sequenceNumber)),
+            ("flags", String(flags)),
+            ("messageId", q(messageId)),
+            ("payloadDigest", q(payloadDigest)),
+            ("digestValid", digestValid ? "true" : "false"),
+            ("payloadType", String(payloadType)),
+            ("payloadTypeName", q(payloadTypeName)),
+            ("payloadLength", String(payloadLength)),
+            ("actualPayloadLength", String(actualPayloadLength)),
+            ("payloadEncoding", q(payloadEncoding)),
+            ("payload", q(payload)),
+            ("warnings", warnings.isEmpty ? "[]" : "[\n    " + warnings.map(q).joined(separator: ",\n    ") + "\n  ]"),
+        ]
+        return "{\n" + fields.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}"
     }
 
     /// Bytes from hex text; whitespace (and an optional leading `0x`) ignored.

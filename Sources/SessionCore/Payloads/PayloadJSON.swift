@@ -4,11 +4,12 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// JSON encoding of payload structs: compact, keys in declaration order, `/` unescaped (as Go writes it).
+/// JSON encoding of payload structs: compact, keys sorted (deterministic output), `/` unescaped (as Go writes it).
+/// Field order carries no meaning to any peer (Go's decoder matches by name).
 public enum PayloadJSON {
     public static func encode<P: Encodable>(_ value: P) throws -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return [UInt8](try encoder.encode(value))
     }
 

@@ -1,0 +1,58 @@
+import AWSCore
+import ControlPlane
+import Foundation
+import SessionCore
+import Testing
+
+/// `gangwayd admin revoke` works on the database; the running gangwayd ends the principal's live sessions on its next
+/// maintenance pass. Real server, real WebSockets, real SQLite.
+struct RevocationTests {
+    @Test("revoking a user ends its live session within 1 s and its key stops working")
+    func revokeKillsLiveSession() async throws {
+        let cp = try await TestControlPlane(configure: { $0.maintenanceInterval = 0.25 })
+        do {
+            let s = try await startSession(cp)
+            let policies = try SQLitePolicyStore(dataDir: cp.dir)
+            let t0 = Date()
+            let disabled = try await policies.revoke(principal: "alice", reason: "laptop stolen", now: Date())
+            #expect(disabled == 1)
+            let closed = Frames.decode(await s.client.next(within: 3))
+            let latency = Date().timeIntervalSince(t0)
+            #expect(closed?.messageType == .channelClosed)
+            #expect(closed?.payloadText.contains("access for alice was revoked") == true)
+            #expect(latency < 1.0, "revoke-to-kill took \(latency) s")
+            print("revoke-to-kill latency: \(Int(latency * 1000)) ms (maintenance every 250 ms)")
+            #expect(Frames.decode(await s.agentData.next())?.messageType == .channelClosed)
+
+            let call = try await cp.call("DescribeSessions", #"{"State":"Active"}"#)
+            #expect(call.json["__type"] as? String == "UnrecognizedClientException")
+            let ended = await cp.audit.events.filter { $0.sessionId == s.sessionId && $0.errorCode == "AccessDeniedException" }
+            #expect(ended.first?.errorMessage?.contains("revoked") == true)
+            #expect(try await policies.revocations()["alice"]?.reason == "laptop stolen")
+        } catch {
+            await cp.stop()
+            throw error
+        }
+        await cp.stop()
+    }
+
+    @Test("an enforcement pass leaves sessions of principals with an active key alone")
+    func activeKeysKeepSessions() async throws {
+        let cp = try await TestControlPlane()
+        do {
+            let s = try await startSession(cp)
+            #expect(await cp.server.enforceAccess().isEmpty)
+            // Another principal's revocation does not touch alice's session.
+            try await cp.server.store.createUser("bob")
+            _ = try await cp.server.store.createAccessKey(user: "bob")
+            _ = try await SQLitePolicyStore(dataDir: cp.dir).revoke(principal: "bob", reason: "left", now: Date())
+            #expect(await cp.server.enforceAccess().isEmpty)
+            let active = try await cp.call("DescribeSessions", #"{"State":"Active"}"#)
+            #expect((active.json["Sessions"] as? [[String: Any]])?.first?["SessionId"] as? String == s.sessionId)
+        } catch {
+            await cp.stop()
+            throw error
+        }
+        await cp.stop()
+    }
+}

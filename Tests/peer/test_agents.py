@@ -1,0 +1,72 @@
+"""Real gangway-agent processes against a real gangwayd, observed with boto3 and the AWS CLI."""
+import time
+
+from conftest import wait_for
+
+
+def instances(gangwayd):
+    ssm = gangwayd.boto3()
+    pages = ssm.get_paginator("describe_instance_information").paginate()
+    return {i["InstanceId"]: i for p in pages for i in p["InstanceInformationList"]}
+
+
+def test_agents_show_online_with_labels(gangwayd, agents):
+    a = agents("web-1", labels=[("eks:cluster-name", "prod"), ("eks:nodegroup-name", "ng-a")])
+    b = agents("db-1")
+    assert wait_for(lambda: a.instance_id and b.instance_id, 20), "agents did not register"
+    online = wait_for(lambda: all(instances(gangwayd).get(x.instance_id, {}).get("PingStatus") == "Online"
+                                  for x in (a, b)), 20)
+    assert online, instances(gangwayd)
+    info = instances(gangwayd)[a.instance_id]
+    assert info["ComputerName"] == "web-1"
+    assert info["PlatformType"] == "Linux"
+    assert len(info["AgentVersion"].split(".")) == 4
+    ssm = gangwayd.boto3()
+    prod = ssm.describe_instance_information(Filters=[{"Key": "tag:eks:cluster-name", "Values": ["prod"]}])
+    assert [i["InstanceId"] for i in prod["InstanceInformationList"]] == [a.instance_id]
+
+
+def test_kill9_agent_becomes_connection_lost(gangwayd, agents):
+    a = agents("victim")
+    assert wait_for(lambda: instances(gangwayd).get(a.instance_id or "", {}).get("PingStatus") == "Online", 20)
+    t0 = time.monotonic()
+    a.kill9()
+    lost = wait_for(lambda: instances(gangwayd)[a.instance_id]["PingStatus"] == "ConnectionLost", 10, 0.1)
+    elapsed = time.monotonic() - t0
+    assert lost
+    assert elapsed <= 3 + 2, f"ConnectionLost after {elapsed:.1f} s (window 3 s)"
+
+
+def test_agents_return_after_gangwayd_restart(gangwayd, agents):
+    a = agents("survivor")
+    assert wait_for(lambda: instances(gangwayd).get(a.instance_id or "", {}).get("PingStatus") == "Online", 20)
+    gangwayd.restart()
+    t0 = time.monotonic()
+    back = wait_for(lambda: instances(gangwayd).get(a.instance_id, {}).get("PingStatus") == "Online", 30, 0.2)
+    assert back, f"agent not back Online {time.monotonic() - t0:.1f} s after restart"
+
+
+def test_start_describe_terminate_session(gangwayd, agents, aws):
+    a = agents("shell-host")
+    assert wait_for(lambda: instances(gangwayd).get(a.instance_id or "", {}).get("PingStatus") == "Online", 20)
+    ssm = gangwayd.boto3()
+    started = ssm.start_session(Target=a.instance_id, Reason="peer test")
+    sid = started["SessionId"]
+    assert sid.startswith("alice-") and len(sid) == len("alice-") + 17
+    assert started["StreamUrl"].startswith(gangwayd.url.replace("http://", "ws://") + "/v1/data-channel/" + sid)
+    assert started["TokenValue"]
+
+    code, out = aws("ssm", "describe-sessions", "--state", "Active")
+    assert code == 0, out
+    assert [s["SessionId"] for s in out["Sessions"]] == [sid]
+    assert out["Sessions"][0]["Target"] == a.instance_id
+
+    code, out = aws("ssm", "terminate-session", "--session-id", sid)
+    assert code == 0, out
+    assert out["SessionId"] == sid
+
+    def history():
+        sessions = ssm.describe_sessions(State="History")["Sessions"]
+        return [s for s in sessions if s["SessionId"] == sid and s["Status"] == "Terminated"]
+    done = wait_for(history, 10)
+    assert done and done[0]["EndDate"] >= done[0]["StartDate"]

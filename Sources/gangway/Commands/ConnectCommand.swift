@@ -31,18 +31,20 @@ struct ConnectCommand: AsyncParsableCommand {
         let ssm = SSMClient(settings: settings, http: aws.httpClient())
         let instanceId: String
         do {
-            instanceId = try await ssm.resolveConnectTarget(target)
-        } catch let e as AWSError {
-            throw ValidationError("cannot list instances at \(settings.endpointURL): \(e)")
+            instanceId = try await CLIErrors.readable { try await ssm.resolveConnectTarget(target) }
+        } catch let e as ConnectError {
+            throw CLIError(e.message)
         }
         let size = TerminalRawMode.windowSize(fd: STDOUT_FILENO) ?? TerminalRawMode.windowSize(fd: STDIN_FILENO)
             ?? (Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80, Int(ProcessInfo.processInfo.environment["LINES"] ?? "") ?? 24)
         let shell: SSMShellSession
         do {
-            shell = try await SSMShellSession.start(ssm: ssm, target: instanceId, reason: reason, documentName: document,
-                                                    cols: size.cols, rows: size.rows, tls: aws.channelTLS(endpoint: settings.endpointURL))
-        } catch let e as AWSError where e.code == "TargetNotConnected" {
-            throw ValidationError("target \(instanceId) is not connected: \(e.message)")
+            shell = try await CLIErrors.readable {
+                try await SSMShellSession.start(ssm: ssm, target: instanceId, reason: reason, documentName: document,
+                                                cols: size.cols, rows: size.rows, tls: aws.channelTLS(endpoint: settings.endpointURL))
+            }
+        } catch let e as ShellSessionError {
+            throw CLIError(e.description)
         }
         let status = await ConnectTerminal.run(shell)
         throw ExitCode(status)
@@ -71,7 +73,7 @@ struct AWSOptions: ParsableArguments {
         do {
             return try AWSClientSettings.resolve(service: service, profile: profile, region: region, endpointURL: endpointURL)
         } catch let e as AWSConfigError {
-            throw ValidationError(e.message)
+            throw CLIError(e.message)
         }
     }
 

@@ -50,9 +50,18 @@ enum CLIErrors {
         do {
             return try await body()
         } catch let e as AWSError {
-            throw ValidationError("\(e)")
+            throw CLIError("\(e)")
         } catch let e as HTTPClientError {
-            throw ValidationError("\(e)")
+            throw CLIError("\(e)")
         }
     }
+}
+
+/// A runtime failure: ArgumentParser prints "Error: <message>" and exits 1, without the usage text
+/// it shows for ValidationError.
+struct CLIError: Error, CustomStringConvertible, LocalizedError {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+    var errorDescription: String? { message }
 }

@@ -4,5 +4,5 @@ import ArgumentParser
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Verify and look up audit events.",
-        subcommands: [AuditVerifyCommand.self])
+        subcommands: [AuditVerifyCommand.self, AuditLookupCommand.self])
 }

@@ -55,7 +55,7 @@ extension ConsoleLoop {
                               scrollback: pane.copyMode ? pane.scrollback : 0)
                 pane.needsFull = false
                 let style = theme.style(focused ? .paneActive : .paneStatus)
-                s.writePadded(row: rect.paneStatus.row, col: rect.col, pane.statusLine(now: Date()), width: rect.cols, style: style)
+                s.writePadded(row: rect.paneStatus.row, col: rect.col, pane.statusLine(now: Date(), width: rect.cols), width: rect.cols, style: style)
                 if pane.isRecorded, rect.cols > 8 {
                     s.write(row: rect.paneStatus.row, col: rect.col + rect.cols - 7, " ● REC ", style: theme.style(.recording), limit: 7)
                 }

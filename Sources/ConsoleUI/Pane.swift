@@ -81,11 +81,15 @@ final class Pane {
         for t in tasks { t.cancel() }
     }
 
-    func statusLine(now: Date) -> String {
+    /// The pane's status line: target, session id, uptime, idle time, copy-mode position, connection state.
+    /// Narrow panes get the short form (name, short session id, idle).
+    func statusLine(now: Date, width: Int = 200) -> String {
         let sid = channel?.sessionId ?? "-"
         let up = Int(now.timeIntervalSince(opened))
         let idle = Int(now.timeIntervalSince(lastActivity))
-        var s = " \(targetName) (\(target)) │ \(sid) │ up \(up / 60):\(String(format: "%02d", up % 60)) │ idle \(idle / 60):\(String(format: "%02d", idle % 60))"
+        func mmss(_ s: Int) -> String { "\(s / 60):\(String(format: "%02d", s % 60))" }
+        var s = " \(targetName) (\(target)) │ \(sid) │ up \(mmss(up)) │ idle \(mmss(idle))"
+        if s.count > width - 8 { s = " \(targetName) │ …\(sid.suffix(6)) │ idle \(mmss(idle))" }
         if copyMode { s += " │ [copy \(scrollback)/\(screen.scrollbackCount)]" }
         if !status.isEmpty { s += " │ \(status)" }
         return s

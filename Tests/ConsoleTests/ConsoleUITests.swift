@@ -9,18 +9,21 @@ import Testing
         return dir + "/gangway"
     }
 
-    func launch(_ h: TmuxHarness, cols: Int = 120, rows: Int = 40) throws {
+    /// Starts the console in tmux with an empty HOME (no user keys/themes); returns the HOME to remove.
+    @discardableResult
+    func launch(_ h: TmuxHarness, cols: Int = 120, rows: Int = 40) throws -> String {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build gangway first: \(Self.binary) is missing")
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gw-ui-\(getpid())").path
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gw-ui-\(getpid())-\(h.socket.suffix(6))").path
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         h.start("\(Self.binary) console --fake-fleet", cols: cols, rows: rows,
                 env: ["HOME": home, "GANGWAY_THEMES": Self.root.appendingPathComponent("themes").path, "TERM": "tmux-256color"])
+        return home
     }
 
     @Test func filterConnectEchoTabsThemeResizeTerminateQuit() throws {
         let h = TmuxHarness()
-        defer { h.stop() }
-        try launch(h)
+        let home = try launch(h)
+        defer { h.stop(); try? FileManager.default.removeItem(atPath: home) }
 
         // Fleet shows rows and header counts.
         var s = h.waitFor(text: "web-10")
@@ -83,8 +86,8 @@ import Testing
 
     @Test func floodOfOutputKeepsKeysResponsive() throws {
         let h = TmuxHarness()
-        defer { h.stop() }
-        try launch(h)
+        let home = try launch(h)
+        defer { h.stop(); try? FileManager.default.removeItem(atPath: home) }
         h.waitFor(text: "web-10")
         h.keys("Enter")                       // first row, sorted by name: api-4
         h.waitFor(text: "api-4$")

@@ -107,6 +107,16 @@ import Testing
         #expect(m.payload.isEmpty)
     }
 
+    @Test func emptyPayloadEncodesAsHeaderOnlyFrameWithEmptyDigest() throws {
+        let m = ClientMessage(messageType: .startPublication, createdDate: 1, messageId: Self.id, payload: [])
+        let bytes = m.encode()
+        #expect(bytes.count == 120)
+        // SHA-256 of nothing: e3b0c442 98fc1c14 9afbf4c8 996fb924 27ae41e4 649b934c a495991b 7852b855.
+        #expect(Array(bytes[80..<84]) == [0xe3, 0xb0, 0xc4, 0x42] && Array(bytes[108..<112]) == [0x78, 0x52, 0xb8, 0x55])
+        #expect(Array(bytes[116..<120]) == [0, 0, 0, 0])
+        #expect(try ClientMessage.decode(bytes) == m)
+    }
+
     @Test func rejectsWhatTheNotesSayToReject() {
         let good = Self.expectedInputFrame()
         #expect(throws: FrameError.tooShort(length: 119)) { try ClientMessage.decode(Array(good[0..<119])) }

@@ -172,6 +172,22 @@ func describeDifference(_ got: [UInt8], _ want: [UInt8]) -> String {
         #expect(sim.client.stream.counters.duplicatesReceived == 0)
     }
 
+    @Test func defaultConfigurationOverALossyLink() throws {
+        // 32 KiB chunks, 1 MiB window: large writes, few messages, each loss costs a whole chunk.
+        var sim = StreamSimulation(conditions: LinkConditions(loss: 0.1, duplication: 0.05, reorder: 0.1,
+                                                              minDelay: .milliseconds(2), maxDelay: .milliseconds(30)),
+                                   seed: 21, maxChunk: 32 * 1024, window: 1 << 20)
+        let (toAgent, toClient) = sim.scheduleTraffic(bytesPerDirection: 2 << 20, spread: .seconds(1))
+        let finished = sim.run(for: .seconds(600)) { s in
+            s.scheduled.isEmpty && s.client.stream.isIdle && s.agent.stream.isIdle
+                && s.agent.delivered.count >= toAgent.count && s.client.delivered.count >= toClient.count
+        }
+        #expect(finished)
+        #expect(sameBytes(sim.agent.delivered, toAgent), "\(describeDifference(sim.agent.delivered, toAgent))")
+        #expect(sameBytes(sim.client.delivered, toClient), "\(describeDifference(sim.client.delivered, toClient))")
+        #expect(sim.client.maxBytesInFlight <= 1 << 20 && sim.agent.maxBytesInFlight <= 1 << 20)
+    }
+
     @Test func heavyLossStillCompletes() throws {
         _ = try runExchange(conditions: LinkConditions(loss: 0.35, duplication: 0.1, reorder: 0.3,
                                                        minDelay: .milliseconds(1), maxDelay: .milliseconds(80)),

@@ -63,13 +63,16 @@ struct ServeCommand: AsyncParsableCommand {
         // Unbuffered: tests read this first line from a pipe.
         FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))
         let signals = SignalWaiter.install([SIGINT, SIGTERM])
+        // Whichever comes first: the server stops by itself, or a signal asks it to.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.wait() }
-            group.addTask { await signals.wait() }
+            group.addTask {
+                await signals.wait()
+                await server.shutdown()
+            }
             _ = try await group.next()
-            group.cancelAll()
+            await server.shutdown()
         }
-        await server.shutdown()
     }
 }
 

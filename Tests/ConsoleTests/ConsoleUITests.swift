@@ -107,6 +107,13 @@ import Testing
         h.type("echo done-$((6*7))")
         h.keys("Enter")
         h.waitFor(text: "done-42", timeout: 10)
+        // Closing the pane (dangerous: confirmed) terminates its session.
+        h.waitFor(text: "Sessions 1")
+        h.keys("C-g", "x")
+        h.waitFor(text: "y = close")
+        h.keys("y")
+        let s = h.waitFor(text: "Sessions 0")
+        #expect(!s.contains("4 api-4"))
         h.keys("C-g", ":")
         h.type("q")
         h.keys("Enter")

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import ConsoleCore
+@testable import ConsoleUI
+
+/// Reads a shell's output until `text` appears (or the deadline passes); returns everything read.
+func readUntil(_ shell: any ShellChannel, _ text: String, seconds: Double = 10) async -> String {
+    var seen = ""
+    let deadline = Date().addingTimeInterval(seconds)
+    for await e in shell.output {
+        if case .data(let b) = e { seen += String(decoding: b, as: UTF8.self) }
+        if seen.contains(text) || Date() > deadline { break }
+    }
+    return seen
+}
+
+@Suite struct FakeFleetSourceTests {
+    @Test func shellRunsCommandsResizesAndEndsOnClose() async throws {
+        let fleet = FakeFleetSource(instances: 6)
+        let web = try await fleet.instances().first { $0.name == "web-0" }!
+        let shell = try await fleet.openShell(target: web.id, cols: 80, rows: 24)
+        #expect(try await fleet.sessions(history: false).map(\.id) == [shell.sessionId])
+        await shell.send(Array("stty size; echo hi-$((40+2))\r".utf8))
+        #expect(await readUntil(shell, "hi-42").contains("24 80"))
+        await shell.resize(cols: 100, rows: 30)
+        await shell.send(Array("stty size\r".utf8))
+        #expect(await readUntil(shell, "30 100").contains("30 100"))
+        await shell.close()
+        var exited = false
+        for await e in shell.output { if case .exited = e { exited = true } }
+        #expect(exited)
+        // The session moves to history and the audit log shows start and end.
+        var history: [SessionRow] = []
+        for _ in 0..<50 where history.isEmpty {
+            history = try await fleet.sessions(history: true)
+            if history.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
+        }
+        #expect(history.map(\.id) == [shell.sessionId] && history[0].status == .terminated)
+        #expect(try await fleet.auditEvents(limit: 10).map(\.event) == ["TerminateSession", "StartSession"])
+    }
+
+    @Test func lostInstanceRefusesAShellWithAReason() async throws {
+        let fleet = FakeFleetSource(instances: 6)
+        let lost = try await fleet.instances().first { $0.pingStatus == .connectionLost }!
+        await #expect { _ = try await fleet.openShell(target: lost.id, cols: 80, rows: 24) } throws: {
+            "\($0)".contains("is not connected") && "\($0)".contains("last seen")
+        }
+        #expect(try await fleet.auditEvents(limit: 1).first?.result == "TargetNotConnected")
+    }
+}
+
+@Suite struct UIInboxTests {
+    @Test func floodingProducerWaitsUntilTheUIDrains() async throws {
+        let inbox = UIInbox()
+        let chunk = [UInt8](repeating: 0x79, count: 256 * 1024)
+        let produced = Counter()
+        let producer = Task.detached {
+            for _ in 0..<8 {
+                await inbox.appendOutput(1, chunk)
+                produced.increment()
+            }
+        }
+        // Past the 1 MiB high-water mark the producer must be parked.
+        for _ in 0..<100 where produced.value < 4 { try await Task.sleep(nanoseconds: 5_000_000) }
+        try await Task.sleep(nanoseconds: 50_000_000)
+        #expect(produced.value == 4)
+        var total = 0
+        while total < 8 * chunk.count {
+            let got = inbox.takeOutput(1, max: 64 * 1024).count
+            if got == 0 { try await Task.sleep(nanoseconds: 2_000_000) }
+            total += got
+        }
+        await producer.value
+        #expect(total == 8 * chunk.count && produced.value == 8)
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    // Safe: `n` is only touched under `lock`.
+    private let lock = NSLock()
+    private var n = 0
+    func increment() { lock.lock(); n += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}

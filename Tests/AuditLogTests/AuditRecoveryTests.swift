@@ -38,4 +38,14 @@ import Testing
         try dir.writeLines(lines)
         #expect(throws: AuditStoreError.self) { try dir.openStore() }
     }
+
+    @Test func aLostSigningKeyIsNotSilentlyReplaced() async throws {
+        let dir = TempDir()
+        let store = try dir.openStore()
+        try await store.append(sampleEvent(1))
+        try await store.close()
+        try FileManager.default.removeItem(at: dir.keyFile)
+        #expect(throws: AuditStoreError.self) { try dir.openStore() }
+        guard case .success = try dir.verify() else { Issue.record("the old public key was overwritten"); return }
+    }
 }

@@ -79,6 +79,12 @@ public final class AuditStore: @unchecked Sendable {
         let dir = options.directory
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        if !FileManager.default.fileExists(atPath: options.keyFile.path), !(try AuditSegments.list(dir)).isEmpty {
+            // A new key would make every earlier checkpoint unverifiable with the exported public key.
+            throw AuditStoreError.io("the audit log in \(dir.path) has records but its signing key "
+                + "\(options.keyFile.path) is missing: restore the key from backup, or move the audit directory "
+                + "aside (keep it with its public-key.pem) to start a new log")
+        }
         let key = try AuditSigningKey.loadOrCreate(at: options.keyFile)
         publicKey = key.publicKey
         try Data(AuditSigningKey.pem(key.publicKey).utf8).write(to: dir.appendingPathComponent("public-key.pem"),

@@ -9,11 +9,16 @@ extension ConsoleLoop {
         let second = Int(Date().timeIntervalSince1970)
         if second != lastSecond { lastSecond = second; viewDirty = true }     // clocks in header / status lines
         if let m = message, m.until < Date() { message = nil; viewDirty = true }
-        let panesFed = panes.values.contains { $0.needsFull } || inboxFedSinceDraw
+        let panesFed = visiblePanes.contains { $0.needsFull } || inboxFedSinceDraw
         guard needsFull || viewDirty || panesFed else { return }
         draw()
         lastDraw = now
         frames += 1
+    }
+
+    private var visiblePanes: [Pane] {
+        guard case .panes(let layout) = workspace.active.kind else { return [] }
+        return layout.paneIDs.compactMap { panes[$0] }
     }
 
     /// Panes may have damage after output was fed; cheap to check on the visible ones only.
@@ -115,6 +120,8 @@ extension ConsoleLoop {
             let hints = keys.bindings.filter { $0.context == .pane && !$0.keys.isEmpty }.prefix(8)
                 .map { "\($0.keys[0].displayName) \($0.action.rawValue.split(separator: ".").last!)" }.joined(separator: "  ")
             r.bottomLine(s, text: "\(keys.prefix.displayName) … " + hints, role: .filter)
+        } else if let p = focusedPane, p.copyMode {
+            r.bottomLine(s, text: "copy mode: k/j line · PgUp/PgDn page · g oldest · G live · q leave", role: .filter)
         } else if case .panes = workspace.active.kind {
             r.bottomLine(s, text: "\(keys.prefix.displayName) then: d leave · x close · % split · \" split below · o next pane · [ scroll · ? help", role: .dim)
         } else {

@@ -25,6 +25,13 @@ public actor PolicyAuthorizer: Authorizer {
         self.logger = logger
     }
 
+    /// Enforces the policies stored in `dataDir` (the same directory `gangwayd serve --data-dir` uses):
+    /// `ControlPlaneServer(config:store:auditSink:authorizer: try PolicyAuthorizer(dataDir: config.dataDir))`.
+    public init(dataDir: URL, evaluator: PolicyEvaluator = PolicyEvaluator(),
+                logger: Logger = Logger(label: "gangwayd.policy")) throws {
+        self.init(store: try SQLitePolicyStore(dataDir: dataDir), evaluator: evaluator, logger: logger)
+    }
+
     public func authorize(_ request: AuthorizationRequest) async -> AuthorizationDecision {
         let decision = await decide(request)
         if decision.allowed, request.action == ActionCatalog.startSession, let ip = request.sourceIP {

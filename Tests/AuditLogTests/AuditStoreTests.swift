@@ -89,4 +89,33 @@ import Testing
         #expect(try AuditSigningKey.parsePublicKey(AuditSigningKey.hex(store.publicKey)).rawRepresentation
                 == store.publicKey.rawRepresentation)
     }
+
+    @Test func aCheckpointIsSignedWhenTheIntervalPassesEvenWithFewEvents() async throws {
+        let dir = TempDir()
+        let clock = FakeClock(Date(timeIntervalSince1970: 1_800_000_000))
+        let store = try AuditStore(options: .init(directory: dir.audit, keyFile: dir.keyFile,
+                                                  policy: .init(checkpointEvery: 1000, checkpointInterval: 60),
+                                                  now: { clock.now }))
+        try await store.append(sampleEvent(1))
+        try await store.checkpointIfDue()
+        #expect(try dir.lines().count == 1)
+        clock.advance(61)
+        try await store.checkpointIfDue()
+        let lines = try dir.lines()
+        #expect(lines.count == 2)
+        #expect(lines[1].contains("\"recordType\":\"checkpoint\""))
+        #expect(lines[1].contains("\"time\":\"2027-01-15T08:01:01Z\""))
+        guard case let .success(summary) = try dir.verify() else { Issue.record("verify failed"); return }
+        #expect(summary.unsealedRecords == 0)
+    }
+}
+
+/// A settable clock for the store's injected `now`.
+final class FakeClock: @unchecked Sendable {
+    // @unchecked Sendable: `value` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var value: Date
+    init(_ start: Date) { value = start }
+    var now: Date { lock.withLock { value } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { value += seconds } }
 }

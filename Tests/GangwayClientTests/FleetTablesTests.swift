@@ -1,3 +1,4 @@
+import AWSCore
 import ConsoleCore
 import Foundation
 import Testing
@@ -15,7 +16,7 @@ import Testing
         let text = FleetTables.instances([InstanceRow(eks), InstanceRow(lost)], now: now).render()
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
-        #expect(lines[0] == "NAME    ID                   STATUS          PLATFORM  AGENT    IP        LAST SEEN  CLUSTER  NODEGROUP")
+        #expect(lines[0] == "NAME    ID                    STATUS          PLATFORM  AGENT    IP        LAST SEEN  CLUSTER  NODEGROUP")
         #expect(lines[1] == "node-a  mi-0aaaaaaaaaaaaaaaa  Online          Debian    3.3.0.0  10.0.0.5  20 s ago   prod     ng-1")
         #expect(lines[2] == "db      mi-0bbbbbbbbbbbbbbbb  ConnectionLost  -         -        -         7 min ago  -        -")
     }
@@ -25,7 +26,7 @@ import Testing
         let s = SSMSession(SessionId: "alice-0123456789abcdef0", Target: "mi-0aaaaaaaaaaaaaaaa", Status: "Connected",
                            StartDate: now.addingTimeInterval(-3725), Owner: "alice", Reason: "INC-42")
         let text = FleetTables.sessions([SessionRow(s)], now: now, history: false).render()
-        #expect(text.contains("ID                       OWNER  TARGET               STATUS     STARTED               DURATION  REASON"))
+        #expect(text.contains("ID                       OWNER  TARGET                STATUS     STARTED               DURATION  REASON"))
         #expect(text.contains("1h02m"))
         #expect(text.contains("2025-11-30 09:51:15Z"))
         #expect(FleetTables.duration(from: now.addingTimeInterval(-45), to: now) == "45s")
@@ -47,7 +48,7 @@ import Testing
 
     @Test func auditRowFromCloudTrailEvent() throws {
         let data = Data(#"{"EventId":"e1","EventName":"StartSession","EventTime":1764500000,"Username":"alice","Resources":[{"ResourceType":"AWS::SSM::ManagedInstance","ResourceName":"mi-1"}],"CloudTrailEvent":"{\"sourceIPAddress\":\"10.1.2.3\",\"errorCode\":\"AccessDenied\"}"}"#.utf8)
-        let event = try JSONDecoder().decode(CloudTrailClient.Event.self, from: data)
+        let event = try AWSJSONClient.jsonDecoder().decode(CloudTrailClient.Event.self, from: data)
         let row = AuditRow(event)
         #expect(row == AuditRow(id: "e1", time: Date(timeIntervalSince1970: 1_764_500_000), principal: "alice", event: "StartSession",
                                 target: "mi-1", sourceIP: "10.1.2.3", result: "AccessDenied"))

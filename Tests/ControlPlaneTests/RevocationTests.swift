@@ -1,3 +1,4 @@
+import AccessPolicy
 import AWSCore
 import ControlPlane
 import Foundation
@@ -49,6 +50,41 @@ struct RevocationTests {
             #expect(await cp.server.enforceAccess().isEmpty)
             let active = try await cp.call("DescribeSessions", #"{"State":"Active"}"#)
             #expect((active.json["Sessions"] as? [[String: Any]])?.first?["SessionId"] as? String == s.sessionId)
+        } catch {
+            await cp.stop()
+            throw error
+        }
+        await cp.stop()
+    }
+}
+
+/// Live sessions are re-evaluated: when policy stops allowing them (here a time window closes on the server's clock),
+/// gangwayd ends them with a message saying why.
+struct LiveSessionPolicyTests {
+    @Test("a session opened inside a time window is ended when the window closes")
+    func windowClosesLiveSession() async throws {
+        // Monday 30 March 2026, 17:59 in Paris (CEST).
+        let clock = ManualClock(start: PolicyDate.parse("2026-03-30T15:59:00Z")!)
+        let cp = try await TestControlPlane(clock: clock, authorizer: { try PolicyAuthorizer(dataDir: $0) })
+        do {
+            let admin = PolicyAdministration(policies: try SQLitePolicyStore(dataDir: cp.dir), core: cp.server.store)
+            try await admin.put(name: "office-hours", document: #"""
+            {"Statement": [{"Sid": "OfficeHours", "Effect": "Allow",
+                            "Action": ["ssm:StartSession", "ssm:GetConnectionStatus", "ssm:DescribeSessions"], "Resource": "*",
+                            "Condition": {"gangway:TimeWindow": {"gangway:window": "Mon-Fri 08:00-18:00 Europe/Paris"}}}]}
+            """#)
+            try await admin.attach(policy: "office-hours", to: .user("alice"))
+            let s = try await startSession(cp)
+            #expect(await cp.server.enforceAccess().isEmpty, "inside the window the session goes on")
+
+            clock.advance(60) // 18:00 Paris: the window closes
+            _ = await cp.server.enforceAccess()
+            let closed = Frames.decode(await s.client.next(within: 3))
+            #expect(closed?.messageType == .channelClosed)
+            #expect(closed?.payloadText.contains("alice may no longer reach") == true)
+            #expect(closed?.payloadText.contains("gangway:TimeWindow") == true)
+            let audited = await cp.audit.events.filter { $0.sessionId == s.sessionId && $0.eventSource == "gangway" }
+            #expect(audited.count == 1)
         } catch {
             await cp.stop()
             throw error

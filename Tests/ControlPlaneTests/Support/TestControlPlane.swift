@@ -13,7 +13,7 @@ final class TestControlPlane: Sendable {
     let clock: any ControlPlaneClock
 
     init(configure: (inout ControlPlaneConfig) -> Void = { _ in }, clock: any ControlPlaneClock = SystemClock(),
-         recorder: any SessionRecorder = NullRecorder()) async throws {
+         recorder: any SessionRecorder = NullRecorder(), authorizer: (URL) throws -> any Authorizer = { _ in AllowAllAuthorizer() }) async throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("gw-cp-\(UUID().uuidString)")
         var config = ControlPlaneConfig(port: 0, dataDir: dir)
         config.connectionLostAfter = 3
@@ -21,7 +21,7 @@ final class TestControlPlane: Sendable {
         let store = try SQLiteStore(dataDir: dir)
         audit = MemoryAuditSink()
         self.clock = clock
-        server = try ControlPlaneServer(config: config, store: store, auditSink: audit, recorder: recorder, clock: clock)
+        server = try ControlPlaneServer(config: config, store: store, auditSink: audit, recorder: recorder, authorizer: try authorizer(dir), clock: clock)
         try await server.start()
         try await store.createUser("alice")
         key = try await store.createAccessKey(user: "alice")

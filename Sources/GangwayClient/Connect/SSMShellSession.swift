@@ -32,6 +32,13 @@ public actor SSMShellSession: ShellChannel {
     private var finished = false
     private var pump: Task<Void, Never>?
 
+    /// Warnings only (the channel's info lines would land in the user's terminal); GANGWAY_LOG_LEVEL overrides.
+    public static func defaultLogger() -> Logger {
+        var logger = Logger(label: "gangway.connect")
+        logger.logLevel = ProcessInfo.processInfo.environment["GANGWAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        return logger
+    }
+
     /// Client version reported in OpenDataChannelInput (real agents want > 1.2.331.0).
     public static let clientVersion = "1.2.650.0"
 
@@ -41,7 +48,7 @@ public actor SSMShellSession: ShellChannel {
     ///   - resumeWindow: how long to keep trying ResumeSession after the socket drops.
     public static func start(ssm: SSMClient, target: String, reason: String? = nil, documentName: String? = nil,
                              cols: Int, rows: Int, tls: ChannelTLS? = nil, resumeWindow: Duration = .seconds(300),
-                             logger: Logger = Logger(label: "gangway.connect")) async throws -> SSMShellSession {
+                             logger: Logger = SSMShellSession.defaultLogger()) async throws -> SSMShellSession {
         let info = try await ssm.startSession(target: target, documentName: documentName, reason: reason)
         guard let token = info.TokenValue, !token.isEmpty, let stream = info.StreamUrl, let url = URL(string: stream) else {
             throw ShellSessionError.noStream(sessionId: info.SessionId)

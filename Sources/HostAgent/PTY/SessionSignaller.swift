@@ -13,7 +13,7 @@ enum SessionSignaller {
         }
     }
 
-    /// Process ids whose session id (field 6 of /proc/PID/stat) is `sid`.
+    /// Live (non-zombie) process ids whose session id (field 6 of /proc/PID/stat) is `sid`.
     static func members(ofSession sid: pid_t) -> [pid_t] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         var result: [pid_t] = []
@@ -22,7 +22,7 @@ enum SessionSignaller {
                   let close = stat.lastIndex(of: ")") else { continue }
             // After "comm)": state ppid pgrp session …
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 3, let session = pid_t(fields[3]), session == sid { result.append(pid) }
+            if fields.count > 3, fields[0] != "Z", let session = pid_t(fields[3]), session == sid { result.append(pid) }
         }
         return result
     }

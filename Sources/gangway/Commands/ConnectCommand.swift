@@ -82,9 +82,6 @@ struct AWSOptions: ParsableArguments {
     }
 
     func channelTLS(endpoint: String) -> ChannelTLS {
-        let host = AWSURL(endpoint)?.host ?? ""
-        let isIP = host.hasPrefix("[") || host.allSatisfy { $0.isNumber || $0 == "." }
-        let ca = caFile ?? ProcessInfo.processInfo.environment["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
-        return ChannelTLS(caCertificatePath: ca, sniHostname: tlsServerName ?? (isIP ? "localhost" : nil))
+        SSMFleetSource.channelTLS(endpoint: endpoint, caFile: caFile, serverName: tlsServerName)
     }
 }

@@ -98,6 +98,9 @@ let package = Package(
         .executableTarget(name: "SessionCoreBench", dependencies: ["SessionCore"], path: "bench/sessioncore",
                           swiftSettings: strict),
 
+        .executableTarget(name: "SessionBench", dependencies: ["ChannelIO", "AWSCore", "SessionCore", "HostAgent"],
+                          path: "bench/session/Sources/SessionBench", swiftSettings: strict),
+
         // ---- Test support: fakes and in-process servers.
         .target(name: "GangwayTesting", dependencies: ["SessionCore"], path: "Tests/GangwayTesting", swiftSettings: strict),
 

@@ -1,0 +1,143 @@
+// Session benchmark client: throughput of `cat FILE` and keystroke echo round trip, through a Gangway session
+// and on a direct PTY. Driven by bench/session/run.sh (which also measures ssh -tt).
+import AWSCore
+import ChannelIO
+import Foundation
+import HostAgent
+import Logging
+import SessionCore
+
+struct Args {
+    var values: [String: String] = [:]
+    init() {
+        var it = CommandLine.arguments.dropFirst().makeIterator()
+        while let k = it.next() { if k.hasPrefix("--"), let v = it.next() { values[String(k.dropFirst(2))] = v } }
+    }
+    subscript(_ k: String) -> String? { values[k] }
+}
+
+/// Counts bytes between \x01B\x02 and \x01E\x02 markers and records when each marker arrived.
+final class MarkerCounter {
+    var tail: [UInt8] = []
+    var counting = false
+    var bytes = 0
+    var begin: ContinuousClock.Instant?
+    var end: ContinuousClock.Instant?
+    func feed(_ chunk: [UInt8]) {
+        let data = tail + chunk
+        var i = 0
+        var segmentStart = 0
+        while i + 2 < data.count {
+            if data[i] == 1, data[i + 2] == 2 {
+                if data[i + 1] == 0x42, !counting, begin == nil { counting = true; begin = .now; segmentStart = i + 3; i += 3; continue }
+                if data[i + 1] == 0x45, counting { bytes += i - segmentStart; counting = false; end = .now; tail = []; return }
+            }
+            i += 1
+        }
+        let keep = min(2, data.count)
+        if counting { bytes += (data.count - keep) - max(segmentStart, 0) }
+        tail = Array(data.suffix(keep))
+    }
+}
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+func percentile(_ xs: [Double], _ p: Double) -> Double {
+    let s = xs.sorted()
+    return s[min(s.count - 1, Int(Double(s.count - 1) * p))]
+}
+
+func call(_ server: String, _ creds: AWSCredentials, _ op: String, _ body: [String: Any]) async throws -> [String: Any] {
+    let http = HTTPClient()
+    let bytes = Array(try JSONSerialization.data(withJSONObject: body))
+    let headers = [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "AmazonSSM.\(op)")]
+    let auth = try SigV4Signer(credentials: creds, region: "us-east-1", service: "ssm")
+        .signingHeaders(method: "POST", url: server + "/", headers: headers, body: bytes, date: Date())
+    let r = try await http.execute(HTTPRequest(method: "POST", url: server + "/", headers: headers + auth.filter { $0.0 != "Host" }, body: bytes))
+    guard r.status == 200 else { throw NSError(domain: "bench", code: r.status, userInfo: [NSLocalizedDescriptionKey: r.bodyText]) }
+    return (try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any]) ?? [:]
+}
+
+/// Waits on the channel's events until `predicate` holds for the accumulated recent output.
+func pump(_ channel: DataChannelConnection, _ iterator: inout DataChannelEvents.AsyncIterator, until: ([UInt8]) -> Bool) async -> Bool {
+    while let e = await iterator.next() {
+        if case .data(.output, let b) = e, until(b) { return true }
+        if case .closed = e { return false }
+    }
+    return false
+}
+
+func gangway(_ args: Args) async throws {
+    let server = args["server"]!, file = args["file"]!, keystrokes = Int(args["keystrokes"] ?? "500")!
+    let creds = AWSCredentials(accessKeyId: args["key-id"]!, secretAccessKey: args["secret"]!)
+    let r = try await call(server, creds, "StartSession", ["Target": args["target"]!])
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    let open = try OpenDataChannelInput.client(requestId: UUID().uuidString, tokenValue: r["TokenValue"] as! String,
+                                               clientId: UUID().uuidString).jsonText()
+    let channel = DataChannelConnection(url: URL(string: r["StreamUrl"] as! String)!, openingFrame: open, role: .client, logger: logger)
+    try await channel.connect()
+    var it = channel.events.makeAsyncIterator()
+    await channel.send(SizeData(cols: 200, rows: 50).jsonBytes(), payloadType: .size)
+    await channel.send(Array("stty raw -echo; echo rea''dy\n".utf8))
+    var seen: [UInt8] = []
+    _ = await pump(channel, &it) { seen += $0; return String(decoding: seen, as: UTF8.self).contains("ready") }
+    let counter = MarkerCounter()
+    await channel.send(Array("printf '\\001B\\002'; cat \(file); printf '\\001E\\002'\n".utf8))
+    _ = await pump(channel, &it) { counter.feed($0); return counter.end != nil }
+    let mib = Double(counter.bytes) / 1_048_576
+    let t = seconds(counter.end! - counter.begin!)
+    print(String(format: "gangway_throughput_mib_s %.1f (%.1f MiB in %.2f s)", mib / t, mib, t))
+    // Echo: the terminal echoes each byte (raw, echo on) while cat swallows it.
+    await channel.send(Array("stty raw echo; echo go''on; cat > /dev/null\n".utf8))
+    seen = []
+    _ = await pump(channel, &it) { seen += $0; return String(decoding: seen, as: UTF8.self).contains("goon") }
+    var rtts: [Double] = []
+    for i in 0..<keystrokes {
+        let ch = UInt8(0x61 + i % 26)
+        let t0 = ContinuousClock.now
+        await channel.send([ch])
+        _ = await pump(channel, &it) { $0.contains(ch) }
+        rtts.append(seconds(ContinuousClock.now - t0) * 1e6)
+    }
+    print(String(format: "gangway_echo_us p50 %.0f p99 %.0f", percentile(rtts, 0.5), percentile(rtts, 0.99)))
+    await channel.send([3])  // ^C is a plain byte in raw mode; terminate instead
+    _ = try? await call(server, creds, "TerminateSession", ["SessionId": r["SessionId"] as! String])
+    await channel.close()
+}
+
+func direct(_ args: Args) async throws {
+    let file = args["file"]!, keystrokes = Int(args["keystrokes"] ?? "500")!
+    let user = try RunAsUser.current()
+    let env = PTYSpawnSpec.sessionEnvironment(user: user, shell: "/bin/sh")
+    let pty = try PTYProcess.spawn(PTYSpawnSpec(path: "/bin/sh", arguments: ["sh", "-c", "stty raw -echo; printf '\\001B\\002'; cat \(file); printf '\\001E\\002'"], environment: env))
+    let counter = MarkerCounter()
+    while let c = await pty.read() { counter.feed(c); if counter.end != nil { break } }
+    let mib = Double(counter.bytes) / 1_048_576
+    let t = seconds(counter.end! - counter.begin!)
+    print(String(format: "pty_throughput_mib_s %.1f (%.1f MiB in %.2f s)", mib / t, mib, t))
+    await pty.terminate(grace: .milliseconds(100))
+    pty.closeMaster()
+    let echo = try PTYProcess.spawn(PTYSpawnSpec(path: "/bin/sh", arguments: ["sh", "-c", "stty raw echo; echo goon; cat > /dev/null"], environment: env))
+    var seen: [UInt8] = []
+    while !String(decoding: seen, as: UTF8.self).contains("goon"), let c = await echo.read() { seen += c }
+    var rtts: [Double] = []
+    for i in 0..<keystrokes {
+        let ch = UInt8(0x61 + i % 26)
+        let t0 = ContinuousClock.now
+        await echo.write([ch])
+        while let c = await echo.read(), !c.contains(ch) {}
+        rtts.append(seconds(ContinuousClock.now - t0) * 1e6)
+    }
+    print(String(format: "pty_echo_us p50 %.0f p99 %.0f", percentile(rtts, 0.5), percentile(rtts, 0.99)))
+    await echo.terminate(grace: .milliseconds(100))
+    echo.closeMaster()
+}
+
+let args = Args()
+do {
+    if args["mode"] == "direct" { try await direct(args) } else { try await gangway(args) }
+} catch {
+    FileHandle.standardError.write(Data("SessionBench: \(error)\n".utf8))
+    exit(1)
+}

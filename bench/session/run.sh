@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Session benchmark, one run: throughput of `cat` of a 256 MiB file through a Gangway session (gangwayd relay +
+# gangway-agent PTY) vs `ssh -tt root@localhost` vs a raw PTY; keystroke echo round trip p50/p99 through Gangway
+# vs a direct PTY.
+# Usage: bench/session/run.sh            (CONFIG=debug to skip the release build; SIZE_MIB=64 for a quick run)
+# Needs: root (for the throwaway sshd and gangway-user), openssh-server/client. Binds 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+CONFIG=${CONFIG:-release}
+SIZE_MIB=${SIZE_MIB:-256}
+KEYSTROKES=${KEYSTROKES:-500}
+for p in gangwayd gangway-agent SessionBench; do swift build -c "$CONFIG" --product "$p" >&2; done
+BIN=$(swift build -c "$CONFIG" --show-bin-path)
+
+WORK=$(mktemp -d /tmp/gangway-bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 0.5
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+FILE="$WORK/payload.txt"
+head -c $((SIZE_MIB * 1024 * 1024 * 3 / 4 + 4096)) /dev/urandom | base64 | head -c $((SIZE_MIB * 1024 * 1024)) > "$FILE"
+chmod 644 "$FILE"
+echo "payload: $(stat -c %s "$FILE") bytes of base64 text" >&2
+
+# ---- gangwayd + one agent
+"$BIN/gangwayd" admin --data-dir "$WORK/data" user create bench >/dev/null
+KEY=$("$BIN/gangwayd" admin --data-dir "$WORK/data" key create bench)
+KEY_ID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["AccessKeyId"])' "$KEY")
+SECRET=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["SecretAccessKey"])' "$KEY")
+TOKEN=$("$BIN/gangwayd" admin --data-dir "$WORK/data" agent token)
+"$BIN/gangwayd" serve --data-dir "$WORK/data" --listen 127.0.0.1:0 --log-level error > "$WORK/gangwayd.out" 2> "$WORK/gangwayd.err" &
+PIDS+=($!)
+for _ in $(seq 100); do grep -q "listening on" "$WORK/gangwayd.out" && break; sleep 0.1; done
+URL=$(grep -m1 "listening on" "$WORK/gangwayd.out" | awk '{print $3}')
+"$BIN/gangway-agent" --server "$URL" --token "$TOKEN" --state-dir "$WORK/agent" --log-level error 2> "$WORK/agent.err" &
+PIDS+=($!)
+for _ in $(seq 100); do [ -f "$WORK/agent/identity.json" ] && break; sleep 0.1; done
+TARGET=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["InstanceId"])' "$WORK/agent/identity.json")
+sleep 1
+
+echo "== Gangway session ($CONFIG build)"
+"$BIN/SessionBench" --mode gangway --server "$URL" --key-id "$KEY_ID" --secret "$SECRET" --target "$TARGET" \
+  --file "$FILE" --keystrokes "$KEYSTROKES"
+echo "== direct PTY"
+"$BIN/SessionBench" --mode direct --file "$FILE" --keystrokes "$KEYSTROKES"
+
+# ---- ssh -tt root@localhost with a throwaway sshd on 127.0.0.1
+echo "== ssh -tt localhost"
+mkdir -p /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/hostkey"
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/userkey"
+cp "$WORK/userkey.pub" "$WORK/authorized_keys"
+SSH_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$WORK/sshd_config" <<CFG
+ListenAddress 127.0.0.1
+Port $SSH_PORT
+HostKey $WORK/hostkey
+AuthorizedKeysFile $WORK/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+UsePAM no
+StrictModes no
+PidFile $WORK/sshd.pid
+CFG
+/usr/sbin/sshd -D -f "$WORK/sshd_config" -E "$WORK/sshd.log" &
+PIDS+=($!)
+sleep 0.5
+SSH=(ssh -tt -q -p "$SSH_PORT" -i "$WORK/userkey" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1)
+"${SSH[@]}" true >/dev/null 2>&1 || { echo "ssh to localhost failed; see $WORK/sshd.log"; cat "$WORK/sshd.log"; exit 1; }
+START=$(date +%s%N)
+"${SSH[@]}" "stty raw -echo; cat $FILE" > "$WORK/ssh.out" 2>/dev/null
+END=$(date +%s%N)
+BYTES=$(stat -c %s "$WORK/ssh.out")
+python3 -c "b=$BYTES; t=($END-$START)/1e9; print(f'ssh_throughput_mib_s {b/1048576/t:.1f} ({b/1048576:.1f} MiB in {t:.2f} s, incl. connection setup)')"

@@ -16,7 +16,7 @@ struct PolicyRevokeCommand: AsyncParsableCommand {
         let admin = try options.openPolicyAdministration()
         try await runPolicyAdmin {
             let keys = try await admin.policies.revoke(principal: principal, reason: reason, now: Date())
-            print("revoked \(principal): \(keys) active key\(keys == 1 ? "" : "s") disabled; live sessions end within a second")
+            print("revoked \(principal): \(keys) active key\(keys == 1 ? "" : "s") disabled; live sessions end on gangwayd's next maintenance pass (about a second)")
         }
     }
 }

@@ -257,7 +257,7 @@ struct SessionTests {
         try await Task.sleep(for: .seconds(2))
         let after4 = await cp.server.relayCounters().bytesFromAgent
         pusher.cancel()
-        print("slow client: gangwayd read \(after2) bytes from the agent in 2 s, \(after4) after 4 s")
+        print("slow client: gangwayd read \(after2) bytes from the agent in 2 s, \(after4) after 4 s; \(await cp.server.relayCounters())")
         // The agent offers > 50 MB/s. Without flow control gangwayd would read (and queue) all of it; with it, only
         // what fits in the stalled client's socket buffers plus one write-buffer watermark (kernel autotuning: a few MiB).
         #expect(after2 > 0)

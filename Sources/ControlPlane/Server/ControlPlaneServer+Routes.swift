@@ -38,6 +38,7 @@ extension ControlPlaneServer {
                 gangway_relay_bytes_from_agent_total \(c.bytesFromAgent)
                 gangway_relay_malformed_frames_total \(c.malformedFrames)
                 gangway_relay_overflow_drops_total \(c.overflowDrops)
+                gangway_relay_failed_writes_total \(c.failedWrites)
 
                 """)
         }

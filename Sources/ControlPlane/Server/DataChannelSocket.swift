@@ -52,7 +52,9 @@ struct DataChannelSocket: Sendable {
                 if let writer = route.forward {
                     // Awaiting the write is the flow control: while the other side cannot take more, we stop
                     // reading this socket. A failed write means that side just left; the sender resends unacked data.
-                    for frame in route.frames { try? await writer.writeBinaryMessage(frame) }
+                    for frame in route.frames {
+                        do { try await writer.writeBinaryMessage(frame) } catch { await relay.writeFailed() }
+                    }
                 }
                 if route.agentTerminating {
                     await services.sessions.end(sessionId, status: .terminated,

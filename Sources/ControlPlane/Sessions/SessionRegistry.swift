@@ -206,5 +206,6 @@ extension RelayCounters {
         bytesFromAgent += o.bytesFromAgent
         malformedFrames += o.malformedFrames
         overflowDrops += o.overflowDrops
+        failedWrites += o.failedWrites
     }
 }

@@ -38,6 +38,8 @@ public struct RelayCounters: Sendable, Equatable {
     public var malformedFrames = 0
     /// Frames dropped because the other side was not attached and the pending queue was full.
     public var overflowDrops = 0
+    /// Frames whose write to the other side failed (that side had just gone; the sender resends unacked data).
+    public var failedWrites = 0
     public init() {}
 }
 
@@ -114,6 +116,8 @@ actor SessionRelay {
     }
 
     // MARK: frames
+
+    func writeFailed() { counters.failedWrites += 1 }
 
     func fromClient(_ frame: ByteBuffer, now: Date) -> RelayRoute {
         counters.framesFromClient += 1

@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT
 
 FILE="$WORK/payload.txt"
-head -c $((SIZE_MIB * 1024 * 1024 * 3 / 4 + 4096)) /dev/urandom | base64 | head -c $((SIZE_MIB * 1024 * 1024)) > "$FILE"
+(head -c $((SIZE_MIB * 1024 * 1024 * 3 / 4 + 4096)) /dev/urandom | base64 | head -c $((SIZE_MIB * 1024 * 1024)) > "$FILE") || true
 chmod 644 "$FILE"
 echo "payload: $(stat -c %s "$FILE") bytes of base64 text" >&2
 

@@ -126,10 +126,12 @@ actor ShellSession {
         let output = Task { await self.pumpOutput(pty: pty, channel: channel); _ = outputDone.setOnce() }
         let input = Task { await self.pumpInput(pty: pty, channel: channel) }
         let status = await pty.waitForExit()
-        // Output still buffered in the PTY follows the exit; background jobs holding the terminal open are ended.
+        // Output still buffered in the PTY follows the exit. If the terminal stays open after a second (background
+        // jobs hold it), end them: the buffered output still drains, then reads see the end. The master is closed
+        // only if even that does not finish (a process that escaped the session keeps the slave open).
         if await !finishes(output, within: .seconds(1)) {
-            await pty.terminate(grace: env.killGrace)
-            pty.closeMaster()
+            await SessionSignallerTask.killLeftovers(pty)
+            if await !finishes(output, within: .seconds(10)) { pty.closeMaster() }
         }
         await output.value
         let serviceEnded = terminateReason != nil

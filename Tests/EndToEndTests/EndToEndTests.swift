@@ -8,10 +8,8 @@ import Glibc
 /// The built programs, run as a user would: gangwayd, gangway-agent, and a client over the real data channel.
 @Suite("End to end", .serialized) struct EndToEndTests {
     @Test func shellBasicsSizeAndExitCode() async throws {
-        let cluster = try Cluster()
-        try await cluster.startServer()
+        try await withCluster { cluster in
         let id = try await cluster.startAgent("web-1")
-        defer { Task { await cluster.shutdown() } }
         let shell = try await ShellClient(cluster: cluster, target: id)
         await shell.resize(cols: 123, rows: 37)
         await shell.type("echo hi-$((6*7))\n")
@@ -26,12 +24,11 @@ import Glibc
         let ended = await eventually(timeout: .seconds(10)) { shell.closed }
         #expect(ended)
         await shell.close()
-        await cluster.shutdown()
+        }
     }
 
     @Test func fiftyMiBOfBase64ArrivesIntact() async throws {
-        let cluster = try Cluster()
-        try await cluster.startServer()
+        try await withCluster { cluster in
         let id = try await cluster.startAgent("bulk-1")
         let shell = try await ShellClient(cluster: cluster, target: id)
         let file = "/tmp/gangway-e2e-\(getpid())-\(UUID().uuidString.prefix(6)).b64"
@@ -52,12 +49,11 @@ import Glibc
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("e2e: \(String(format: "%.1f", mb)) MiB through gangwayd in \(String(format: "%.2f", seconds)) s = \(String(format: "%.1f", mb / seconds)) MiB/s")
         await shell.close()
-        await cluster.shutdown()
+        }
     }
 
     @Test func droppedClientResumesWithNoByteLostOrRepeated() async throws {
-        let cluster = try Cluster()
-        try await cluster.startServer()
+        try await withCluster { cluster in
         let id = try await cluster.startAgent("resume-1")
         let shell = try await ShellClient(cluster: cluster, target: id)
         await shell.type("stty -echo; echo ready-$((2+2))\n")
@@ -74,12 +70,11 @@ import Glibc
         #expect(numbers.count == lines)
         #expect(numbers.first == 1 && numbers.last == lines && zip(numbers, numbers.dropFirst()).allSatisfy { $1 == $0 + 1 })
         await shell.close()
-        await cluster.shutdown()
+        }
     }
 
     @Test func killedAgentShowsConnectionLostAndRestartedServerGetsAgentsBack() async throws {
-        let cluster = try Cluster()
-        try await cluster.startServer()
+        try await withCluster { cluster in
         let doomed = try await cluster.startAgent("doomed-1")
         let survivor = try await cluster.startAgent("survivor-1")
         cluster.agents["doomed-1"]?.signal(SIGKILL)
@@ -96,6 +91,19 @@ import Glibc
             (try? await cluster.pingStatus(survivor)) == "Online"
         }
         #expect(online, "agent was not Online within 5 s of gangwayd returning (took \(ContinuousClock.now - back))")
-        await cluster.shutdown()
+        }
     }
+}
+
+/// Starts a cluster, runs `body`, and always stops its processes (also when `body` throws).
+func withCluster(_ body: (Cluster) async throws -> Void) async throws {
+    let cluster = try Cluster()
+    do {
+        try await cluster.startServer()
+        try await body(cluster)
+    } catch {
+        await cluster.shutdown()
+        throw error
+    }
+    await cluster.shutdown()
 }

@@ -33,6 +33,7 @@ class Gangwayd:
         self.data_dir = str(tmp / "gangwayd-data")
         self.extra_args = list(extra_args)
         self.admin("user", "create", "alice")
+        self.admin("policy", "attach", "--user", "alice", "--policy", "AdministratorAccess")
         self.key = json.loads(self.admin("key", "create", "alice"))
         self.proc = None
         self.url = None

@@ -8,7 +8,7 @@ public enum FleetColumn: String, Sendable, CaseIterable, Hashable {
     public var width: Int {
         switch self {
         case .name: return 20
-        case .id: return 19
+        case .id: return 20   // mi- + 17 hex (managed instances); i- ids are 19
         case .status: return 14
         case .platform: return 9
         case .agent: return 11

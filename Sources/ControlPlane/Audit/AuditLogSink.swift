@@ -11,7 +11,7 @@ import Foundation
 ///                                     recorder: FileSessionRecorder(dataDir: config.dataDir))
 /// ```
 public final class AuditLogSink: AuditSink {
-    public static let lookupEventsTarget = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"
+    public static let lookupEventsTarget = CloudTrailTarget.lookupEvents
 
     public let store: AuditStore
     private let region: String

@@ -32,7 +32,7 @@ public struct ControlPlaneConfig: Sendable {
                 tlsKeyPath: String? = nil, connectionLostAfter: TimeInterval = 300, idleTimeoutMinutes: Int = 20,
                 maxSessionDurationMinutes: Int? = nil, publicURL: String? = nil, sessionTokenTTL: TimeInterval = 60,
                 pendingBytesLimit: Int = 1 << 20, maxFrameBytes: Int = (1 << 20) + 4096,
-                maintenanceInterval: TimeInterval = 1) {
+                maintenanceInterval: TimeInterval = 0.25) {
         self.host = host
         self.port = port
         self.dataDir = dataDir

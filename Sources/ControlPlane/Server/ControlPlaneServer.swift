@@ -42,13 +42,18 @@ public final class ControlPlaneServer: Sendable {
                                         agents: agents, sessions: sessions, clock: clock, logger: logger)
     }
 
-    /// Opens (or creates) `config.dataDir` with the default parts — SQLite store, JSON-lines audit log
-    /// (`audit.jsonl`), no recordings, allow-all policy — and starts serving.
+    /// Opens (or creates) `config.dataDir` with the production parts — SQLite store, the hash-chained signed audit
+    /// log (`audit/`), asciicast recordings (`recordings/`), and policy from the store (default deny) — and starts
+    /// serving. Users need a policy (`gangwayd admin policy attach --user NAME --policy AdministratorAccess`).
     public static func start(_ config: ControlPlaneConfig, clock: any ControlPlaneClock = SystemClock(),
                              logger: Logger = Logger(label: "gangwayd")) async throws -> ControlPlaneServer {
+        try FileManager.default.createDirectory(at: config.dataDir, withIntermediateDirectories: true)
         let store = try SQLiteStore(dataDir: config.dataDir)
-        let audit = JSONLinesAuditSink(url: config.dataDir.appendingPathComponent("audit.jsonl"))
-        let server = try ControlPlaneServer(config: config, store: store, auditSink: audit, clock: clock, logger: logger)
+        let audit = try AuditLogSink.open(dataDir: config.dataDir)
+        let server = try ControlPlaneServer(config: config, store: store, auditSink: audit,
+                                            recorder: FileSessionRecorder(dataDir: config.dataDir),
+                                            authorizer: try PolicyAuthorizer(dataDir: config.dataDir),
+                                            clock: clock, logger: logger)
         try await server.start()
         return server
     }
@@ -110,6 +115,11 @@ public final class ControlPlaneServer: Sendable {
         let task = state.value.runTask
         task?.cancel()
         _ = try? await task?.value
+        if let audit = services.auditSink as? any AuditMaintenance {
+            do { try await audit.close() } catch {
+                services.logger.error("could not seal the audit log", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// One maintenance pass: idle timeout and maximum duration. Called every `maintenanceInterval`; tests with a
@@ -117,6 +127,11 @@ public final class ControlPlaneServer: Sendable {
     public func runMaintenance() async {
         await services.sessions.enforceDeadlines()
         await enforceAccess() // revoked principals and sessions policy no longer allows (Policy/SessionAccessEnforcer)
+        if let audit = services.auditSink as? any AuditMaintenance {
+            do { try await audit.checkpointIfDue() } catch {
+                services.logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// Frame counters over all sessions (malformed frames dropped, bytes relayed…).

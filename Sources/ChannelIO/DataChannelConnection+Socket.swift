@@ -37,6 +37,11 @@ extension DataChannelConnection {
                 guard await self.socketReceived(buffer, generation: gen) else { break }
             }
         }
+        let timeout = Task { [weak self] in
+            try? await Task.sleep(for: Self.openTimeout)
+            await self?.openTimedOut(generation: gen)
+        }
+        defer { timeout.cancel() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             openWaiter = continuation
             socketTask = Task { [weak self] in
@@ -52,6 +57,20 @@ extension DataChannelConnection {
                 }
             }
         }
+    }
+
+    /// How long `connect`/`reconnect` wait for the WebSocket to open and the opening frame to be written.
+    static let openTimeout: Duration = .seconds(15)
+
+    func openTimedOut(generation gen: Int) {
+        guard gen == generation, let waiter = openWaiter else { return }
+        openWaiter = nil
+        generation += 1
+        socketTask?.cancel()
+        socketTask = nil
+        dropSocket()
+        state = .disconnected
+        waiter.resume(throwing: DataChannelError.connectionLost("the WebSocket did not open within \(Self.openTimeout)"))
     }
 
     func socketOpened(_ writer: WebSocketOutboundWriter, generation gen: Int) async throws {

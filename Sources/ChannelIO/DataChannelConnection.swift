@@ -130,7 +130,8 @@ public actor DataChannelConnection {
         state = .disconnected
         socketTask?.cancel()
         socketTask = nil
-        try? await writer.close(.goingAway, reason: "client dropped the connection")
+        // Not awaited: a close frame must never hold up the caller (the peer may not be reading).
+        Task { try? await writer.close(.goingAway, reason: "client dropped the connection") }
         await events.buffer.push(.disconnected(DataChannelError.connectionLost("dropped by this program")))
     }
 

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// The built programs, run as a user would: gangwayd, gangway-agent, and a client over the real data channel.
-@Suite("End to end", .serialized) struct EndToEndTests {
+@Suite("End to end", .serialized, .timeLimit(.minutes(2))) struct EndToEndTests {
     @Test func shellBasicsSizeAndExitCode() async throws {
         try await withCluster { cluster in
         let id = try await cluster.startAgent("web-1")

@@ -31,6 +31,9 @@ import Testing
         #expect(Self.body(server.requests[1])["State"] as? String == "History")
         let audit = try await source.auditEvents(limit: 10)
         #expect(audit.map(\.id) == ["e1"])
+        // The console asks for changes only, so its own Describe* polling does not bury them.
+        let lookup = Self.body(server.requests[2])["LookupAttributes"] as? [[String: String]]
+        #expect(lookup == [["AttributeKey": "ReadOnly", "AttributeValue": "false"]])
         // CloudTrail calls are signed for service "cloudtrail" on the same endpoint.
         #expect(server.requests[2].header("Authorization")?.contains("/us-east-1/cloudtrail/aws4_request") == true)
     }

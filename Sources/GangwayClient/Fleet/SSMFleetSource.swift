@@ -38,7 +38,10 @@ public struct SSMFleetSource: FleetSource {
         var rows: [AuditRow] = []
         var token: String? = nil
         repeat {
-            let page = try await cloudTrail.lookupEvents(maxResults: min(50, max(1, limit - rows.count)), nextToken: token)
+            // Changes only (sessions, terminations, agents, admin): the console's own Describe* polling would
+            // otherwise bury them. `gangway audit lookup` shows read-only events too.
+            let page = try await cloudTrail.lookupEvents(attributes: [.init(key: "ReadOnly", value: "false")],
+                                                         maxResults: min(50, max(1, limit - rows.count)), nextToken: token)
             rows += page.events.map(AuditRow.init)
             token = page.nextToken
         } while token != nil && rows.count < limit

@@ -44,6 +44,7 @@ enum APIOperations {
         APIOperation(name: "ResumeSession", run: SessionOperations.resumeSession),
         APIOperation(name: "TerminateSession", run: SessionOperations.terminateSession),
         APIOperation(name: "DescribeSessions", run: SessionOperations.describeSessions),
+        APIOperation(name: "GetSessionRecording", run: RecordingOperations.getSessionRecording),
     ].map { ($0.name, $0) })
 }
 

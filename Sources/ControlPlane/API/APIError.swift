@@ -26,7 +26,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     }
     public static func serialization(_ message: String) -> APIError { APIError(400, "SerializationException", message) }
     public static func unknownOperation(_ target: String) -> APIError {
-        APIError(400, "UnknownOperationException", "Unknown operation \(target); gangwayd serves AmazonSSM.DescribeInstanceInformation, StartSession, ResumeSession, TerminateSession, DescribeSessions, GetConnectionStatus, UpdateInstanceInformation")
+        APIError(400, "UnknownOperationException", "Unknown operation \(target); gangwayd serves AmazonSSM.DescribeInstanceInformation, StartSession, ResumeSession, TerminateSession, DescribeSessions, GetConnectionStatus, UpdateInstanceInformation, GetSessionRecording (Gangway extension)")
     }
     public static func accessDenied(_ message: String) -> APIError { APIError(400, "AccessDeniedException", message) }
     public static func doesNotExist(_ message: String) -> APIError { APIError(400, "DoesNotExistException", message) }

@@ -65,7 +65,7 @@ struct APIHandler: Sendable {
             event.target = r.target
             var redacted = r.body
             if redacted["TokenValue"] != nil { redacted["TokenValue"] = "***" }
-            if opName != "DescribeInstanceInformation" && opName != "DescribeSessions" {
+            if opName != "DescribeInstanceInformation" && opName != "DescribeSessions" && opName != "GetSessionRecording" {
                 event.responseElements = Data(JSONResponse.encode(redacted))
             }
         case .failure(let e):

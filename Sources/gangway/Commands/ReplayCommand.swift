@@ -1,5 +1,7 @@
 import ArgumentParser
+import AWSCore
 import Foundation
+import GangwayClient
 import Recording
 
 /// `gangway replay SESSION_ID|FILE`: play a recorded session in this terminal.
@@ -9,7 +11,8 @@ struct ReplayCommand: AsyncParsableCommand {
         discussion: """
             FILE is an asciicast v2 recording (gangwayd's DATA_DIR/recordings/<id>.cast, or asciinema's) or a \
             `script` typescript like Session Manager writes to S3 (with --timing for its pace). A SESSION_ID is \
-            looked up in --data-dir/recordings. Keys: space pause · . step · + / - speed · ← / → seek 5 s · q quit.
+            looked up in --data-dir/recordings, or without --data-dir fetched from gangwayd (--endpoint-url, \
+            --profile; needs gangway:GetSessionRecording). Keys: space pause · . step · + / - speed · ← / → seek 5 s · q quit.
             """)
 
     @Argument(help: "A session id or a recording file.")
@@ -30,13 +33,15 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "gangwayd data dir to find SESSION_ID's recording in.")
     var dataDir: String?
 
+    @OptionGroup var aws: AWSOptions
+
     func validate() throws {
         guard (0.5...16).contains(speed) else { throw ValidationError("--speed must be between 0.5 and 16") }
         if let idleLimit, idleLimit <= 0 { throw ValidationError("--idle-limit must be positive") }
     }
 
     func run() async throws {
-        let session = try load()
+        let session = try await load()
         var player = ReplayPlayer(session: session, speed: speed, idleLimit: idleLimit)
         if noWait || isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0 {
             let actions = noWait ? player.playAll() : []
@@ -48,23 +53,55 @@ struct ReplayCommand: AsyncParsableCommand {
         try ReplayTerminal.play(&player)
     }
 
-    func load() throws -> RecordedSession {
+    func load() async throws -> RecordedSession {
         var url = URL(fileURLWithPath: recording)
         if !FileManager.default.fileExists(atPath: url.path) {
             guard let dataDir else {
-                throw ValidationError("no file \(recording); to replay a session by id pass --data-dir DIR of a local "
-                                      + "gangwayd (fetching from a remote gangwayd is not available yet)")
+                return try parse(Array(try await fetch(sessionId: recording).utf8))
             }
             url = URL(fileURLWithPath: dataDir).appendingPathComponent("recordings/\(recording).cast")
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw ValidationError("no recording for session \(recording) in \(url.deletingLastPathComponent().path)")
             }
         }
-        let bytes = Array(try Data(contentsOf: url))
+        return try parse(Array(try Data(contentsOf: url)))
+    }
+
+    func parse(_ bytes: [UInt8]) throws -> RecordedSession {
         if TypescriptReader.looksLikeTypescript(bytes) || timing != nil {
             let timingText = try timing.map { try String(contentsOfFile: $0, encoding: .utf8) }
             return try TypescriptReader.read(bytes, timing: timingText)
         }
         return try AsciicastReader.read(bytes)
+    }
+
+    /// The recording text of `sessionId` from gangwayd's GetSessionRecording.
+    func fetch(sessionId: String) async throws -> String {
+        let ssm = SSMClient(settings: try aws.settings(service: "ssm"), http: aws.httpClient())
+        let out: SessionRecordingOutput
+        do {
+            out = try await ssm.sessionRecording(sessionId: sessionId)
+        } catch let e as AWSError {
+            switch e.code {
+            case "AccessDeniedException": throw CLIError("access denied: \(e.message)")
+            case "DoesNotExistException": throw CLIError("no recording for session \(sessionId): \(e.message)")
+            case "ValidationException": throw CLIError("no file \(sessionId), and it is not a session id: \(e.message)")
+            case "InvalidAction", "UnknownOperationException":
+                throw CLIError("no file \(sessionId), and \(ssm.settings.endpointURL) cannot return recordings "
+                               + "(GetSessionRecording is a gangwayd extension; pass --endpoint-url of a gangwayd)")
+            default: throw CLIError("cannot fetch the recording of session \(sessionId): \(e)")
+            }
+        } catch let e as CLIError {
+            throw e
+        } catch {
+            throw CLIError("cannot fetch the recording of session \(sessionId): \(error)")
+        }
+        guard let text = out.Recording, !text.isEmpty else {
+            throw CLIError("no recording for session \(sessionId) (gangwayd returned an empty recording)")
+        }
+        if let format = out.Format, format != "asciicast-v2" {
+            throw CLIError("the recording of session \(sessionId) is in format \(format); this gangway plays asciicast-v2")
+        }
+        return text
     }
 }

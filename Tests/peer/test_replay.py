@@ -1,0 +1,56 @@
+"""`gangway replay SESSION_ID` fetching the recording from a real gangwayd (AmazonSSM.GetSessionRecording)."""
+import json
+import os
+import pathlib
+import subprocess
+
+from conftest import REGION, binary, wait_for
+from test_agents import instances
+
+
+def replay(gangwayd, tmp_path, key, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(HOME=str(tmp_path), AWS_ACCESS_KEY_ID=key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"],
+               AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+    return subprocess.run([binary("gangway"), "replay", *args, "--no-wait", "--endpoint-url", gangwayd.url,
+                           "--region", REGION], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+
+def test_replay_session_id_fetches_from_gangwayd_and_denies_others(gangwayd, agents, tmp_path):
+    a = agents("rec-host")
+    assert wait_for(lambda: instances(gangwayd).get(a.instance_id or "", {}).get("PingStatus") == "Online", 20)
+    ssm = gangwayd.boto3()
+    sid = ssm.start_session(Target=a.instance_id)["SessionId"]
+    ssm.terminate_session(SessionId=sid)
+    assert wait_for(lambda: [s for s in ssm.describe_sessions(State="History")["Sessions"] if s["SessionId"] == sid], 10)
+    # gangwayd opened the recording at StartSession; give it known content (gangwayd only reads it from here on).
+    cast = pathlib.Path(gangwayd.data_dir) / "recordings" / f"{sid}.cast"
+    assert wait_for(cast.exists, 5)
+    cast.write_text(json.dumps({"version": 2, "width": 80, "height": 24}) + "\n"
+                    + json.dumps([0.5, "o", "hello from the recording\r\n"]) + "\n")
+
+    ok = replay(gangwayd, tmp_path, gangwayd.key, sid)
+    assert ok.returncode == 0, ok.stderr
+    assert "hello from the recording" in ok.stdout
+
+    gangwayd.admin("user", "create", "mallory")
+    mallory = json.loads(gangwayd.admin("key", "create", "mallory"))
+    denied = replay(gangwayd, tmp_path, mallory, sid)
+    assert denied.returncode != 0
+    assert "access denied:" in denied.stderr and "gangway:GetSessionRecording" in denied.stderr
+    assert "hello" not in denied.stdout
+
+    missing = replay(gangwayd, tmp_path, gangwayd.key, "alice-00000000000000000")
+    assert missing.returncode != 0
+    assert "no recording for session alice-00000000000000000" in missing.stderr
+
+    traversal = replay(gangwayd, tmp_path, gangwayd.key, "../gangwayd")
+    assert traversal.returncode != 0
+    assert "not a session id" in traversal.stderr
+
+    events = gangwayd.boto3("cloudtrail").lookup_events(LookupAttributes=[
+        {"AttributeKey": "EventName", "AttributeValue": "GetSessionRecording"}])["Events"]
+    records = [json.loads(e["CloudTrailEvent"]) for e in events]
+    assert any(r.get("errorCode") == "AccessDeniedException" and e["Username"] == "mallory"
+               for r, e in zip(records, events))
+    assert any(r.get("errorCode") is None and e["Username"] == "alice" for r, e in zip(records, events))

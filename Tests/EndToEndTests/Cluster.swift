@@ -25,6 +25,9 @@ final class Cluster: @unchecked Sendable {
             throw HarnessError("gangwayd not found at \(gangwayd); build first (swift build) or set GANGWAY_BIN_DIR")
         }
         _ = try ChildProcess.run(gangwayd, ["admin", "--data-dir", dataDir, "user", "create", "e2e"])
+        // Access is policy-checked: the test operator may do everything.
+        _ = try? ChildProcess.run(gangwayd, ["admin", "--data-dir", dataDir, "policy", "attach", "--user", "e2e",
+                                             "--policy", "AdministratorAccess"])
         _ = try ChildProcess.run(gangwayd, ["admin", "--data-dir", dataDir, "policy", "attach", "--user", "e2e", "--policy", "AdministratorAccess"])
         let keyJSON = try ChildProcess.run(gangwayd, ["admin", "--data-dir", dataDir, "key", "create", "e2e"])
         guard let o = try JSONSerialization.jsonObject(with: Data(keyJSON.utf8)) as? [String: Any],

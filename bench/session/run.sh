@@ -30,6 +30,7 @@ echo "payload: $(stat -c %s "$FILE") bytes of base64 text" >&2
 
 # ---- gangwayd + one agent
 "$BIN/gangwayd" admin --data-dir "$WORK/data" user create bench >/dev/null
+"$BIN/gangwayd" admin --data-dir "$WORK/data" policy attach --user bench --policy AdministratorAccess >/dev/null 2>&1 || true
 KEY=$("$BIN/gangwayd" admin --data-dir "$WORK/data" key create bench)
 KEY_ID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["AccessKeyId"])' "$KEY")
 SECRET=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["SecretAccessKey"])' "$KEY")

@@ -91,7 +91,7 @@ import TerminalModel
         #expect(s.line(3).hasPrefix("api-4"))
         let lost = (3..<8).first { s.line($0).hasPrefix("batch-3") }!
         #expect(s.line(lost).contains("ConnectionLost"))
-        let statusCol = 20 + 1 + 19 + 1
+        let statusCol = FleetColumn.name.width + 1 + FleetColumn.id.width + 1
         #expect(s[lost, statusCol].style == Theme.builtinDefault.style(.statusLost))
         #expect(s[3, 0].style == Theme.builtinDefault.style(.selection))
     }

@@ -93,10 +93,7 @@ public struct ViewRenderer {
         let heads: [(String, Int)] = [("SESSION", 26), ("OWNER", 16), ("TARGET", 20), ("STATUS", 12), ("STARTED", 9),
                                       ("DURATION", 9), ("IDLE", 6), ("REASON", 30)]
         let flag = (model.showHistory ? "[history]" : "[active]") + (model.filter.isEmpty ? "" : " /" + model.filter)
-        let cols = fitting(heads, width: r.cols - flag.count - 1, widthOf: \.1)
-        var c = r.col
-        for (h, w) in cols { s.writePadded(row: r.row, col: c, h, width: w, style: theme.style(.tableHeader)); c += w + 1 }
-        s.write(row: r.row, col: max(0, r.col + r.cols - flag.count), flag, style: theme.style(.filter), limit: flag.count)
+        let cols = tableHeader(s, in: r, heads: heads, flag: flag)
         let visible = model.visible
         let height = r.rows - 1
         model.cursor.scrollIntoView(height: height)
@@ -123,10 +120,7 @@ public struct ViewRenderer {
         s.fill(r, style: theme.style(.base))
         let heads: [(String, Int)] = [("TIME", 19), ("PRINCIPAL", 18), ("EVENT", 20), ("TARGET", 20), ("SOURCE IP", 15), ("RESULT", 14)]
         let flag = (model.follow ? "[follow]" : "[paused]") + (model.filter.isEmpty ? "" : " /" + model.filter)
-        let cols = fitting(heads, width: r.cols - flag.count - 1, widthOf: \.1)
-        var c = r.col
-        for (h, w) in cols { s.writePadded(row: r.row, col: c, h, width: w, style: theme.style(.tableHeader)); c += w + 1 }
-        s.write(row: r.row, col: max(0, r.col + r.cols - flag.count), flag, style: theme.style(.filter), limit: flag.count)
+        let cols = tableHeader(s, in: r, heads: heads, flag: flag)
         let visible = model.visible
         let height = r.rows - 1
         model.cursor.scrollIntoView(height: height)
@@ -183,5 +177,15 @@ public struct ViewRenderer {
             used += widthOf(i) + 1
         }
         return out
+    }
+
+    /// The header row of a table view: the columns that fit beside `flag`, and `flag` (mode and filter) at the right.
+    /// Returns the columns that fit.
+    func tableHeader(_ s: any Surface, in r: Rect, heads: [(String, Int)], flag: String) -> [(String, Int)] {
+        let cols = fitting(heads, width: r.cols - flag.count - 1, widthOf: \.1)
+        var c = r.col
+        for (h, w) in cols { s.writePadded(row: r.row, col: c, h, width: w, style: theme.style(.tableHeader)); c += w + 1 }
+        s.write(row: r.row, col: max(0, r.col + r.cols - flag.count), flag, style: theme.style(.filter), limit: flag.count)
+        return cols
     }
 }

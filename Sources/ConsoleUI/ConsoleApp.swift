@@ -38,6 +38,23 @@ public enum ConsoleApp {
     }
 }
 
+extension ConsoleApp {
+    /// Asks a running console to quit at its next tick (≤ 10 ms), e.g. from a SIGTERM handler; it then closes its
+    /// panes' sessions and restores the terminal as on `:q`.
+    public static func requestQuit() { QuitFlag.shared.set() }
+    static var quitRequested: Bool { QuitFlag.shared.isSet }
+}
+
+/// A process-wide, set-once flag read by the UI thread.
+final class QuitFlag: @unchecked Sendable {
+    // @unchecked: `value` is only read and written while holding `lock`.
+    static let shared = QuitFlag()
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}
+
 public struct ConsoleError: Error, CustomStringConvertible {
     public var description: String
     public init(_ d: String) { description = d }

@@ -58,7 +58,7 @@ final class ConsoleLoop {
     func run() -> [Task<Void, Never>] {
         surface = NcursesSurface()
         startRefreshing()
-        while running {
+        while running, !ConsoleApp.quitRequested {
             waitForInput()
             inbox.drainWakeups()
             var n = 0
@@ -76,6 +76,8 @@ final class ConsoleLoop {
     private func waitForInput() {
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)]
         _ = poll(&fds, 2, inbox.hasOutput ? 0 : Self.tickMillis)
+        // The terminal went away (hang-up, closed pty): quit instead of spinning on a dead descriptor.
+        if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { running = false }
     }
 
     // MARK: refresh

@@ -19,7 +19,7 @@ public struct KeyTable: Sendable, Hashable {
     public static let defaults: KeyTable = {
         func k(_ names: String...) -> [KeyChord] { names.compactMap(KeyChord.init(name:)) }
         return KeyTable(bindings: [
-            KeyBinding(k("q"), .quit, "quit the console", context: .global),
+            KeyBinding(k("q", "ctrl-c"), .quit, "quit the console", context: .global),
             KeyBinding(k("?"), .help, "show this help", context: .global),
             KeyBinding(k(":"), .commandLine, "command line (:theme NAME, :ctx, :q)", context: .global),
             KeyBinding(k("1"), .showFleet, "Fleet view", context: .global),

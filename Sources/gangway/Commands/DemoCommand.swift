@@ -50,7 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
             } else {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await ConsoleApp.run(source: fleet.source, theme: theme) }
-                    group.addTask { await signals.wait(); throw CancellationError() }
+                    // A signal asks the console to quit; it then ends its sessions and restores the terminal.
+                    group.addTask { await signals.wait(); if !Task.isCancelled { ConsoleApp.requestQuit() } }
                     _ = try await group.next()
                     group.cancelAll()
                 }

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// `gangway demo` as a user runs it: a real in-process gangwayd with eight real agents, driven through tmux.
+/// (Runs with the other tmux suites, alone: the name matches CI's `ConsoleUITests` filter.)
+@Suite(.serialized) struct DemoConsoleUITests {
+    static func demoDirectories() -> Set<String> {
+        Set(((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).filter { $0.hasPrefix("gangway-demo-") })
+    }
+
+    @Test func demoOpensAShellThroughTheRealControlPlaneAndCtrlCLeavesNothingBehind() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ConsoleUITests.binary), "build gangway first")
+        let before = Self.demoDirectories()
+        let h = TmuxHarness()
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gw-demo-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { h.stop(); try? FileManager.default.removeItem(atPath: home) }
+        h.start("\(ConsoleUITests.binary) demo", cols: 150, rows: 36,
+                env: ["HOME": home, "GANGWAY_THEMES": ConsoleUITests.root.appendingPathComponent("themes").path,
+                      "TERM": "tmux-256color"])
+
+        // The fleet: eight agents online, EKS nodes with their cluster and nodegroup.
+        var s = h.waitFor(text: "Online 8", timeout: 60)
+        #expect(s.contains("web-1") && s.contains("prod-eks") && s.contains("ng-general") && s.contains("staging-eks"))
+        #expect(Self.demoDirectories().count == before.count + 1)
+
+        // A shell on web-1 through gangwayd and the agent's real PTY.
+        h.keys("/")
+        h.type("web-1")
+        h.waitFor(text: "/web-1")
+        h.keys("Enter")
+        h.keys("Enter")
+        s = h.waitFor(text: "4 web-1", timeout: 20)
+        h.type("echo demo-$((6*7))")
+        h.keys("Enter")
+        s = h.waitFor(text: "demo-42", timeout: 20)
+        #expect(s.contains("Sessions 1") || h.waitFor(text: "Sessions 1").contains("Sessions 1"))
+
+        // The session is in the Audit view (through CloudTrail LookupEvents on gangwayd).
+        h.keys("C-g", "d")
+        h.waitFor(text: "NAME↑")
+        h.keys("3")
+        h.waitFor(text: "StartSession", timeout: 10)
+
+        // Ctrl-C outside a pane quits: the process exits 0 and its temporary directory is gone.
+        h.keys("C-c")
+        h.waitFor(text: "EXITED 0", timeout: 20)
+        #expect(Self.demoDirectories() == before)
+    }
+}

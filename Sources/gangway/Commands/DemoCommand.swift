@@ -33,7 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         let fleet = try await DemoFleet.start(loseAfter: loseAfter)
-        let signals = DemoSignals.install()
+        let signals = SignalWaiter.install([SIGINT, SIGTERM, SIGHUP])
         let outcome: Result<Void, any Error>
         do {
             if headless {
@@ -146,33 +146,5 @@ struct DemoFleet: Sendable {
         for task in agentTasks { task.cancel(); await task.value }
         await server.shutdown()
         try? FileManager.default.removeItem(at: directory)
-    }
-}
-
-/// SIGINT/SIGTERM/SIGHUP as an async event, so the demo can clean up instead of dying with its temp dir left behind.
-final class DemoSignals: @unchecked Sendable {
-    // @unchecked: immutable after init; `sources` only keeps the dispatch sources alive.
-    private let stream: AsyncStream<Int32>
-    private let sources: [any DispatchSourceSignal]
-
-    private init(stream: AsyncStream<Int32>, sources: [any DispatchSourceSignal]) {
-        self.stream = stream
-        self.sources = sources
-    }
-
-    static func install() -> DemoSignals {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let sources = [SIGINT, SIGTERM, SIGHUP].map { sig -> any DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler { continuation.yield(sig) }
-            s.resume()
-            return s
-        }
-        return DemoSignals(stream: stream, sources: sources)
-    }
-
-    func wait() async {
-        for await _ in stream { return }
     }
 }

@@ -9,8 +9,10 @@ cd "$(dirname "$0")/../.."
 CONFIG=${CONFIG:-release}
 SIZE_MIB=${SIZE_MIB:-256}
 KEYSTROKES=${KEYSTROKES:-500}
-for p in gangwayd gangway-agent SessionBench; do swift build -c "$CONFIG" --product "$p" >&2; done
-BIN=$(swift build -c "$CONFIG" --show-bin-path)
+# SCRATCH=.build-release keeps the release build out of the shared .build (whose lock a debug build holds).
+SCRATCH=${SCRATCH:-.build}
+for p in gangwayd gangway-agent SessionBench; do swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$p" >&2; done
+BIN=$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)
 
 WORK=$(mktemp -d /tmp/gangway-bench.XXXXXX)
 chmod 755 "$WORK"

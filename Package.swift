@@ -48,6 +48,8 @@ let package = Package(
         .target(name: "ControlPlane",
                 dependencies: [
                     "SessionCore", "AWSCore", "AuditLog", "Recording", "AccessPolicy",
+                    .product(name: "Crypto", package: "swift-crypto"),
+                    .product(name: "_CryptoExtras", package: "swift-crypto"),
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdTLS", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -69,7 +71,7 @@ let package = Package(
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),
-        .target(name: "ConsoleCore", dependencies: ["SessionCore", "CPosixShim"], swiftSettings: strict),
+        .target(name: "ConsoleCore", dependencies: ["SessionCore", "CPosixShim", "Recording"], swiftSettings: strict),
         .target(name: "ConsoleUI", dependencies: ["ConsoleCore", "TerminalModel", "CNcursesShim"], swiftSettings: strict),
         .target(name: "GangwayClient",
                 dependencies: [
@@ -110,7 +112,7 @@ let package = Package(
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "TerminalModelTests", dependencies: ["TerminalModel", "GangwayTesting"], swiftSettings: strict),
-        .testTarget(name: "ConsoleTests", dependencies: ["ConsoleCore", "ConsoleUI", "TerminalModel", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "ConsoleTests", dependencies: ["ConsoleCore", "ConsoleUI", "TerminalModel", "Recording", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "HostAgent", "ChannelIO", "GangwayClient", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "GangwayClientTests", dependencies: ["GangwayClient", "AWSCore", "ConsoleCore", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "HostAgentTests", dependencies: ["HostAgent", "ChannelIO", "GangwayTesting"], swiftSettings: strict),

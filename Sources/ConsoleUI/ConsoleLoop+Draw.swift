@@ -54,6 +54,10 @@ extension ConsoleLoop {
             }
             let renderer = PaneRenderer()
             for id in layout.paneIDs {
+                if let rp = replays[id], let rect = rects[id] {
+                    drawReplay(rp, in: rect, focused: id == workspace.active.focusedPane, full: full, s)
+                    continue
+                }
                 guard let pane = panes[id], let rect = rects[id] else { continue }
                 let focused = id == workspace.active.focusedPane
                 renderer.draw(pane.screen, on: s, in: rect.paneContent, full: full || pane.needsFull,
@@ -122,10 +126,17 @@ extension ConsoleLoop {
             r.bottomLine(s, text: "\(keys.prefix.displayName) … " + hints, role: .filter)
         } else if let p = focusedPane, p.copyMode {
             r.bottomLine(s, text: "copy mode: k/j line · PgUp/PgDn page · g oldest · G live · q leave", role: .filter)
+        } else if focusedReplay != nil {
+            r.bottomLine(s, text: replayHints, role: .dim)
         } else if case .panes = workspace.active.kind {
             r.bottomLine(s, text: "\(keys.prefix.displayName) then: d leave · x close · % split · \" split below · o next pane · [ scroll · ? help", role: .dim)
         } else {
-            r.bottomLine(s, text: "? help · / filter · Enter connect · 1 fleet · 2 sessions · 3 audit · e EKS groups · s sort · : command · q quit", role: .dim)
+            switch workspace.active.kind {
+            case .sessions, .audit:
+                r.bottomLine(s, text: "? help · / filter · r replay · 1 fleet · 2 sessions · 3 audit · H history · : command · q quit", role: .dim)
+            default:
+                r.bottomLine(s, text: "? help · / filter · Enter connect · 1 fleet · 2 sessions · 3 audit · e EKS groups · s sort · : command · q quit", role: .dim)
+            }
         }
     }
 }

@@ -37,7 +37,7 @@ extension ConsoleLoop {
             mode = .normal
             needsFull = true
         case .normal:
-            if case .panes = workspace.active.kind { handlePaneKey(k) } else { handleListKey(k) }
+            if let rp = focusedReplay { handleReplayKey(k, rp) } else if case .panes = workspace.active.kind { handlePaneKey(k) } else { handleListKey(k) }
         }
     }
 
@@ -101,6 +101,9 @@ extension ConsoleLoop {
         case .paneSendPrefix: if let p = focusedPane { p.send(encode(keys.prefix, p.screen)) }
         case .copyExit, .copyUp, .copyDown, .copyPageUp, .copyPageDown, .copyTop, .copyBottom:
             if let p = focusedPane { scrollCopy(p, action) }
+        case .replaySession, .replayAuditSession, .replayPause, .replayFaster, .replaySlower, .replayStep,
+             .replaySeekForward, .replaySeekBackward, .replayStart, .replayEnd, .replayClose:
+            performReplay(action)
         }
     }
 
@@ -234,6 +237,7 @@ extension ConsoleLoop {
                 theme = try themes.load(name)
                 surface.resetColors()
                 for p in panes.values { p.needsFull = true }
+                for r in replays.values { r.needsFull = true }
                 needsFull = true
                 show("theme \(theme.name)", error: false)
             } catch {

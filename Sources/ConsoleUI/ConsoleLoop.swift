@@ -30,6 +30,7 @@ final class ConsoleLoop {
     var active: [SessionRow] = []
     var audit = AuditModel()
     var panes: [PaneID: Pane] = [:]
+    var replays: [PaneID: ReplayPaneView] = [:]
     var mode = Mode.normal
     var prefixPending = false
     var message: (text: String, isError: Bool, until: Date)?
@@ -65,9 +66,11 @@ final class ConsoleLoop {
             while n < 512, running, let k = surface.readKey() { handle(key: k); n += 1 }
             for e in inbox.takeEvents() { handle(event: e) }
             drainOutput()
+            tickReplays()
             drawIfDue()
         }
         refreshTask?.cancel()
+        replays.values.forEach { $0.loadTask?.cancel() }
         inbox.close()
         surface.end()
         return panes.values.compactMap { p in p.channel.map { ch in Task.detached { await ch.close() } } }
@@ -124,6 +127,8 @@ final class ConsoleLoop {
                 refreshNow()
             }
         case .message(let text, let isError): show(text, error: isError)
+        case .replayLoaded(let id, let recording): replayLoaded(id, recording)
+        case .replayFailed(let id, let text): replayFailed(id, text)
         }
     }
 
@@ -171,6 +176,7 @@ final class ConsoleLoop {
 
     func removePane(_ id: PaneID) {
         panes[id] = nil
+        replays[id] = nil
         inbox.dropPane(id)
         workspace.removePane(id)
         relayout()

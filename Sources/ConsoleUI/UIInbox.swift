@@ -1,5 +1,6 @@
 import ConsoleCore
 import Foundation
+import Recording
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,6 +18,8 @@ final class UIInbox: @unchecked Sendable {
         case shellFailed(PaneID, String)
         case paneExited(PaneID, String)
         case message(String, isError: Bool)
+        case replayLoaded(PaneID, RecordedSession)
+        case replayFailed(PaneID, String)
     }
 
     private let lock = NSLock()

@@ -29,8 +29,10 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
     // sessions
     case toggleHistory = "sessions.history"
     case terminateSession = "sessions.terminate"
+    case replaySession = "sessions.replay"
     // audit
     case toggleFollow = "audit.follow"
+    case replayAuditSession = "audit.replay"
     // panes: after the prefix key
     case paneLeave = "pane.leave"
     case paneClose = "pane.close"
@@ -50,12 +52,22 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
     case copyPageDown = "copy.page-down"
     case copyTop = "copy.top"
     case copyBottom = "copy.bottom"
+    // replay panes (no shell behind them: keys act directly)
+    case replayPause = "replay.pause"
+    case replayFaster = "replay.faster"
+    case replaySlower = "replay.slower"
+    case replayStep = "replay.step"
+    case replaySeekForward = "replay.seek-forward"
+    case replaySeekBackward = "replay.seek-backward"
+    case replayStart = "replay.start"
+    case replayEnd = "replay.end"
+    case replayClose = "replay.close"
 }
 
 /// Where a binding applies. Pane keys are reached through the prefix key; everything else typed in a pane
 /// goes to the remote shell.
 public enum KeyContext: String, Sendable, CaseIterable, Hashable {
-    case global, list, fleet, sessions, audit, pane, copy
+    case global, list, fleet, sessions, audit, pane, copy, replay
 
     public var title: String {
         switch self {
@@ -66,6 +78,7 @@ public enum KeyContext: String, Sendable, CaseIterable, Hashable {
         case .audit: return "Audit"
         case .pane: return "Session panes (after the prefix key)"
         case .copy: return "Copy / scroll mode"
+        case .replay: return "Replay panes (other keys: Global)"
         }
     }
 }

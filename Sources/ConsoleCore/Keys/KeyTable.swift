@@ -47,8 +47,10 @@ public struct KeyTable: Sendable, Hashable {
 
             KeyBinding(k("H"), .toggleHistory, "toggle active / history", context: .sessions),
             KeyBinding(k("ctrl-k", "x"), .terminateSession, "terminate the session", dangerous: true, context: .sessions),
+            KeyBinding(k("r"), .replaySession, "replay the session's recording in a new tab", context: .sessions),
 
             KeyBinding(k("f"), .toggleFollow, "follow new events", context: .audit),
+            KeyBinding(k("r"), .replayAuditSession, "replay the recording of the event's session", context: .audit),
 
             KeyBinding(k("d", "esc"), .paneLeave, "leave the pane (back to the Fleet view)", context: .pane),
             KeyBinding(k("x"), .paneClose, "close the pane (terminates its session)", dangerous: true, context: .pane),
@@ -68,6 +70,16 @@ public struct KeyTable: Sendable, Hashable {
             KeyBinding(k("pgdn", "ctrl-f"), .copyPageDown, "scroll down a page", context: .copy),
             KeyBinding(k("g"), .copyTop, "oldest line", context: .copy),
             KeyBinding(k("G"), .copyBottom, "back to the live screen", context: .copy),
+
+            KeyBinding(k("space"), .replayPause, "pause / resume", context: .replay),
+            KeyBinding(k("+", "="), .replayFaster, "faster (up to 16×)", context: .replay),
+            KeyBinding(k("-"), .replaySlower, "slower (down to 0.5×)", context: .replay),
+            KeyBinding(k("."), .replayStep, "step one event (pauses)", context: .replay),
+            KeyBinding(k("right", "l"), .replaySeekForward, "seek forward 5 s", context: .replay),
+            KeyBinding(k("left", "h"), .replaySeekBackward, "seek back 5 s", context: .replay),
+            KeyBinding(k("g", "home"), .replayStart, "back to the start", context: .replay),
+            KeyBinding(k("G", "end"), .replayEnd, "jump to the end", context: .replay),
+            KeyBinding(k("q", "esc"), .replayClose, "close the replay tab", context: .replay),
         ])
     }()
 }

@@ -12,9 +12,11 @@ public struct AuditRow: Sendable, Hashable, Codable, Identifiable {
     public var sourceIP: String
     /// `success`, or the error code (`AccessDenied`, …).
     public var result: String
+    /// The session the event concerns (CloudTrail resource `AWS::SSM::Session`), when it names one.
+    public var sessionId: String?
 
     public init(id: String, time: Date, principal: String, event: String, target: String = "",
-                sourceIP: String = "", result: String = "success") {
+                sourceIP: String = "", result: String = "success", sessionId: String? = nil) {
         self.id = id
         self.time = time
         self.principal = principal
@@ -22,6 +24,7 @@ public struct AuditRow: Sendable, Hashable, Codable, Identifiable {
         self.target = target
         self.sourceIP = sourceIP
         self.result = result
+        self.sessionId = sessionId
     }
 
     /// Whether the event failed (anything but `success`/empty).

@@ -35,8 +35,10 @@ extension AuditRow {
             }
         }
         let target = e.Resources?.first { ($0.ResourceName ?? "").isEmpty == false }?.ResourceName ?? ""
+        let session = e.Resources?.first { $0.ResourceType == "AWS::SSM::Session" && ($0.ResourceName ?? "").isEmpty == false }
         self.init(id: e.EventId, time: e.EventTime ?? Date(timeIntervalSince1970: 0), principal: principal,
-                  event: e.EventName ?? "", target: target, sourceIP: sourceIP, result: result)
+                  event: e.EventName ?? "", target: target, sourceIP: sourceIP, result: result,
+                  sessionId: session?.ResourceName)
     }
 }
 

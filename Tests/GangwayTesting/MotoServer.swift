@@ -1,0 +1,125 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real `moto_server` (pip `moto[server]`, installed by `.ci/deps --test`) on 127.0.0.1 and a free port, for
+/// S3 tests. Stop it (and start it again on the same port, with empty state) to simulate an S3 outage.
+///
+/// ```swift
+/// guard let moto = try MotoServer.start() else { print(MotoServer.missingMessage); return }
+/// defer { moto.stop() }
+/// ```
+public final class MotoServer: @unchecked Sendable {
+    // @unchecked: `process` is guarded by `lock`.
+    public static let missingMessage = "skipped: moto_server not found (install with `bash .ci/deps --test`, pip moto[server])"
+
+    public let port: Int
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
+    private let command: [String]
+    private let lock = NSLock()
+    private var process: Process?
+
+    /// True when `moto_server` (or `python3 -m moto.server`) can run here; for `@Test(.enabled(if:))`.
+    public static let isAvailable: Bool = findCommand() != nil
+
+    /// Starts moto on a free port and waits until it accepts connections; nil when moto is not installed.
+    public static func start(timeout: Double = 20) throws -> MotoServer? {
+        guard let command = findCommand() else { return nil }
+        let server = MotoServer(port: try freePort(), command: command)
+        try server.restart(timeout: timeout)
+        return server
+    }
+
+    init(port: Int, command: [String]) {
+        self.port = port
+        self.command = command
+    }
+
+    deinit { stop() }
+
+    /// (Re)starts moto on `port` (state starts empty) and waits until it listens.
+    public func restart(timeout: Double = 20) throws {
+        stop()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = command + ["-H", "127.0.0.1", "-p", String(port)]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        lock.withLock { process = p }
+        let deadline = Date().addingTimeInterval(timeout)
+        while !Self.accepts(port: port) {
+            guard p.isRunning, Date() < deadline else {
+                stop()
+                throw MotoServerError("moto_server did not listen on 127.0.0.1:\(port) within \(timeout) s")
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// Stops moto (SIGTERM, then SIGKILL after 3 s) and waits for it to exit.
+    public func stop() {
+        guard let p = lock.withLock({ () -> Process? in defer { process = nil }; return process }) else { return }
+        guard p.isRunning else { return }
+        p.terminate()
+        let deadline = Date().addingTimeInterval(3)
+        while p.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+    }
+
+    static func findCommand() -> [String]? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/moto_server") {
+            return ["\(dir)/moto_server"]
+        }
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import moto.server, flask"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return nil }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0 ? ["python3", "-m", "moto.server"] : nil
+    }
+
+    /// A port that was free a moment ago (bound to 127.0.0.1:0, then released).
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw MotoServerError("socket() failed") }
+        defer { close(fd) }
+        var addr = loopback(port: 0)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { ptr in
+            ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                bind(fd, sa, len) == 0 && getsockname(fd, sa, &len) == 0
+            }
+        }
+        guard ok else { throw MotoServerError("cannot bind 127.0.0.1:0") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = loopback(port: port)
+        return withUnsafePointer(to: &addr) { ptr in
+            ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    static func loopback(port: Int) -> sockaddr_in {
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = UInt16(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return addr
+    }
+}
+
+public struct MotoServerError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}

@@ -20,6 +20,7 @@ struct GangwayCommand: AsyncParsableCommand {
             SessionsCommand.self,
             AuditCommand.self,
             ReplayCommand.self,
+            LoginCommand.self,
             DebugCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self

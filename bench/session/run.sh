@@ -31,21 +31,8 @@ chmod 644 "$FILE"
 echo "payload: $(stat -c %s "$FILE") bytes of base64 text" >&2
 
 # ---- gangwayd + one agent
-"$BIN/gangwayd" admin --data-dir "$WORK/data" user create bench >/dev/null
-"$BIN/gangwayd" admin --data-dir "$WORK/data" policy attach --user bench --policy AdministratorAccess >/dev/null 2>&1 || true
-KEY=$("$BIN/gangwayd" admin --data-dir "$WORK/data" key create bench)
-KEY_ID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["AccessKeyId"])' "$KEY")
-SECRET=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["SecretAccessKey"])' "$KEY")
-TOKEN=$("$BIN/gangwayd" admin --data-dir "$WORK/data" agent token)
-"$BIN/gangwayd" serve --data-dir "$WORK/data" --listen 127.0.0.1:0 --log-level error > "$WORK/gangwayd.out" 2> "$WORK/gangwayd.err" &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q "listening on" "$WORK/gangwayd.out" && break; sleep 0.1; done
-URL=$(grep -m1 "listening on" "$WORK/gangwayd.out" | awk '{print $3}')
-"$BIN/gangway-agent" --server "$URL" --token "$TOKEN" --state-dir "$WORK/agent" --log-level error 2> "$WORK/agent.err" &
-PIDS+=($!)
-for _ in $(seq 100); do [ -f "$WORK/agent/identity.json" ] && break; sleep 0.1; done
-TARGET=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["InstanceId"])' "$WORK/agent/identity.json")
-sleep 1
+source bench/session/stack.sh
+start_stack main
 
 echo "== Gangway session ($CONFIG build)"
 "$BIN/SessionBench" --mode gangway --server "$URL" --key-id "$KEY_ID" --secret "$SECRET" --target "$TARGET" \

@@ -52,8 +52,15 @@ public struct ConfigFile: Sendable, Equatable {
     public func apply(to config: inout ControlPlaneConfig) throws {
         let known: Set<String> = ["listen", "data_dir", "data-dir", "tls_cert", "tls-cert", "tls_key", "tls-key",
                                   "connection_lost_after", "connection-lost-after", "idle_timeout", "idle-timeout",
-                                  "max_session_duration", "max-session-duration", "public_url", "public-url"]
-        for (key, value) in values {
+                                  "max_session_duration", "max-session-duration", "public_url", "public-url",
+                                  "policy_grace", "policy-grace",
+                                  "client_ack_budget", "client-ack-budget", "slow_client_cutoff", "slow-client-cutoff",
+                                  "record_sessions", "record-sessions"]
+        let s3 = values.filter { $0.key.hasPrefix("s3.") }
+        if !s3.isEmpty {  // the [s3] section: Shipping/S3ShippingConfig
+            config.s3 = try S3ShippingConfig.parse(Dictionary(uniqueKeysWithValues: s3.map { (String($0.key.dropFirst(3)), $0.value) }))
+        }
+        for (key, value) in values where !key.hasPrefix("s3.") {
             let k = key.hasPrefix("server.") ? String(key.dropFirst(7)) : key
             guard known.contains(k) else {
                 throw ControlPlaneConfigError("unknown config key `\(key)`; known keys: \(known.filter { $0.contains("_") || $0 == "listen" }.sorted().joined(separator: ", "))")
@@ -74,6 +81,14 @@ public struct ConfigFile: Sendable, Equatable {
             case "idle_timeout": config.idleTimeoutMinutes = Int(try number(value))
             case "max_session_duration": config.maxSessionDurationMinutes = Int(try number(value))
             case "public_url": config.publicURL = value
+            case "policy_grace": config.policyGraceSeconds = try number(value)
+            case "client_ack_budget": config.clientAckBudgetBytes = Int(try number(value))
+            case "slow_client_cutoff": config.slowClientCutoffSeconds = try number(value)
+            case "record_sessions":
+                guard let on = ["true": true, "on": true, "false": false, "off": false][value.lowercased()] else {
+                    throw ControlPlaneConfigError("config key `\(key)` needs true or false, got `\(value)`")
+                }
+                config.recordSessions = on
             default: break
             }
         }

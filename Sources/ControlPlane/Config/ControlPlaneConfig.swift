@@ -27,6 +27,21 @@ public struct ControlPlaneConfig: Sendable {
     public var maxFrameBytes: Int
     /// How often the maintenance loop checks idle sessions and agent liveness.
     public var maintenanceInterval: TimeInterval
+    /// `[s3]`: ship sealed audit segments and finished recordings to S3 with Object Lock (Shipping/); nil: local only.
+    public var s3: S3ShippingConfig? = nil
+    /// Seconds a live session goes on after a policy change (or a closing time window) stops allowing it: the user is
+    /// told "gangway: access to HOST ends in N s: …" and the session ends when they pass. 0 (default) ends it at
+    /// once. Revocation never waits.
+    public var policyGraceSeconds: TimeInterval = 0
+    /// Record sessions as asciicast in `dataDir/recordings/` (default true). Off only for measuring the recording's
+    /// cost (`gangwayd serve --no-recording`); gangwayd warns and audits `RecordingDisabled` at startup.
+    public var recordSessions = true
+    /// Flow control towards a client: bytes of agent output gangwayd relays to a client before it must acknowledge
+    /// some; beyond it gangwayd stops reading the agent (default 2 MiB).
+    public var clientAckBudgetBytes = 2 << 20
+    /// Seconds a client may leave that budget full without acknowledging anything before gangwayd cuts its
+    /// connection (logged and audited as `SlowClientCutOff`); the session stays resumable (default 60).
+    public var slowClientCutoffSeconds: TimeInterval = 60
 
     public init(host: String = "127.0.0.1", port: Int = 0, dataDir: URL, tlsCertificatePath: String? = nil,
                 tlsKeyPath: String? = nil, connectionLostAfter: TimeInterval = 300, idleTimeoutMinutes: Int = 20,
@@ -63,6 +78,15 @@ public struct ControlPlaneConfig: Sendable {
         }
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {
             throw ControlPlaneConfigError("TLS needs both --tls-cert and --tls-key")
+        }
+        guard (0...86_400).contains(policyGraceSeconds) else {
+            throw ControlPlaneConfigError("policy-grace must be 0–86400 seconds, got \(policyGraceSeconds)")
+        }
+        guard clientAckBudgetBytes >= 64 << 10 else {
+            throw ControlPlaneConfigError("client-ack-budget must be at least 65536 bytes, got \(clientAckBudgetBytes)")
+        }
+        guard slowClientCutoffSeconds > 0 else {
+            throw ControlPlaneConfigError("slow-client-cutoff must be a positive number of seconds")
         }
         guard (0...65535).contains(port) else { throw ControlPlaneConfigError("port must be 0–65535, got \(port)") }
     }

@@ -19,6 +19,10 @@ public final class ControlPlaneServer: Sendable {
     public let config: ControlPlaneConfig
     public let store: any ControlPlaneStore
     let services: ControlPlaneServices
+    /// Ships sealed audit segments and finished recordings to S3 when `config.s3` is set (Shipping/ArchiveShipper).
+    public let shipper: ArchiveShipper?
+    private let shippedAuditLog: AuditLogSink?
+    private let shippedRecordings: URL?
     private let state = LockedBox<RunState>(RunState())
 
     struct RunState: Sendable {
@@ -35,6 +39,21 @@ public final class ControlPlaneServer: Sendable {
         try config.validate()
         self.config = config
         self.store = store
+        var recorder = recorder
+        if let s3 = config.s3 {
+            let shipper = try ArchiveShipper(config: s3, dataDir: config.dataDir, auditSink: auditSink, logger: logger)
+            let files = recorder as? FileSessionRecorder
+            if let files {
+                recorder = ShippingSessionRecorder(inner: files) { shipper.recordingFinished(sessionId: $0, file: $1) }
+            }
+            self.shipper = shipper
+            shippedAuditLog = auditSink as? AuditLogSink
+            shippedRecordings = files?.directory
+        } else {
+            shipper = nil
+            shippedAuditLog = nil
+            shippedRecordings = nil
+        }
         let agents = AgentRegistry(connectionLostAfter: config.connectionLostAfter, logger: logger)
         let sessions = SessionRegistry(store: store, agents: agents, recorder: recorder, auditSink: auditSink,
                                        config: config, clock: clock, logger: logger)
@@ -50,8 +69,14 @@ public final class ControlPlaneServer: Sendable {
         try FileManager.default.createDirectory(at: config.dataDir, withIntermediateDirectories: true)
         let store = try SQLiteStore(dataDir: config.dataDir)
         let audit = try AuditLogSink.open(dataDir: config.dataDir)
+        let recorder: any SessionRecorder = config.recordSessions ? FileSessionRecorder(dataDir: config.dataDir) : NullRecorder()
+        if !config.recordSessions {
+            logger.warning("session recording is OFF (--no-recording / record_sessions = false): sessions leave no recording")
+            try await audit.record(AuditEventInput(eventTime: clock.now(), eventSource: "gangway", eventName: "RecordingDisabled",
+                                                   errorMessage: "gangwayd started with session recording off"))
+        }
         let server = try ControlPlaneServer(config: config, store: store, auditSink: audit,
-                                            recorder: FileSessionRecorder(dataDir: config.dataDir),
+                                            recorder: recorder,
                                             authorizer: try PolicyAuthorizer(dataDir: config.dataDir),
                                             clock: clock, logger: logger)
         try await server.start()
@@ -67,6 +92,7 @@ public final class ControlPlaneServer: Sendable {
 
     /// Binds and starts serving; returns once the port is known. Throws if binding fails.
     public func start() async throws {
+        await shipper?.start(audit: shippedAuditLog, recordingsDirectory: shippedRecordings)
         let app = try buildApplication { [state] port in state.mutate { $0.port = port } }
         let runTask = Task { [state] in
             do {
@@ -115,6 +141,7 @@ public final class ControlPlaneServer: Sendable {
         let task = state.value.runTask
         task?.cancel()
         _ = try? await task?.value
+        await shipper?.stop()  // what is still queued is shipped after the next start
         if let audit = services.auditSink as? any AuditMaintenance {
             do { try await audit.close() } catch {
                 services.logger.error("could not seal the audit log", metadata: ["error": "\(error)"])

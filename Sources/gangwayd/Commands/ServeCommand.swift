@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "PEM private key for HTTPS/WSS.")
     var tlsKey: String?
 
-    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url). Flags win.")
+    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url, record_sessions). Flags win.")
     var config: String?
 
     @Option(help: "Seconds without a heartbeat before an agent shows ConnectionLost (default 300).")
@@ -36,6 +36,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Public base URL for StreamUrl, e.g. https://gangway.example.com (default: the Host the client used).")
     var publicURL: String?
+
+    @Flag(help: "Do not record sessions (for measuring the recording's cost; warned and audited at startup).")
+    var noRecording = false
+
+    @Option(help: "Seconds a live session goes on, with a warning to its user, after a policy change stops allowing it (default 0: it ends at once). Revocation never waits.")
+    var policyGrace: Double?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -51,6 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let idleTimeout { cfg.idleTimeoutMinutes = idleTimeout }
         if let maxSessionDuration { cfg.maxSessionDurationMinutes = maxSessionDuration }
         if let publicURL { cfg.publicURL = publicURL }
+        if let policyGrace { cfg.policyGraceSeconds = policyGrace }
+        if noRecording { cfg.recordSessions = false }
         do { try cfg.validate() } catch { throw ValidationError("\(error)") }
 
         let level = Logger.Level(rawValue: logLevel) ?? .info

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Recording overhead on session throughput (issue 5 goal: <= 5%): the same `cat` of a file through a Gangway
+# session with gangwayd recording (asciicast to DATA_DIR/recordings) and with `--no-recording`, alternating, RUNS
+# times each; prints the median of each and the ratio.
+# Usage: bench/session/recording-overhead.sh   (CONFIG=debug|release, SCRATCH=.build-release, SIZE_MIB=64, RUNS=3)
+# Binds 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+CONFIG=${CONFIG:-release}
+SIZE_MIB=${SIZE_MIB:-64}
+RUNS=${RUNS:-3}
+SCRATCH=${SCRATCH:-.build}
+for p in gangwayd gangway-agent SessionBench; do swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$p" >&2; done
+BIN=$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)
+
+WORK=$(mktemp -d /tmp/gangway-recbench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 0.5
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+source bench/session/stack.sh
+
+FILE="$WORK/payload.txt"
+(head -c $((SIZE_MIB * 1024 * 1024 * 3 / 4 + 4096)) /dev/urandom | base64 | head -c $((SIZE_MIB * 1024 * 1024)) > "$FILE") || true
+chmod 644 "$FILE"
+echo "payload: $(stat -c %s "$FILE") bytes of base64 text; $RUNS runs each, alternating; $CONFIG build" >&2
+
+# One session per run on a fresh gangwayd; sets RESULT to its MiB/s.
+measure() {
+  local name=$1; shift
+  start_stack "$name" "$@"
+  local line
+  line=$("$BIN/SessionBench" --mode gangway --server "$URL" --key-id "$KEY_ID" --secret "$SECRET" --target "$TARGET" \
+    --file "$FILE" --keystrokes 5 | grep gangway_throughput_mib_s)
+  stop_stack
+  if [ "$name" != "${name#on}" ]; then
+    local cast
+    cast=$(find "$DATA/recordings" -name '*.cast' -printf '%s\n' | head -1)
+    echo "  $name: $line; recording ${cast:-MISSING} bytes" >&2
+    [ -n "$cast" ] || { echo "recording on but no recording written" >&2; exit 1; }
+  else
+    echo "  $name: $line" >&2
+    [ -z "$(find "$DATA/recordings" -name '*.cast' 2>/dev/null)" ] || { echo "--no-recording still recorded" >&2; exit 1; }
+  fi
+  rm -rf "$DATA"
+  RESULT=$(echo "$line" | awk '{print $2}')
+}
+
+ON=(); OFF=()
+for i in $(seq "$RUNS"); do
+  measure "off$i" --no-recording; OFF+=("$RESULT")
+  measure "on$i"; ON+=("$RESULT")
+done
+python3 - "${ON[*]}" "${OFF[*]}" <<'PY'
+import statistics, sys
+on = [float(x) for x in sys.argv[1].split()]
+off = [float(x) for x in sys.argv[2].split()]
+m_on, m_off = statistics.median(on), statistics.median(off)
+print(f"recording_on_mib_s {m_on:.1f} (runs {on})")
+print(f"recording_off_mib_s {m_off:.1f} (runs {off})")
+print(f"recording_throughput_ratio {m_on / m_off:.3f} (overhead {100 * (1 - m_on / m_off):.1f}%; goal <= 5%)")
+PY

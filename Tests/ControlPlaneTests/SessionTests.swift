@@ -223,52 +223,6 @@ struct SessionTests {
         let closed2 = try #require(Frames.decode(await s2.client.next()))
         #expect(closed2.payloadText.contains("maximum duration"))
     }
-
-    @Test("a client that never reads does not make gangwayd buffer without bound")
-    func slowClientBackpressure() async throws {
-        let cp = try await TestControlPlane()
-        defer { Task { await cp.stop() } }
-        let agent = try await FakeAgent.start(cp)
-        _ = try await eventually { await (try? cp.call("GetConnectionStatus", #"{"Target":"\#(agent.instanceId)"}"#))?.json["Status"] as? String == "connected" }
-        let r = try await cp.call("StartSession", #"{"Target":"\#(agent.instanceId)"}"#)
-        let sessionId = try #require(r.json["SessionId"] as? String)
-        _ = await agent.nextControl(.interactiveShell)
-        let agentData = try await agent.openData(sessionId)
-        let token = try #require(r.json["TokenValue"] as? String)
-        let client = try StalledClient(port: cp.server.port, path: "/v1/data-channel/\(sessionId)?role=publish_subscribe",
-                                       openText: try OpenDataChannelInput.client(requestId: "q", tokenValue: token,
-                                                                                 clientId: "c").jsonText())
-        defer { client.close() }
-        try await Task.sleep(for: .milliseconds(200))
-
-        // The agent pushes 64 KiB frames as fast as it can for 4 s. (WSClient queues writes without waiting for the
-        // socket, so the fake agent's own buffer grows; what matters is how much gangwayd reads from the agent.)
-        let chunk = String(repeating: "x", count: 64 * 1024)
-        let pusher = Task {
-            var seq: Int64 = 0
-            while !Task.isCancelled {
-                try await agentData.sendBinary(Frames.output(chunk, seq: seq))
-                seq += 1
-                await Task.yield()
-            }
-        }
-        try await Task.sleep(for: .seconds(2))
-        let after2 = await cp.server.relayCounters().bytesFromAgent
-        try await Task.sleep(for: .seconds(2))
-        let after4 = await cp.server.relayCounters().bytesFromAgent
-        pusher.cancel()
-        print("slow client: gangwayd read \(after2) bytes from the agent in 2 s, \(after4) after 4 s; \(await cp.server.relayCounters())")
-        // The agent offers > 50 MB/s. Without flow control gangwayd would read (and queue) all of it; with it, only
-        // what fits in the stalled client's socket buffers plus one write-buffer watermark (kernel autotuning: a few MiB).
-        #expect(after2 > 0)
-        // KNOWN GAP (issue 3): the relay awaits each write, yet what gangwayd reads for a stalled client still grows
-        // with time (3.8 MB at 2 s, 16 MB at 8 s on a loaded machine; 26 MB at 4 s on an idle one). Tracked here as a
-        // known issue so the figure is printed every run and the test reports when a real per-peer budget lands.
-        withKnownIssue("gangwayd does not yet bound what it reads for a client that never reads", isIntermittent: true) {
-            #expect(after4 < 24 << 20, "gangwayd read \(after4) bytes for a client that never reads")
-        }
-        #expect(await cp.server.relayCounters().overflowDrops == 0)
-    }
 }
 
 final class LockedCounter: @unchecked Sendable {

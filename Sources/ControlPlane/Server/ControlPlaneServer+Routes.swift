@@ -39,6 +39,9 @@ extension ControlPlaneServer {
                 gangway_relay_malformed_frames_total \(c.malformedFrames)
                 gangway_relay_overflow_drops_total \(c.overflowDrops)
                 gangway_relay_failed_writes_total \(c.failedWrites)
+                gangway_relay_bytes_acked_by_client_total \(c.bytesAckedByClient)
+                gangway_relay_budget_pauses_total \(c.budgetPauses)
+                gangway_relay_slow_client_cutoffs_total \(c.slowClientCutoffs)
 
                 """)
         }
@@ -48,7 +51,8 @@ extension ControlPlaneServer {
             await control.run(instanceId: context.requestContext.parameters.get("id") ?? "", inbound: inbound, outbound: outbound)
         }
         wsRouter.ws("/v1/data-channel/:id") { inbound, outbound, context in
-            await data.run(sessionId: context.requestContext.parameters.get("id") ?? "", inbound: inbound, outbound: outbound)
+            await data.run(sessionId: context.requestContext.parameters.get("id") ?? "", inbound: inbound, outbound: outbound,
+                           channel: context.requestContext.channel)
         }
 
         let wsConfig = WebSocketServerConfiguration(maxFrameSize: config.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)))

@@ -12,7 +12,8 @@ struct DataChannelSocket: Sendable {
 
     enum Side: Sendable { case client, agent }
 
-    func run(sessionId: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+    func run(sessionId: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+             channel: (any Channel)? = nil) async {
         var messages = inbound.messages(maxSize: services.config.maxFrameBytes).makeAsyncIterator()
         guard let open = try? await messages.next(), case .text(let text) = open, let token = OpenFrame.token(text) else {
             try? await outbound.close(.policyViolation, reason: "first frame must be OpenDataChannelInput JSON with TokenValue")
@@ -31,14 +32,19 @@ struct DataChannelSocket: Sendable {
             try? await outbound.close(.policyViolation, reason: "session \(sessionId) has ended")
             return
         }
-        let peer = RelayPeer(id: UUID(), writer: outbound)
-        let (replaced, pending) = side == .client ? await relay.attachClient(peer) : await relay.attachAgent(peer)
+        let peer = RelayPeer(id: UUID(), writer: outbound, channel: channel)
+        let (replaced, pending) = side == .client ? await relay.attachClient(peer, now: services.clock.now())
+                                                  : await relay.attachAgent(peer)
         if let replaced { try? await replaced.writer.close(.normalClosure, reason: "replaced by a newer connection") }
         for frame in pending { try? await outbound.writeBinaryMessage(frame) }
         if side == .client { await services.sessions.clientAttached(sessionId) } else { await services.sessions.agentAttached(sessionId) }
 
         do {
-            while let message = try await messages.next() {
+            while true {
+                // Flow control towards the client: while it has the whole budget unacknowledged, leave the agent's
+                // frames in its socket (TCP pushes back to the agent) instead of reading them into gangwayd.
+                if side == .agent { await relay.waitForClientBudget(agentId: peer.id) }
+                guard let message = try await messages.next() else { break }
                 guard case .binary(let buffer) = message else { continue }
                 let now = services.clock.now()
                 let route = side == .client ? await relay.fromClient(buffer, now: now) : await relay.fromAgent(buffer, now: now)
@@ -50,8 +56,9 @@ struct DataChannelSocket: Sendable {
                     }
                 }
                 if let writer = route.forward {
-                    // Awaiting the write is the flow control: while the other side cannot take more, we stop
-                    // reading this socket. A failed write means that side just left; the sender resends unacked data.
+                    // Awaiting the write keeps order and stops this loop while NIO reports the peer unwritable (it
+                    // does not bound memory on its own: see SessionRelay). A failed write means that side just
+                    // left; the sender resends unacked data.
                     for frame in route.frames {
                         do { try await writer.writeBinaryMessage(frame) } catch { await relay.writeFailed() }
                     }

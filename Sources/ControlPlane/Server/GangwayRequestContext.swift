@@ -8,11 +8,14 @@ struct GangwayRequestContext: RequestContext, WebSocketRequestContext {
     var coreContext: CoreRequestContextStorage
     let webSocket: WebSocketHandlerReference<GangwayRequestContext>
     let remoteAddress: SocketAddress?
+    /// The connection, so the data channel can cut off a client that stopped reading.
+    let channel: any Channel
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         webSocket = .init()
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// API bodies are small; 1 MiB is far above any legal request.

@@ -68,7 +68,8 @@ actor SessionRegistry {
         } catch {
             throw APIError.internalError("cannot start the session's recording or store it: \(error)")
         }
-        let relay = SessionRelay(sessionId: sessionId, pendingLimit: config.pendingBytesLimit, now: now)
+        let relay = SessionRelay(sessionId: sessionId, pendingLimit: config.pendingBytesLimit,
+                                 clientBudget: config.clientAckBudgetBytes, now: now)
         live[sessionId] = Live(record: record, relay: relay, recording: recording)
 
         let message = InteractiveShell.message(sessionId: sessionId, owner: owner, documentName: documentName,
@@ -167,6 +168,7 @@ actor SessionRegistry {
     @discardableResult
     func enforceDeadlines() async -> [String] {
         let now = clock.now()
+        await cutOffStalledClients(now: now)
         var due: [(String, String)] = []
         for (id, l) in live {
             let idle = now.timeIntervalSince(await l.relay.lastActivity)
@@ -184,6 +186,26 @@ actor SessionRegistry {
                                                         errorMessage: why, sessionId: id))
         }
         return due.map(\.0)
+    }
+
+    /// Cuts the connection of every client that left its flow-control budget full without acknowledging anything
+    /// for `slowClientCutoffSeconds`. The session becomes Disconnected and stays resumable (ResumeSession); the agent
+    /// stays paused until a client acknowledges again.
+    private func cutOffStalledClients(now: Date) async {
+        for (id, l) in live {
+            guard let (peer, unacked) = await l.relay.cutOffStalledClient(now: now, timeout: config.slowClientCutoffSeconds)
+            else { continue }
+            let why = "client of session \(id) acknowledged none of \(unacked) bytes of output for " +
+                "\(Int(config.slowClientCutoffSeconds)) s; its connection was cut (the session stays resumable: ResumeSession)"
+            logger.warning("slow client cut off", metadata: ["session": "\(id)", "unackedBytes": "\(unacked)",
+                                                             "why": "\(why)"])
+            peer.channel?.close(promise: nil)
+            if peer.channel == nil { Task { try? await peer.writer.close(.policyViolation, reason: "client too slow") } }
+            await setStatus(id, .disconnected)
+            try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "ssmmessages.amazonaws.com",
+                                                        eventName: "SlowClientCutOff", principal: "gangwayd",
+                                                        errorMessage: why, sessionId: id, target: l.record.target))
+        }
     }
 
     /// Totals over live and ended sessions.
@@ -207,5 +229,8 @@ extension RelayCounters {
         malformedFrames += o.malformedFrames
         overflowDrops += o.overflowDrops
         failedWrites += o.failedWrites
+        bytesAckedByClient += o.bytesAckedByClient
+        budgetPauses += o.budgetPauses
+        slowClientCutoffs += o.slowClientCutoffs
     }
 }

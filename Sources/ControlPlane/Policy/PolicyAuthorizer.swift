@@ -8,11 +8,15 @@ import Logging
 /// The parsed directory is cached and reloaded when the store's revision changes, so a policy change applies to the
 /// very next request. If the store cannot be read or a stored policy no longer parses, every request is denied
 /// (fail closed) with a reason saying so.
+///
+/// A revoked principal (`gangwayd admin revoke`) is denied everything, whatever its policies and keys, until
+/// `gangwayd admin reinstate`; the reason names when and why it was revoked.
 public actor PolicyAuthorizer: Authorizer {
-    private let store: any PolicyStore
+    /// Where policies and revocations live (the enforcer drains its admin-action queue too).
+    nonisolated let store: any PolicyStore
     private let evaluator: PolicyEvaluator
     private let logger: Logger
-    private var cached: (revision: Int, directory: PolicyDirectory)?
+    private var cached: (revision: Int, directory: PolicyDirectory, revocations: [String: RevocationRecord])?
     /// The source address of the last allowed StartSession per principal and target, so a live session is
     /// re-evaluated with the address it was opened from (sessions do not record it). Bounded: cleared when full.
     private var startSources: [String: String] = [:]
@@ -49,10 +53,14 @@ public actor PolicyAuthorizer: Authorizer {
     /// The full decision (outcome and deciding statement), for callers that want more than `Authorizer` offers.
     public func decide(_ request: AuthorizationRequest) async -> PolicyDecision {
         let directory: PolicyDirectory
+        let revocations: [String: RevocationRecord]
         do {
-            directory = try await currentDirectory()
+            (directory, revocations) = try await current()
         } catch {
             return PolicyDecision(outcome: .implicitDeny, reason: "denied: policies cannot be read (\(error)); every request is denied until this is fixed")
+        }
+        if let revoked = RevocationRecord.applying(to: request.principal, in: revocations) {
+            return PolicyDecision(outcome: .explicitDeny, reason: "denied: \(revoked.denialReason)")
         }
         let principal = Self.principal(for: request.principal)
         let tags = request.principalTags.merging(directory.tags(of: principal)) { given, _ in given }
@@ -84,11 +92,19 @@ public actor PolicyAuthorizer: Authorizer {
         cached = nil
     }
 
-    private func currentDirectory() async throws -> PolicyDirectory {
+    /// The revocation that applies to `principal` now, if any (nil too when the store cannot be read: the
+    /// request path fails closed on its own).
+    public func revocation(of principal: String) async -> RevocationRecord? {
+        guard let revocations = try? await current().revocations else { return nil }
+        return RevocationRecord.applying(to: principal, in: revocations)
+    }
+
+    private func current() async throws -> (directory: PolicyDirectory, revocations: [String: RevocationRecord]) {
         let revision = try await store.revision()
-        if let cached, cached.revision == revision { return cached.directory }
+        if let cached, cached.revision == revision { return (cached.directory, cached.revocations) }
         let directory = try await store.directory()
-        cached = (revision, directory)
-        return directory
+        let revocations = try await store.revocations()
+        cached = (revision, directory, revocations)
+        return (directory, revocations)
     }
 }

@@ -44,5 +44,16 @@ enum PolicySchema {
                     principal TEXT PRIMARY KEY NOT NULL, revoked_at DOUBLE NOT NULL, reason TEXT NOT NULL);
                 """)
         }
+        // Revocations and reinstatements made by `gangwayd admin` (a separate process that cannot append to the
+        // server's hash-chained audit log): the server's maintenance pass audits pending rows and marks them.
+        m.registerMigration("policy-v3-admin-actions") { db in
+            try db.execute(sql: """
+                CREATE TABLE policy_admin_actions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, at DOUBLE NOT NULL, action TEXT NOT NULL,
+                    principal TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL,
+                    audited INTEGER NOT NULL DEFAULT 0);
+                CREATE INDEX policy_admin_actions_pending ON policy_admin_actions(id) WHERE audited = 0;
+                """)
+        }
     }
 }

@@ -30,6 +30,17 @@ public protocol PolicyStore: Sendable {
     func revoke(principal: String, reason: String, now: Date) async throws -> Int
     /// Revoked principals and why, by principal.
     func revocations() async throws -> [String: RevocationRecord]
+    /// Ends a revocation (`gangwayd admin reinstate`): the principal is judged by its policies again and may get a new
+    /// key. Records a `ReinstatePrincipal` admin action in the same transaction. Returns the revocation it ended;
+    /// throws when `principal` is not revoked.
+    @discardableResult
+    func reinstate(principal: String, actor: String, now: Date) async throws -> RevocationRecord
+    /// Queues an admin action (revoke, reinstate) for the server's audit log.
+    func recordAdminAction(_ action: AdminActionRecord) async throws
+    /// Admin actions not yet in the audit log, oldest first.
+    func pendingAdminActions(limit: Int) async throws -> [AdminActionRecord]
+    /// Marks admin actions as written to the audit log.
+    func markAdminActionsAudited(ids: [Int64]) async throws
 
     /// Everything the evaluator needs, parsed. Throws if a stored document no longer parses (fail closed).
     func directory() async throws -> PolicyDirectory
@@ -81,5 +92,54 @@ public struct RevocationRecord: Sendable, Equatable {
         self.principal = principal
         self.revokedAt = revokedAt
         self.reason = reason
+    }
+}
+
+/// Something an administrator did with `gangwayd admin` that the server's audit log must show
+/// (`RevokePrincipal`, `ReinstatePrincipal`).
+public struct AdminActionRecord: Sendable, Equatable {
+    public static let revoke = "RevokePrincipal"
+    public static let reinstate = "ReinstatePrincipal"
+
+    /// Assigned by the store; nil before it is stored.
+    public var id: Int64?
+    public var at: Date
+    /// The audit event name: `RevokePrincipal` or `ReinstatePrincipal`.
+    public var action: String
+    /// Whom it was about.
+    public var principal: String
+    /// Who did it (`admin:<unix user>`).
+    public var actor: String
+    public var reason: String
+
+    public init(id: Int64? = nil, at: Date, action: String, principal: String, actor: String, reason: String) {
+        self.id = id
+        self.at = at
+        self.action = action
+        self.principal = principal
+        self.actor = actor
+        self.reason = reason
+    }
+}
+
+extension RevocationRecord {
+    /// When, as ISO 8601 UTC (`2026-11-30T17:02:03Z`).
+    public var revokedAtText: String { ISO8601DateFormatter().string(from: revokedAt) }
+
+    /// The AccessDenied reason every request of the revoked principal gets (and the audit log keeps).
+    public var denialReason: String {
+        "principal \(principal) was revoked at \(revokedAtText): \(reason); access stays denied until an administrator runs `gangwayd admin reinstate \(principal)`"
+    }
+
+    /// The revocation that applies to `principal`: its own, or for a role session (`role/oncall/alice`) its role's.
+    public static func applying(to principal: String, in revocations: [String: RevocationRecord]) -> RevocationRecord? {
+        if revocations.isEmpty { return nil }
+        if let own = revocations[principal] { return own }
+        var prefix = Substring(principal)
+        while let slash = prefix.lastIndex(of: "/") {
+            prefix = prefix[..<slash]
+            if let r = revocations[String(prefix)] { return r }
+        }
+        return nil
     }
 }

@@ -1,59 +1,162 @@
 import AccessPolicy
 import Foundation
 
-/// Ends live sessions that must not go on: their owner was revoked (no active access key left — see
-/// `PolicyStore.revoke`), or, with `PolicyAuthorizer`, policy no longer allows StartSession on the target now (a time
-/// window closed, a policy was detached or a Deny added). Each ended session gets `channel_closed` with the reason,
-/// and an audit event.
+/// Ends live sessions that must not go on, once per maintenance pass (`ControlPlaneServer.enforceAccess`):
+/// - their owner was revoked (`gangwayd admin revoke`; with `PolicyAuthorizer` the stored revocation, otherwise
+///   "has keys and none is active"): ended at once, whatever the grace period, and the revoke-to-kill latency is
+///   measured (`RevocationMetrics`);
+/// - with `PolicyAuthorizer`, policy no longer allows StartSession on the target (a time window closed, a policy
+///   was detached or a Deny added): with `config.policyGraceSeconds` > 0 the user is first told
+///   "gangway: access to HOST ends in N s: …" and the session ends when the grace passes (unless policy allows it
+///   again meanwhile); with 0 it ends at once.
+/// Each ended session gets `channel_closed` with the reason, and an audit event. The pass also writes the admin
+/// actions `gangwayd admin` queued (revoke, reinstate) into the audit log.
 enum SessionAccessEnforcer {
     /// One pass over live sessions. Returns the ids it ended.
     static func enforce(_ services: ControlPlaneServices) async -> [String] {
+        let policy = services.authorizer as? PolicyAuthorizer
+        if let policy { await auditAdminActions(policy.store, services) }
         let active: [SessionRecord]
         do { active = try await services.store.sessions(active: true) } catch {
             services.logger.error("access enforcement cannot read sessions", metadata: ["error": "\(error)"])
             return []
         }
         let now = services.clock.now()
-        let policy = services.authorizer as? PolicyAuthorizer
         var ended: [String] = []
+        var live: Set<String> = []
         var keyCache: [String: Bool] = [:]
         for session in active where await services.sessions.isLive(session.sessionId) {
-            let why: String?
-            if let revoked = await isRevoked(session.owner, services, &keyCache), revoked {
-                why = "Session \(session.sessionId) was ended: access for \(session.owner) was revoked."
-            } else if let policy {
-                let tags = (try? await services.store.agent(id: session.target))??.labels ?? [:]
-                let d = await policy.reevaluate(owner: session.owner, target: session.target, tags: tags, at: now)
-                why = d.allowed ? nil : "Session \(session.sessionId) was ended: \(session.owner) may no longer reach \(session.target) (\(d.reason))."
-            } else {
-                why = nil
+            live.insert(session.sessionId)
+            if let revoked = await revocation(of: session.owner, policy, services, &keyCache) {
+                if await endRevoked(session, revoked, services, now: now) { ended.append(session.sessionId) }
+                continue
             }
-            guard let why else { continue }
-            await services.sessions.end(session.sessionId, status: .terminated, reason: why, notifyAgent: true)
-            try? await services.auditSink.record(AuditEventInput(
-                eventTime: now, eventSource: "gangway", eventName: "TerminateSession", principal: "gangwayd",
-                errorCode: "AccessDeniedException", errorMessage: why, sessionId: session.sessionId, target: session.target))
-            ended.append(session.sessionId)
+            guard let policy else { continue }
+            if await reevaluate(session, policy, services, now: now) { ended.append(session.sessionId) }
         }
+        await services.access.keepGraces(only: live)
         return ended
     }
 
-    /// A principal is revoked when it has keys and none is active. Nil when the keys cannot be read.
-    private static func isRevoked(_ principal: String, _ services: ControlPlaneServices,
-                                  _ cache: inout [String: Bool]) async -> Bool? {
-        if let known = cache[principal] { return known }
-        guard let keys = try? await services.store.accessKeys(principal: principal) else { return nil }
-        let revoked = !keys.isEmpty && !keys.contains(where: \.active)
-        cache[principal] = revoked
-        return revoked
+    /// Ends a revoked principal's session now; the latency is observed once both ends were told.
+    private static func endRevoked(_ session: SessionRecord, _ revoked: RevocationRecord, _ services: ControlPlaneServices,
+                                   now: Date) async -> Bool {
+        let why = "Session \(session.sessionId) was ended: access for \(session.owner) was revoked (\(revoked.reason))."
+        let access = services.access
+        let clock = services.clock
+        let measured = revoked.revokedAt != .distantPast
+        let record = await services.sessions.end(session.sessionId, status: .terminated, reason: why, notifyAgent: true,
+                                                 told: {
+            if measured { await access.observeKill(seconds: clock.now().timeIntervalSince(revoked.revokedAt)) }
+        })
+        guard record != nil else { return false }
+        await access.terminated(reason: "revoked")
+        await access.clearGrace(session.sessionId)
+        await audit(session, why, services, now: now)
+        return true
+    }
+
+    /// Re-evaluates StartSession for a live session; tells its user, waits out the grace period, or ends it.
+    /// True when it ended the session.
+    private static func reevaluate(_ session: SessionRecord, _ policy: PolicyAuthorizer, _ services: ControlPlaneServices,
+                                   now: Date) async -> Bool {
+        let agent = (try? await services.store.agent(id: session.target)) ?? nil
+        let decision = await policy.reevaluate(owner: session.owner, target: session.target, tags: agent?.labels ?? [:],
+                                               at: now)
+        let host = agent.map { $0.computerName.isEmpty ? session.target : $0.computerName } ?? session.target
+        if decision.allowed {
+            if await services.access.clearGrace(session.sessionId) {
+                _ = await services.sessions.notice(session.sessionId,
+                                                   text: "\r\ngangway: access to \(host) is allowed again; the session goes on.\r\n")
+            }
+            return false
+        }
+        let graceSeconds = services.config.policyGraceSeconds
+        if graceSeconds > 0 {
+            let (grace, started) = await services.access.grace(for: session.sessionId,
+                                                               deadline: now.addingTimeInterval(graceSeconds),
+                                                               reason: decision.reason)
+            if started {
+                let text = "gangway: access to \(host) ends in \(RevocationMetrics.number(graceSeconds)) s: \(decision.reason)"
+                _ = await services.sessions.notice(session.sessionId, text: "\r\n\(text)\r\n")
+                await audit(session, text, services, now: now, eventName: "SessionAccessEnding")
+            }
+            if now < grace.deadline { return false }
+        }
+        let why = "Session \(session.sessionId) was ended: \(session.owner) may no longer reach \(session.target) (\(decision.reason))."
+        guard await services.sessions.end(session.sessionId, status: .terminated, reason: why, notifyAgent: true) != nil else {
+            return false
+        }
+        await services.access.terminated(reason: "policy")
+        await services.access.clearGrace(session.sessionId)
+        await audit(session, why, services, now: now)
+        return true
+    }
+
+    private static func audit(_ session: SessionRecord, _ message: String, _ services: ControlPlaneServices, now: Date,
+                              eventName: String = "TerminateSession") async {
+        do {
+            try await services.auditSink.record(AuditEventInput(
+                eventTime: now, eventSource: "gangway", eventName: eventName, principal: "gangwayd",
+                errorCode: "AccessDeniedException", errorMessage: message, sessionId: session.sessionId,
+                target: session.target))
+        } catch {
+            services.logger.error("cannot audit access enforcement", metadata: ["session": "\(session.sessionId)",
+                                                                                "error": "\(error)"])
+        }
+    }
+
+    /// The revocation that applies to `principal`. Without `PolicyAuthorizer` (no policy configured) a principal
+    /// counts as revoked when it has keys and none is active (no recorded time: not measured).
+    private static func revocation(of principal: String, _ policy: PolicyAuthorizer?, _ services: ControlPlaneServices,
+                                   _ cache: inout [String: Bool]) async -> RevocationRecord? {
+        if let policy { return await policy.revocation(of: principal) }
+        let revoked: Bool
+        if let known = cache[principal] {
+            revoked = known
+        } else {
+            guard let keys = try? await services.store.accessKeys(principal: principal) else { return nil }
+            revoked = !keys.isEmpty && !keys.contains(where: \.active)
+            cache[principal] = revoked
+        }
+        return revoked ? RevocationRecord(principal: principal, revokedAt: .distantPast, reason: "its access keys were disabled") : nil
+    }
+
+    /// Writes the revocations and reinstatements `gangwayd admin` queued into the audit log, oldest first.
+    private static func auditAdminActions(_ store: any PolicyStore, _ services: ControlPlaneServices) async {
+        guard await services.access.beginDrain() else { return }
+        var done: [Int64] = []
+        do {
+            for action in try await store.pendingAdminActions(limit: 100) {
+                let parameters = try JSONSerialization.data(withJSONObject: ["principal": action.principal, "reason": action.reason],
+                                                            options: [.sortedKeys])
+                try await services.auditSink.record(AuditEventInput(
+                    eventTime: action.at, eventSource: "gangway", eventName: action.action, principal: action.actor,
+                    userAgent: "gangwayd admin", requestParameters: parameters))
+                if let id = action.id { done.append(id) }
+            }
+        } catch is CancellationError {
+            // shutting down: the next start audits what is left
+        } catch {
+            services.logger.error("cannot audit admin actions; retrying on the next pass", metadata: ["error": "\(error)"])
+        }
+        do { try await store.markAdminActionsAudited(ids: done) } catch {
+            services.logger.error("cannot mark admin actions audited", metadata: ["error": "\(error)"])
+        }
+        await services.access.endDrain()
     }
 }
 
 extension ControlPlaneServer {
     /// One access-enforcement pass (also run by every maintenance pass): ends live sessions of revoked principals and
-    /// sessions policy no longer allows. Returns the ids it ended.
+    /// sessions policy no longer allows (after the grace period). Returns the ids it ended.
     @discardableResult
     public func enforceAccess() async -> [String] {
         await SessionAccessEnforcer.enforce(services)
+    }
+
+    /// Revoke-to-kill latency and enforcement counters (also on `/metrics`).
+    public func revocationMetrics() async -> RevocationMetrics {
+        await services.access.metrics
     }
 }

@@ -31,6 +31,7 @@ extension ControlPlaneServer {
         }
         router.get("/metrics") { _, _ in
             let c = await services.sessions.counters()
+            let access = await services.access.metrics.prometheusText
             return Responses.text(200, """
                 gangway_relay_frames_from_client_total \(c.framesFromClient)
                 gangway_relay_frames_from_agent_total \(c.framesFromAgent)
@@ -42,7 +43,7 @@ extension ControlPlaneServer {
                 gangway_relay_bytes_acked_by_client_total \(c.bytesAckedByClient)
                 gangway_relay_budget_pauses_total \(c.budgetPauses)
                 gangway_relay_slow_client_cutoffs_total \(c.slowClientCutoffs)
-
+                \(access)
                 """)
         }
 

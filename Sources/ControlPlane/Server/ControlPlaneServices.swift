@@ -11,6 +11,8 @@ struct ControlPlaneServices: Sendable {
     let sessions: SessionRegistry
     let clock: any ControlPlaneClock
     let logger: Logger
+    /// Grace periods and revocation metrics kept between access-enforcement passes (Policy/SessionAccessEnforcer).
+    let access = SessionAccessMonitor()
 
     /// Base `ws[s]://host:port` for StreamUrl.
     func streamBase(requestHost: String) -> String {

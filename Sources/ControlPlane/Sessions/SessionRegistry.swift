@@ -125,8 +125,10 @@ actor SessionRegistry {
 
     /// Ends a session once: status, end date, channel_closed to both data-channel ends (and to the agent's control
     /// channel when `notifyAgent`), sockets closed, recording closed. Later calls are no-ops.
+    /// `told` runs once both ends have been sent `channel_closed` (revoke-to-kill latency, Policy/SessionAccessEnforcer).
     @discardableResult
-    func end(_ sessionId: String, status: SessionStatus, reason: String, notifyAgent: Bool) async -> SessionRecord? {
+    func end(_ sessionId: String, status: SessionStatus, reason: String, notifyAgent: Bool,
+             told: (@Sendable () async -> Void)? = nil) async -> SessionRecord? {
         guard var l = live.removeValue(forKey: sessionId) else { return nil }
         tokens.revoke(sessionId: sessionId)
         let now = clock.now()
@@ -157,9 +159,24 @@ actor SessionRegistry {
                 if notifyAgent { group.addTask { _ = await agents.send(agentClosed, to: target) } }
                 group.addTask { await recording.close() }
             }
+            await told?()
         }
         logger.info("session ended", metadata: ["session": "\(sessionId)", "status": "\(status.rawValue)", "why": "\(reason)"])
         return l.record
+    }
+
+    /// Asks the session's agent to show `text` in the user's terminal (`gangway_notice`; the agent writes it into its
+    /// sequenced output). False when the session is not live or its agent is not attached.
+    func notice(_ sessionId: String, text: String) async -> Bool {
+        guard let relay = live[sessionId]?.relay, let agent = await relay.agent else { return false }
+        let message = ClientMessage.control(type: .gangwayNotice, payloadJSON: Array(text.utf8),
+                                            now: UInt64(max(1, clock.now().timeIntervalSince1970 * 1000)))
+        do {
+            try await agent.writer.writeBinaryMessage(ByteBuffer(bytes: message.encode()))
+            return true
+        } catch {
+            return false
+        }
     }
 
     // MARK: maintenance

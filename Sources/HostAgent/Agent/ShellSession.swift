@@ -193,6 +193,8 @@ actor ShellSession {
             case .control(let message):
                 if message.messageType == .channelClosed {
                     await terminate(reason: "gangwayd closed the channel")
+                } else if message.messageType == .gangwayNotice, !message.payload.isEmpty {
+                    await channel.send(message.payload)   // gangwayd's notice, shown in the user's terminal
                 }
             case .disconnected(let error):
                 if finished || terminateReason != nil { return }

@@ -40,6 +40,9 @@ public struct MessageType: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let agentHeartbeat = MessageType("agent_heartbeat")
     /// Agent → gangwayd on the data channel, unsequenced, payload `{"Echo":true|false}`.
     public static let gangwayEchoState = MessageType("gangway_echo_state")
+    /// gangwayd → agent on the data channel, unsequenced, payload UTF-8 text the agent writes into the session's
+    /// output (so it reaches the user's terminal in order): "gangway: access to HOST ends in 60 s: …".
+    public static let gangwayNotice = MessageType("gangway_notice")
 
     /// True for the two sequenced, acked stream types.
     public var isStreamData: Bool { self == .inputStreamData || self == .outputStreamData }

@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "PEM private key for HTTPS/WSS.")
     var tlsKey: String?
 
-    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url, record_sessions). Flags win.")
+    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url, record_sessions, policy_grace). Flags win.")
     var config: String?
 
     @Option(help: "Seconds without a heartbeat before an agent shows ConnectionLost (default 300).")

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// Secret redaction through the real binaries: a `read -s` prompt in a real PTY on a real agent, the echo flag
+/// reported by the agent, the recording written by gangwayd. The typed secret must appear nowhere on disk.
+@Suite("Redaction end to end", .serialized, .timeLimit(.minutes(2))) struct RedactionEndToEndTests {
+    @Test func secretTypedAtReadSilentPromptIsNowhereOnDiskAndVisibleInputIsRecorded() async throws {
+        try await withCluster { cluster in
+        let id = try await cluster.startAgent("redact-1")
+        let shell = try await ShellClient(cluster: cluster, target: id)
+        let visible = "visible-" + randomToken()
+        let secretPart = randomToken()
+        let secret = "S3cr3t-" + secretPart
+        // Quoting splits the words the test waits for, so the shell's echo of the command line never matches them.
+        await shell.type("echo rea''dy-$((1+1))\n")
+        var at = try await shell.waitFor("ready-2")
+
+        // At bash's readline prompt the terminal's ECHO flag is off (readline echoes by itself), so the typed line
+        // counts as echo-off input; it is still in the recording as the output readline echoed.
+        let atPrompt = "prompt-" + randomToken()
+        await shell.type("echo \(atPrompt) > /dev/null\n")
+        at = try await shell.waitFor("echo \(atPrompt)", from: at)
+        // Without line editing the kernel echoes (ECHO on): input typed then is recorded as it is.
+        await shell.type("set +o emacs +o vi; echo lin''e-editing-off\n")
+        at = try await shell.waitFor("line-editing-off", from: at)
+        await shell.type("echo \(visible)\n")
+        at = try await shell.waitFor("\(visible)\r\n", from: at)
+
+        // Echo off (bash's read -s): the secret reaches the program, but not the recording.
+        await shell.type("read -s -p 'Pass''word: ' pw; echo; echo go''t-${#pw}\n")
+        at = try await shell.waitFor("Password: ", from: at)
+        await shell.type(secret + "\r")
+        at = try await shell.waitFor("got-\(secret.count)", from: at)
+        #expect(!shell.text.contains(secretPart), "the terminal echoed the secret: read -s did not turn echo off")
+        // Echo is back on after read -s: what is typed next is recorded again.
+        let after = "after-" + randomToken()
+        await shell.type("echo \(after)\n")
+        at = try await shell.waitFor("\(after)\r\n", from: at)
+
+        await shell.type("exit\n")
+        let ended = await eventually(timeout: .seconds(20)) { shell.closed }
+        #expect(ended, "session did not end after exit")
+        await shell.close()
+
+        let recordingPath = cluster.dataDir + "/recordings/\(shell.sessionId).cast"
+        let closed = await eventually(timeout: .seconds(10)) {
+            (try? RecordingOnDisk(path: recordingPath))?.tornTail == nil
+        }
+        #expect(closed)
+        let recording = try RecordingOnDisk(path: recordingPath)
+
+        // Nowhere on disk while gangwayd runs (recordings, audit segments, sqlite db and its WAL, logs).
+        let scanned = allFiles(under: cluster.dataDir)
+        #expect(scanned.contains { $0.hasPrefix("recordings/") } && scanned.contains { $0.hasPrefix("audit/") })
+        #expect(scanned.contains { $0.hasSuffix(".sqlite") || $0.hasSuffix(".db") }, "no database among \(scanned)")
+        #expect(filesContaining(secretPart, under: cluster.root) == [], "secret found on disk (scanned \(scanned))")
+
+        // The redaction is visible in the recording, and echoed input is not hidden.
+        #expect(recording.markers.contains("[redacted input]"), "no redaction marker; markers: \(recording.markers)")
+        #expect(!recording.input.contains(secretPart))
+        let output = String(decoding: recording.output, as: UTF8.self)
+        #expect(output.contains("got-\(secret.count)"))
+        #expect(output.contains("Password: "))
+        #expect(output.contains("\(visible)\r\n"), "echoed command output missing from the recording")
+        #expect(recording.input.contains("echo \(visible)"),
+                "input typed with echo on is not in the recording's i events: \(recording.input.debugDescription)")
+        #expect(recording.input.contains("echo \(after)"), "input after the password prompt is still redacted")
+        #expect(output.contains("echo \(atPrompt)"), "the line typed at the readline prompt is not in the output")
+        #expect(recording.timesAreOrdered)
+
+        // And still nowhere once gangwayd has stopped (WAL checkpointed, audit sealed).
+        await cluster.server?.stop()
+        #expect(filesContaining(secretPart, under: cluster.root) == [])
+        }
+    }
+}

@@ -186,7 +186,8 @@ public struct SQLitePolicyStore: PolicyStore {
     public func revoke(principal: String, reason: String, now: Date) async throws -> Int {
         try await writer.write { db in
             try db.execute(sql: "UPDATE access_keys SET active = 0 WHERE principal = ? AND active = 1", arguments: [principal])
-            let disabled = db.changesCount
+            // Temporary credentials too: the role session's own, a role's sessions, sessions of this IdP subject.
+            let disabled = db.changesCount + (try SQLiteTemporaryCredentialStore.revoke(db, principal: principal))
             try db.execute(sql: """
                 INSERT INTO revocations (principal, revoked_at, reason) VALUES (?, ?, ?)
                 ON CONFLICT(principal) DO UPDATE SET revoked_at = excluded.revoked_at, reason = excluded.reason

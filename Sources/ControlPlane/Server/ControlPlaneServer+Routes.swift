@@ -9,14 +9,17 @@ import NIOCore
 extension ControlPlaneServer {
     func buildApplication(onPort: @escaping @Sendable (Int) -> Void) throws -> some ApplicationProtocol {
         let services = self.services
-        let authenticator = RequestAuthenticator(store: services.store)
+        let sts = try STSEndpoint.open(services: services)   // AWS Query protocol: AssumeRoleWithWebIdentity
+        let authenticator = RequestAuthenticator(store: services.store, temporaryCredentials: sts.federation.credentials)
         let api = APIHandler(services: services, authenticator: authenticator)
         let agentHTTP = AgentEndpoints(services: services, authenticator: authenticator)
         let control = ControlChannelSocket(services: services)
         let data = DataChannelSocket(services: services)
 
         let router = Router(context: GangwayRequestContext.self)
-        router.post("/") { request, context in await api.handle(request, context: context) }
+        router.post("/") { request, context in
+            STSEndpoint.accepts(request) ? await sts.handle(request, context: context) : await api.handle(request, context: context)
+        }
         router.post("/gangway/v1/agents/register") { request, context in await agentHTTP.register(request, context: context) }
         router.post("/v1/control-channel/:id") { request, context in await agentHTTP.createControlChannel(request, context: context) }
         router.post("/v1/data-channel/:id") { request, context in await agentHTTP.createDataChannel(request, context: context) }

@@ -29,8 +29,11 @@ public enum Identifiers {
     }
     /// `mi-` + 17 hex, as SSM managed instances.
     public static func instanceId() -> String { "mi-" + hex(17) }
-    /// `<owner>-<17 hex>`, as SSM session ids.
-    public static func sessionId(owner: String) -> String { "\(owner)-\(hex(17))" }
+    /// `<owner>-<17 hex>`, as SSM session ids; a role session (`role/ROLE/NAME`) uses NAME, as AWS does, so the id
+    /// stays one URL path segment and one file name.
+    public static func sessionId(owner: String) -> String {
+        "\(owner.split(separator: "/").last.map(String.init) ?? owner)-\(hex(17))"
+    }
     /// `gwreg-` + 32 random characters.
     public static func registrationToken() -> String { "gwreg-" + alphabet("abcdefghijklmnopqrstuvwxyz0123456789", 40) }
     /// An opaque channel token (StartSession TokenValue, CreateControlChannel/CreateDataChannel TokenValue).

@@ -7,7 +7,7 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin", abstract: "Administer users, access keys and agent registration tokens.",
         subcommands: [UserGroup.self, KeyGroup.self, AgentGroup.self,
-                      PolicyCommand.self, PolicyGroupCommand.self, PolicyRoleCommand.self, PolicyRevokeCommand.self,
+                      PolicyCommand.self, PolicyGroupCommand.self, PolicyRoleCommand.self, PolicyRevokeCommand.self, OIDCProviderCommand.self,
                       PolicyReinstateCommand.self])
 
     @Option(help: "The gangwayd data directory (the one given to `gangwayd serve --data-dir`).")

@@ -73,22 +73,24 @@ import Testing
         #expect(settings.credentials == Self.creds)
     }
 
-    @Test func unwritableFolderLeavesAClearError() throws {
+    @Test func unusableCredentialsPathLeavesAClearErrorAndNoTemporaryFile() throws {
         let dir = try LoginFixtures.tempDir()
-        defer {
-            chmod(dir.path, 0o700)
-            try? FileManager.default.removeItem(at: dir)
-        }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A folder where the file should be (works as root too, unlike permissions).
         let path = dir.appendingPathComponent("credentials").path
-        try "[keep]\naws_access_key_id = A\n".write(toFile: path, atomically: false, encoding: .utf8)
-        chmod(dir.path, 0o500)
-        guard access(dir.path, W_OK) != 0 else { return }  // running as root: permissions are not enforced
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
         do {
             try CredentialsFileWriter.write(path: path, profile: "sso", credentials: Self.creds, expiration: nil)
             Issue.record("expected an error")
         } catch let e as LoginError {
-            #expect(e.message.contains("cannot create a temporary file in \(dir.path)"))
+            #expect(e.message.contains(path) && e.message.contains("credentials were not saved"))
         }
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "[keep]\naws_access_key_id = A\n")
+        // Its parent is a file: the folder cannot be created.
+        let blocked = dir.appendingPathComponent("file").path
+        try "x".write(toFile: blocked, atomically: false, encoding: .utf8)
+        #expect(throws: LoginError.self) {
+            try CredentialsFileWriter.write(path: blocked + "/credentials", profile: "sso", credentials: Self.creds, expiration: nil)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["credentials", "file"])
     }
 }

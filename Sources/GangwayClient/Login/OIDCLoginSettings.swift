@@ -9,11 +9,14 @@ import Foundation
 /// gangway_oidc_issuer = https://idp.example.com/realms/ops
 /// gangway_oidc_client_id = gangway
 /// gangway_role_arn = arn:aws:iam::123456789012:role/operators
-/// gangway_oidc_scope = groups email          ; optional, besides openid
-/// gangway_session_duration = 3600            ; optional
-/// endpoint_url = https://gangwayd.example:8443   ; or sts.endpoint_url; default: AWS STS of `region`
+/// gangway_oidc_scope = groups email
+/// gangway_session_duration = 3600
+/// endpoint_url = https://gangwayd.example:8443
 /// region = eu-west-1
 /// ```
+///
+/// `gangway_oidc_scope` (besides openid) and `gangway_session_duration` are optional; the STS endpoint is
+/// `sts.endpoint_url`, else `endpoint_url`, else AWS STS of `region`. (Like the AWS CLI, no comments after values.)
 ///
 /// `gangway_role_arn`, not `role_arn`: with `role_arn` the AWS CLI would try to assume the role itself from a
 /// `source_profile` and refuse the profile.

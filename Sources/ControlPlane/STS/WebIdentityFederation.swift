@@ -88,6 +88,8 @@ public struct WebIdentityFederation: Sendable {
         do { try await credentials.insert(record) } catch {
             throw STSError.internalError("cannot store the temporary credentials: \(error)")
         }
+        // Credentials expired over a day ago are of no more use (their calls are in the audit log).
+        _ = try? await credentials.purge(expiredBefore: now.addingTimeInterval(-86_400))
         let roleId = "AROA" + String(Identifiers.tokenHash("role:" + roleName).uppercased().prefix(17))
         return Issued(record: record, sessionToken: sessionToken, token: token, account: account,
                       assumedRoleId: "\(roleId):\(sessionName)")

@@ -191,6 +191,33 @@ public final class AuditStore: @unchecked Sendable {
         lock.withLock { (state.chain.nextSeq, state.chain.headHash) }
     }
 
+    /// Number of the segment appends go to; every lower-numbered segment is sealed (never written again).
+    public var currentSegment: Int { lock.withLock { state.segment } }
+
+    /// Seals the current segment now (a final checkpoint, then the next segment file is created, so a restart
+    /// continues there too) and returns its number once durable; nil when it holds no record yet (or the log is
+    /// closed). For shipping sealed segments off the machine on a timer.
+    @discardableResult
+    public func sealSegment() async throws -> Int? {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Int?, any Error>) in
+            let start: Bool = lock.withLock {
+                if let failure = state.failure { cont.resume(throwing: AuditStoreError.failed(failure)); return false }
+                if state.closed || state.segmentBytes == 0 { cont.resume(returning: nil); return false }
+                let now = options.now()
+                var none: AuditIndexEntry? = nil
+                if state.chain.recordsSinceCheckpoint > 0 { appendToPending(state.chain.checkpoint(now: now), entry: &none) }
+                let sealed = state.segment
+                state.segment += 1
+                state.segmentBytes = 0
+                state.pending.append(Chunk(segment: state.segment))  // creates the new (empty) segment file
+                return enqueueLocked([], entry: nil, now: now) { error in
+                    if let error { cont.resume(throwing: error) } else { cont.resume(returning: sealed) }
+                }
+            }
+            if start { ioQueue.async { self.flushLoop() } }
+        }
+    }
+
     /// How many write+fdatasync passes ran (for benchmarks: appends ÷ syncs = events per fsync).
     public var syncCount: Int { lock.withLock { state.syncs } }
 
@@ -213,6 +240,7 @@ public final class AuditStore: @unchecked Sendable {
             appendToPending(line, entry: &entry)
             state.segment += 1
             state.segmentBytes = 0
+            state.pending.append(Chunk(segment: state.segment))  // create the next file now: a restart continues there
             line = []
         }
         if !line.isEmpty { appendToPending(line, entry: &entry) }

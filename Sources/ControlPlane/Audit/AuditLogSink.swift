@@ -33,6 +33,61 @@ public final class AuditLogSink: AuditSink {
 
     public func record(_ event: AuditEventInput) async throws {
         try await store.append(Self.event(event, region: region))
+        if !(event.eventSource == "gangway" && ArchiveShipper.Kind(rawValue: event.eventName) != nil) {
+            sealHandler.mutate { $0.eventsSinceSeal += 1 }  // the shipper's own events do not call for a new seal
+        }
+        notifySealedBySize()
+    }
+
+    // MARK: sealed segments (Shipping/ArchiveShipper)
+
+    /// Called with each segment file the log seals because it grew past its size limit (after the seal is durable).
+    private let sealHandler = LockedBox<SealWatch>(SealWatch())
+    struct SealWatch: Sendable {
+        var handler: (@Sendable (URL) -> Void)?
+        var notifiedBelow = 0
+        var eventsSinceSeal = 0
+    }
+
+    /// Registers the handler for segments sealed by size (`sealSegment` returns its own).
+    public func onSegmentSealed(_ handler: @escaping @Sendable (URL) -> Void) {
+        let current = store.currentSegment
+        sealHandler.mutate { $0.handler = handler; $0.notifiedBelow = current }
+    }
+
+    /// Seals the current segment now (if it holds records) and returns its file once durable. With
+    /// `onlyIfActivity`, only when events other than the shipper's own arrived since the last seal (a timer that
+    /// seals must not keep shipping segments that hold nothing but the previous shipment's record).
+    public func sealSegment(onlyIfActivity: Bool = false) async throws -> URL? {
+        if onlyIfActivity, sealHandler.value.eventsSinceSeal == 0 { return nil }
+        sealHandler.mutate { $0.eventsSinceSeal = 0 }
+        guard let n = try await store.sealSegment() else { return nil }
+        sealHandler.mutate { $0.notifiedBelow = max($0.notifiedBelow, n + 1) }
+        return segmentURL(n)
+    }
+
+    /// Every sealed segment file (all but the one appends go to), oldest first.
+    public func sealedSegments() throws -> [URL] {
+        let current = store.currentSegment
+        return try AuditSegments.list(store.options.directory).filter { $0 < current }.map(segmentURL)
+    }
+
+    func segmentURL(_ n: Int) -> URL { store.options.directory.appendingPathComponent(AuditSegments.name(n)) }
+
+    private func notifySealedBySize() {
+        let current = store.currentSegment
+        let (handler, sealed): ((@Sendable (URL) -> Void)?, Range<Int>) = sealHandler.mutate { w in
+            guard w.handler != nil, current > w.notifiedBelow else { return (nil, 0..<0) }
+            defer { w.notifiedBelow = current }
+            return (w.handler, w.notifiedBelow..<current)
+        }
+        guard let handler, !sealed.isEmpty else { return }
+        let urls = sealed.map(segmentURL)
+        let store = self.store
+        Task {
+            try? await store.checkpoint()  // a barrier: the seal enqueued before this append is on disk too
+            for url in urls { handler(url) }
+        }
     }
 
     /// CloudTrail LookupEvents: `(status, JSON body)`; errors come back in the AWS JSON 1.1 error shape.

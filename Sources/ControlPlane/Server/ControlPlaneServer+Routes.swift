@@ -32,10 +32,11 @@ extension ControlPlaneServer {
                 return Responses.text(503, "storage unreachable: \(error)\n")
             }
         }
+        let shipper = self.shipper  // S3 shipping counters (Shipping/ArchiveShipper)
         router.get("/metrics") { _, _ in
             let c = await services.sessions.counters()
             let access = await services.access.metrics.prometheusText
-            return Responses.text(200, """
+            return Responses.text(200, (shipper?.counters.metricsText ?? "") + """
                 gangway_relay_frames_from_client_total \(c.framesFromClient)
                 gangway_relay_frames_from_agent_total \(c.framesFromAgent)
                 gangway_relay_bytes_from_client_total \(c.bytesFromClient)

@@ -149,6 +149,12 @@ struct STSWebIdentityTests {
         }
     }
 
+    @Test func roleSessionIdsStayOnePathSegment() {
+        let id = Identifiers.sessionId(owner: "role/oncall/ann")
+        #expect(id.hasPrefix("ann-") && !id.contains("/"))
+        #expect(Identifiers.sessionId(owner: "alice").hasPrefix("alice-"))
+    }
+
     @Test func roleTrustDocumentsParseAndSayWhatIsWrong() throws {
         let t = try RoleTrust(parsing: #"{"Issuer":"https://i","Audience":["a","b"],"Claims":{"groups":["sre","ops"],"email_verified":true}}"#)
         #expect(t.issuers == ["https://i"])

@@ -16,7 +16,7 @@ public enum ConnectTerminal {
         let interactive = TerminalRawMode.isTerminal(inputFD)
         let raw = TerminalRawMode(fd: inputFD)
         if interactive {
-            do { try raw.enable() } catch { writeAll(errorFD, "gangway: cannot set the terminal to raw mode: \(error)\n") }
+            do { try raw.enable(exitOnSignals: false) } catch { writeAll(errorFD, "gangway: cannot set the terminal to raw mode: \(error)\n") }
         }
         defer { raw.restore() }
         let nl = interactive ? "\r\n" : "\n"
@@ -32,6 +32,26 @@ public enum ConnectTerminal {
         }
         winch.resume()
         defer { winch.cancel() }
+
+        // SIGINT (Ctrl-C when stdin is not a raw tty), SIGTERM, SIGHUP, SIGQUIT: end the session on the server
+        // (TerminateSession) before leaving, so it does not linger until the idle timeout; the terminal is restored
+        // on the way out. A second signal while that runs restores the terminal and leaves at once.
+        let interrupted = SignalFlag()
+        let stops = [SIGINT, SIGTERM, SIGHUP, SIGQUIT].map { sig -> any DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                guard interrupted.set(sig) else {
+                    raw.restore()
+                    _exit(128 + sig)
+                }
+                writeAll(errorFD, "\(nl)gangway: \(signalName(sig)) received; terminating session \(shell.sessionId)\(nl)")
+                Task { await shell.terminate(message: nil) }
+            }
+            source.resume()
+            return source
+        }
+        defer { for source in stops { source.cancel() } }
 
         // Notices (resume progress) go to stderr, never into the remote screen's byte stream.
         let noticeTask = Task {
@@ -80,10 +100,24 @@ public enum ConnectTerminal {
             case .exited(let code, let message):
                 raw.restore()
                 if let message, !message.isEmpty { writeAll(errorFD, "\n\(message)\n") }
-                status = escaped.isSet ? escapeExitStatus : (code ?? 0)
+                if let sig = interrupted.value {
+                    status = 128 + sig
+                } else {
+                    status = escaped.isSet ? escapeExitStatus : (code ?? 0)
+                }
             }
         }
         return status
+    }
+
+    static func signalName(_ sig: Int32) -> String {
+        switch sig {
+        case SIGINT: return "SIGINT"
+        case SIGTERM: return "SIGTERM"
+        case SIGHUP: return "SIGHUP"
+        case SIGQUIT: return "SIGQUIT"
+        default: return "signal \(sig)"
+        }
     }
 
     static func writeAll(_ fd: Int32, _ text: String) { writeAll(fd, Array(text.utf8)) }
@@ -106,4 +140,19 @@ final class EscapeFlag: @unchecked Sendable {
     private var value = false
     func set() { lock.lock(); value = true; lock.unlock() }
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+/// The first stop signal received, set once.
+final class SignalFlag: @unchecked Sendable {
+    // @unchecked: `signal` is guarded by `lock`.
+    private let lock = NSLock()
+    private var signal: Int32?
+    /// Records `sig`; false if a signal was already recorded.
+    func set(_ sig: Int32) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard signal == nil else { return false }
+        signal = sig
+        return true
+    }
+    var value: Int32? { lock.lock(); defer { lock.unlock() }; return signal }
 }

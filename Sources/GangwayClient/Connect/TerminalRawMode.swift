@@ -31,7 +31,9 @@ public final class TerminalRawMode: @unchecked Sendable {
     }
 
     /// Switches to raw mode (no echo, no line editing, no signals from keys, no output processing).
-    public func enable() throws {
+    /// - Parameter exitOnSignals: restore and exit 128+signal on SIGTERM/SIGHUP/SIGQUIT. Pass false when the caller
+    ///   handles those itself (`ConnectTerminal` ends the session first) and restores on its way out.
+    public func enable(exitOnSignals: Bool = true) throws {
         lock.lock()
         defer { lock.unlock() }
         guard !active else { return }
@@ -48,7 +50,7 @@ public final class TerminalRawMode: @unchecked Sendable {
             Self.current = self
             atexit { TerminalRawMode.current?.restore() }
         }
-        for sig in [SIGTERM, SIGHUP, SIGQUIT] {
+        for sig in [SIGTERM, SIGHUP, SIGQUIT] where exitOnSignals {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [weak self] in
@@ -67,6 +69,7 @@ public final class TerminalRawMode: @unchecked Sendable {
         guard active else { return }
         active = false
         _ = tcsetattr(fd, TCSAFLUSH, &saved)
+        guard !signalSources.isEmpty else { return }
         for s in signalSources { s.cancel() }
         signalSources.removeAll()
         for sig in [SIGTERM, SIGHUP, SIGQUIT] { signal(sig, SIG_DFL) }

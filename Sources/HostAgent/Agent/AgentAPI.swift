@@ -18,6 +18,12 @@ public struct AgentAPI: Sendable {
         self.http = http
     }
 
+    /// Cheap reachability probe: GET /healthz answered 200 within `timeout`.
+    public func healthy(timeout: Duration) async -> Bool {
+        let response = try? await http.execute(HTTPRequest(method: "GET", url: server + "/healthz", timeout: timeout))
+        return response?.status == 200
+    }
+
     /// Exchanges a registration token for an identity.
     public func register(token: String, facts: HostFacts, labels: [String: String]) async throws -> AgentIdentity {
         let body: [String: Any] = [

@@ -28,6 +28,10 @@ public struct HostAgentConfig: Sendable {
     public var kubernetes: KubernetesLabels?
     /// Grace between SIGHUP and SIGKILL when a session is terminated.
     public var killGrace: Duration
+    /// While waiting out a reconnect backoff (jittered, capped at 30 s), how often to probe gangwayd's `/healthz`:
+    /// when it answers again after failing, the agent reconnects at once instead of sleeping out the backoff.
+    /// Zero disables probing.
+    public var reconnectProbeInterval: Duration = .seconds(1)
 
     public init(server: String, token: String? = nil, stateDir: String, labels: [String: String] = [:],
                 runAs: String? = nil, shell: String? = nil, heartbeat: Duration = .seconds(30),

@@ -94,7 +94,7 @@ public actor HostAgentRuntime {
                 logger.warning("cannot reach gangwayd at \(config.server): \(error); retrying")
             }
             let delay = reconnectBackoff.nextDelay()
-            do { try await Task.sleep(for: delay) } catch { break }
+            do { try await waitBeforeReconnect(delay) } catch { break }
         }
     }
 

@@ -35,7 +35,7 @@ import Testing
         guard case .prompt(let prompt) = reports.first else { Issue.record("no prompt first: \(reports)"); return }
         #expect(prompt.userCode == "ABCD-EFGH")
         #expect(prompt.browserURL == idp.issuer + "/activate?user_code=ABCD-EFGH")
-        #expect(prompt.instructions.hasPrefix("Open \(idp.issuer)/activate?user_code=ABCD-EFGH"))
+        #expect(prompt.instructions == "Open \(idp.issuer)/activate and enter code ABCD-EFGH\n  (or open \(idp.issuer)/activate?user_code=ABCD-EFGH, which has the code filled in)")
         #expect(Array(reports.dropFirst()) == [.waiting(interval: 1), .waiting(interval: 6)])
     }
 

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import stat
 import subprocess
 import threading
@@ -165,10 +166,9 @@ def run_login(env, approve, *extra):
     try:
         for line in proc.stderr:
             lines.append(line)
-            match = re.search(r"Open (\S+) ", line)
+            match = re.search(r"^Open (\S+) and enter code (\S+)$", line.strip())
             if match and approve is not None:
-                assert "WDJB-MJHT" in line, line
-                approve(match.group(1))
+                approve(f"{match.group(1)}?user_code={match.group(2)}")  # the user types the code
             if time.time() > deadline:
                 break
         proc.wait(timeout=60)
@@ -188,8 +188,10 @@ def test_login_stores_session_credentials_the_aws_cli_uses(sso):
     creds, env = aws_files(tmp_path, idp, gangwayd)
 
     code, err = run_login(env, open_url)
+    print(err)
     assert code == 0, err
-    assert "Open " + idp.issuer + "/activate?user_code=WDJB-MJHT" in err
+    assert f"Open {idp.issuer}/activate and enter code WDJB-MJHT\n" in err
+    assert f"(or open {idp.issuer}/activate?user_code=WDJB-MJHT, which has the code filled in)" in err
     assert "waiting for the sign-in to be approved" in err
     assert "logged in as alice@example.com until " in err, err
     assert idp.polls >= 1
@@ -224,6 +226,7 @@ def test_login_refused_by_role_trust_shows_sts_message_and_keeps_the_file(sso):
 
     code, err = run_login(env, open_url)
     assert code != 0
+    print(err)
     assert "STS refused AssumeRoleWithWebIdentity: AccessDenied" in err, err
     assert "groups" in err, err
     assert creds.read_text() == before
@@ -237,3 +240,32 @@ def test_login_denied_at_the_idp(sso):
     assert code != 0
     assert "sign-in was denied at the identity provider (access_denied)" in err, err
     assert creds.read_text() == before
+
+
+def test_ctrl_c_while_waiting_cancels_cleanly(sso):
+    gangwayd, idp, tmp_path = sso
+    creds, env = aws_files(tmp_path, idp, gangwayd)
+    before = creds.read_text()
+    proc = subprocess.Popen([binary("gangway"), "login", "--oidc", "--profile", "sso", "--no-browser"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        for line in proc.stderr:
+            lines.append(line)
+            if "waiting for the sign-in" in line:
+                break
+        time.sleep(0.3)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        rest = proc.stderr.read()
+        proc.wait(timeout=10)
+        elapsed = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, "".join(lines) + rest
+    assert "login cancelled" in rest and "was not changed" in rest, rest
+    assert elapsed < 3, elapsed
+    assert creds.read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".aws-credentials")) == []

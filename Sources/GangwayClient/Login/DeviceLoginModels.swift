@@ -32,12 +32,11 @@ public struct DevicePrompt: Sendable, Equatable {
     /// The URL to open in a browser: the complete one when there is one.
     public var browserURL: String { verificationURIComplete ?? verificationURI }
 
-    /// "Open https://idp/device and enter code ABCD-EFGH".
+    /// "Open https://idp/device and enter code ABCD-EFGH", and a second line with the complete URL when there is one.
     public var instructions: String {
-        if let complete = verificationURIComplete {
-            return "Open \(complete) and check that it shows code \(userCode) (or open \(verificationURI) and enter it)"
-        }
-        return "Open \(verificationURI) and enter code \(userCode)"
+        let first = "Open \(verificationURI) and enter code \(userCode)"
+        guard let complete = verificationURIComplete, complete != verificationURI else { return first }
+        return first + "\n  (or open \(complete), which has the code filled in)"
     }
 }
 

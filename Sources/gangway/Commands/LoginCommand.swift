@@ -98,7 +98,8 @@ struct LoginCommand: AsyncParsableCommand {
     static func report(_ p: OIDCLoginProgress, openBrowser: Bool) {
         switch p {
         case .device(.prompt(let prompt)):
-            say(prompt.instructions + " (the code is valid for \(minutes(prompt.expiresIn)))")
+            say(prompt.instructions)
+            say("the code is valid for \(minutes(prompt.expiresIn))")
             if openBrowser { BrowserOpener.open(prompt.browserURL) }
         case .device(.waiting(let interval)):
             say("waiting for the sign-in to be approved… (checking every \(interval) s; Ctrl-C cancels)")

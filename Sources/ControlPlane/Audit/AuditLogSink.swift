@@ -52,7 +52,13 @@ public final class AuditLogSink: AuditSink {
     /// Registers the handler for segments sealed by size (`sealSegment` returns its own).
     public func onSegmentSealed(_ handler: @escaping @Sendable (URL) -> Void) {
         let current = store.currentSegment
-        sealHandler.mutate { $0.handler = handler; $0.notifiedBelow = current }
+        // Records left in the current segment by an earlier run are worth a seal even before new events arrive.
+        let size = (try? FileManager.default.attributesOfItem(atPath: segmentURL(current).path)[.size] as? Int) ?? 0
+        sealHandler.mutate {
+            $0.handler = handler
+            $0.notifiedBelow = current
+            if size > 0 { $0.eventsSinceSeal = max($0.eventsSinceSeal, 1) }
+        }
     }
 
     /// Seals the current segment now (if it holds records) and returns its file once durable. With

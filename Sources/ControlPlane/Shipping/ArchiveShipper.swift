@@ -31,7 +31,8 @@ public actor ArchiveShipper {
     }
 
     public nonisolated let config: S3ShippingConfig
-    public nonisolated let client: S3Client
+    /// Re-made with freshly resolved credentials after an expired/invalid-credentials answer.
+    private var client: S3Client
     private let auditSink: any AuditSink
     private let logger: Logger
     private let markerFile: URL
@@ -170,6 +171,7 @@ public actor ArchiveShipper {
                 let failures = item.failures + 1
                 if let i = queue.firstIndex(where: { $0.key == item.key }) { queue[i].failures = failures }
                 let delay = backoff.delay(afterFailures: failures)
+                refreshCredentialsIfRejected(error)
                 stats.mutate { $0.failures += 1; $0.lastError = "\(error)" }
                 logger.warning("S3 upload failed; will retry", metadata: [
                     "key": "\(item.key)", "attempt": "\(failures)", "retryInSeconds": "\(delay)", "error": "\(error)"])
@@ -180,6 +182,14 @@ public actor ArchiveShipper {
                 try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             }
         }
+    }
+
+    /// Temporary credentials expire: after S3 rejects them, resolve the AWS chain again for the next attempt.
+    private func refreshCredentialsIfRejected(_ error: any Error) {
+        guard config.credentials == nil, let e = error as? S3Error,
+              ["ExpiredToken", "InvalidAccessKeyId", "InvalidToken", "SignatureDoesNotMatch", "TokenRefreshRequired"].contains(e.code),
+              let settings = try? config.clientSettings() else { return }
+        client.settings = settings
     }
 
     private func finish(_ key: String, markShipped: Bool = true) {

@@ -80,3 +80,15 @@ extension LiveSessionPolicyTests {
         await cp.stop()
     }
 }
+
+extension LiveSessionPolicyTests {
+    @Test("the grace period comes from `policy_grace` in the config file and is range-checked")
+    func graceConfigKey() throws {
+        var config = ControlPlaneConfig(dataDir: URL(fileURLWithPath: "/tmp/unused"))
+        #expect(config.policyGraceSeconds == 0, "default: end at once")
+        try ConfigFile(text: "[server]\npolicy_grace = 45\n").apply(to: &config)
+        #expect(config.policyGraceSeconds == 45)
+        config.policyGraceSeconds = -1
+        #expect(throws: ControlPlaneConfigError.self) { try config.validate() }
+    }
+}

@@ -9,8 +9,10 @@ import Testing
 
 /// Revocation and policy changes against a real shell: in-process gangwayd (`PolicyAuthorizer`, SQLite), a real
 /// `HostAgentRuntime` running /bin/sh in a PTY, and the real client (`SSMShellSession`, as `gangway connect`).
+/// The name ends in `EndToEndTests` so CI runs it with the end-to-end phase, not among the parallel unit tests:
+/// its 1 s bound is wall-clock, and on 2 busy cores other suites can starve the in-process server for seconds.
 @Suite(.serialized)
-struct RevocationLiveAgentTests {
+struct RevocationEndToEndTests {
     /// gangwayd + one real agent (`web-1`) + alice with AdministratorAccess.
     struct Rig {
         let cp: TestControlPlane
@@ -86,7 +88,7 @@ struct RevocationLiveAgentTests {
             #expect(await eventually(3) { await transcript.exited }, "the session did not end")
             let exit = try #require(await transcript.exit)
             let latency = exit.at.timeIntervalSince(revokedAt)
-            #expect(latency < 1.0, "revoke-to-kill took \(latency) s")
+            #expect(latency < 1.0, "revoke-to-kill took \(latency) s; the session ended with \(exit.message ?? "no message")")
             #expect(exit.message?.contains("access for alice was revoked (laptop stolen)") == true)
             #expect(await eventually(3) { await rig.agent.sessionCount == 0 }, "the agent still runs the shell")
 

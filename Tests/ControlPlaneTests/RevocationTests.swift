@@ -21,7 +21,9 @@ struct RevocationTests {
             let latency = Date().timeIntervalSince(t0)
             #expect(closed?.messageType == .channelClosed)
             #expect(closed?.payloadText.contains("access for alice was revoked") == true)
-            #expect(latency < 1.0, "revoke-to-kill took \(latency) s")
+            // The 1 s promise is asserted with a real agent in RevocationEndToEndTests, which CI runs alone; here,
+            // among parallel suites that can starve this process's threads, only "promptly" is checked.
+            #expect(latency < 3.0, "revoke-to-kill took \(latency) s")
             print("revoke-to-kill latency: \(Int(latency * 1000)) ms (maintenance every 250 ms)")
             #expect(Frames.decode(await s.agentData.next())?.messageType == .channelClosed)
 

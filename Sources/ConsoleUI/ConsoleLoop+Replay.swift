@@ -15,18 +15,21 @@ extension ConsoleLoop {
         switch action {
         case .replaySession:
             guard let row = sessions.selected else { show("select a session to replay", error: true); return }
-            openReplay(sessionId: row.id, title: row.target)
+            openReplay(sessionId: row.id, title: instanceName(row.target))
         case .replayAuditSession:
             guard let row = audit.selectedRow else { show("select an audit event to replay", error: true); return }
             guard let sid = row.sessionId, !sid.isEmpty else {
                 show("this \(row.event) event names no session; select a StartSession or TerminateSession event", error: true)
                 return
             }
-            openReplay(sessionId: sid, title: row.target.isEmpty ? sid : row.target)
+            openReplay(sessionId: sid, title: row.target.isEmpty ? sid : instanceName(row.target))
         default:
             if let rp = focusedReplay, let key = ReplayPaneKey(action) { replayKey(key, rp) }
         }
     }
+
+    /// The fleet's name for an instance id (the tab title), else the id.
+    private func instanceName(_ id: String) -> String { fleet.rows.first { $0.id == id }?.name ?? id }
 
     /// Opens a tab with a replay pane for `sessionId` and fetches its recording in the background.
     func openReplay(sessionId: String, title: String) {

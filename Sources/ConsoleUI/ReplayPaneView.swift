@@ -14,6 +14,7 @@ final class ReplayPaneView {
     var loadTask: Task<Void, Never>?
     private var shownStatus = ""
     private var changed = false
+    static let feedChunk = 64 * 1024
 
     init(id: PaneID, sessionId: String, rows: Int, cols: Int, idleLimit: Double? = 2) {
         self.id = id
@@ -29,6 +30,7 @@ final class ReplayPaneView {
     @discardableResult
     func failed(_ message: String) -> Bool { apply(model.failed(message)) }
     func tick(now: Double) -> Bool { apply(model.tick(now: now)) }
+    @discardableResult
     func handle(_ key: ReplayPaneKey, now: Double) -> Bool { apply(model.handle(key, now: now)) }
 
     /// Whether actions changed the screen since the last call.
@@ -55,7 +57,14 @@ final class ReplayPaneView {
                 screen = TerminalScreen(rows: r, cols: c, scrollbackLines: 0)
                 needsFull = true
             case .write(let b):
-                screen.feed(b)
+                // In 64 KiB pieces: libvterm 0.1.4 decodes text into a stack array as long as the rest of the
+                // buffer, so one multi-megabyte feed (a seek re-render) overflows the stack.
+                var i = 0
+                while i < b.count {
+                    let j = min(b.count, i + Self.feedChunk)
+                    screen.feed(b[i..<j])
+                    i = j
+                }
                 _ = screen.takeOutput()     // answers to terminal queries have nobody to go to
             case .resize(let c, let r):
                 screen.resize(rows: r, cols: c)

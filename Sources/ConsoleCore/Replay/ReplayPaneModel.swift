@@ -51,6 +51,10 @@ public struct ReplayPaneModel: Sendable {
     private var session: RecordedSession?
     private var initialSpeed: Double
     private var lastTick: Double?
+    /// Markers (`[redacted input]` and asciicast `m` labels) on the played timeline, shown as stored.
+    private var markers: [(at: Double, label: String)] = []
+    /// How long (played seconds) a marker stays in the status line.
+    public static let markerShownFor = 3.0
 
     public init(sessionId: String, idleLimit: Double? = 2, speed: Double = 1) {
         self.sessionId = sessionId
@@ -67,6 +71,7 @@ public struct ReplayPaneModel: Sendable {
     public mutating func loaded(_ recording: RecordedSession, now: Double) -> [Action] {
         session = recording
         phase = .ready
+        markers = Self.markers(in: recording, idleLimit: idleLimit)
         var p = ReplayPlayer(session: recording, speed: initialSpeed, idleLimit: idleLimit)
         let first = p.advance(wallSeconds: 0)
         player = p
@@ -131,8 +136,33 @@ public struct ReplayPaneModel: Sendable {
         case .failed(let m): return "replay \(sessionId)  failed: \(m.split(separator: "\n").first.map(String.init) ?? m)"
         case .ready:
             let state = paused ? "paused" : finished ? "ended" : "playing"
-            return "replay \(sessionId)  \(Self.clock(position)) / \(Self.clock(duration))  \(Self.speedText(speed))  \(state)"
+            let line = "replay \(sessionId)  \(Self.clock(position)) / \(Self.clock(duration))  \(Self.speedText(speed))  \(state)"
+            return recentMarker.map { line + "  " + $0 } ?? line
         }
+    }
+
+    /// The label of a marker played within the last `markerShownFor` seconds (e.g. `[redacted input]`).
+    public var recentMarker: String? {
+        guard let m = markers.last(where: { $0.at <= position }), position - m.at < Self.markerShownFor else { return nil }
+        return m.label
+    }
+
+    /// Marker times on the played timeline, with pauses capped as `ReplayPlayer` caps them.
+    static func markers(in session: RecordedSession, idleLimit: Double?) -> [(at: Double, label: String)] {
+        var out: [(at: Double, label: String)] = []
+        var played = 0.0, previous = 0.0
+        for e in session.events {
+            var gap = max(0, e.time - previous)
+            if let idleLimit { gap = min(gap, idleLimit) }
+            played += gap
+            previous = max(previous, e.time)
+            switch e.kind {
+            case .redactedInput: out.append((played, AsciicastWriter.redactionLabel))
+            case .marker(let label): out.append((played, label))
+            default: break
+            }
+        }
+        return out
     }
 
     /// `mm:ss` (or `h:mm:ss` from an hour on).

@@ -87,19 +87,20 @@ public struct ReplayPlayer: Sendable {
 
     private mutating func emitDue() -> [Action] {
         var actions: [Action] = []
+        // Consecutive output is merged into one write, appended in place (copying the merged bytes for every
+        // event made seeking in a long recording quadratic: 31 s for 4 MB).
+        var pending: [UInt8] = []
         while next < events.count, times[next] <= position {
             switch events[next].kind {
-            case let .output(bytes):
-                if case let .write(previous)? = actions.last {
-                    actions[actions.count - 1] = .write(previous + bytes)
-                } else {
-                    actions.append(.write(bytes))
-                }
-            case let .resize(cols, rows): actions.append(.resize(cols: cols, rows: rows))
+            case let .output(bytes): pending += bytes
+            case let .resize(cols, rows):
+                if !pending.isEmpty { actions.append(.write(pending)); pending = [] }
+                actions.append(.resize(cols: cols, rows: rows))
             case .input, .redactedInput, .marker: break
             }
             next += 1
         }
+        if !pending.isEmpty { actions.append(.write(pending)) }
         return actions
     }
 }

@@ -91,7 +91,7 @@ public enum CredentialsFileWriter {
         guard fd >= 0 else {
             throw LoginError("cannot create a temporary file in \(folder): \(String(cString: strerror(errno))) (credentials were not saved)")
         }
-        let tmp = String(cString: template)
+        let tmp = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var failure: String? = nil
         if fchmod(fd, 0o600) != 0 { failure = String(cString: strerror(errno)) }
         if failure == nil {

@@ -112,6 +112,18 @@ struct STSFixture {
         return (r.status, (json["__type"] as? String)?.split(separator: "#").last.map(String.init), json["message"] as? String)
     }
 
+    /// A signed STS Query call (service `sts`), as `aws sts get-caller-identity` sends it.
+    func signedSTS(_ action: String, credentials: AWSCredentials?) async throws -> STSAnswer {
+        let bytes = Array("Action=\(action)&Version=2011-06-15".utf8)
+        var headers = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]
+        if let credentials {
+            let signer = SigV4Signer(credentials: credentials, region: "us-east-1", service: "sts")
+            headers += try signer.signingHeaders(method: "POST", url: server.baseURL + "/", headers: headers, body: bytes, date: clock.now())
+        }
+        let r = try await http.execute(HTTPRequest(method: "POST", url: server.baseURL + "/", headers: headers, body: bytes))
+        return STSAnswer(status: r.status, xml: r.bodyText)
+    }
+
     /// The audited STS calls, oldest first.
     func stsEvents() async -> [AuditEventInput] {
         await audit.events.filter { $0.eventSource == "sts.amazonaws.com" }

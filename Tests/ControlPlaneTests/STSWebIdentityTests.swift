@@ -149,6 +149,27 @@ struct STSWebIdentityTests {
         }
     }
 
+    @Test func getCallerIdentitySaysWhoSignedTheRequest() async throws {
+        try await STSFixture.with { f in
+            let creds = try #require(try await f.assume(token: f.token()).credentials)
+            let me = try await f.signedSTS("GetCallerIdentity", credentials: creds)
+            #expect(me.status == 200, "\(me.xml)")
+            #expect(me.value("Arn") == "arn:aws:sts::000000000000:assumed-role/oncall/ann")
+            #expect(me.value("UserId")?.hasSuffix(":ann") == true)
+            try await f.store.createUser("alice")
+            let key = try await f.store.createAccessKey(user: "alice")
+            let alice = try await f.signedSTS("GetCallerIdentity", credentials: AWSCredentials(accessKeyId: key.accessKeyId,
+                                                                                              secretAccessKey: key.secretAccessKey))
+            #expect(alice.value("Arn") == "arn:aws:iam::000000000000:user/alice")
+            let anonymous = try await f.signedSTS("GetCallerIdentity", credentials: nil)
+            #expect(anonymous.status == 403)
+            #expect(anonymous.code == "MissingAuthenticationTokenException")
+            f.clock.advance(3601)
+            #expect(try await f.signedSTS("GetCallerIdentity", credentials: creds).code == "ExpiredTokenException")
+            #expect(await f.stsEvents().map(\.eventName).filter { $0 == "GetCallerIdentity" }.count == 4)
+        }
+    }
+
     @Test func roleSessionIdsStayOnePathSegment() {
         let id = Identifiers.sessionId(owner: "role/oncall/ann")
         #expect(id.hasPrefix("ann-") && !id.contains("/"))

@@ -97,6 +97,10 @@ def test_assume_role_with_web_identity_then_ssm_with_the_session_token(gangwayd,
     assert code == 0, out
     assert "InstanceInformationList" in out
 
+    code, out = run_aws(gangwayd, aws_env(tmp_path, creds), "sts", "get-caller-identity")
+    assert code == 0, out
+    assert out["Arn"] == "arn:aws:sts::000000000000:assumed-role/oncall/ann", out
+
     # Without the session token the key is refused.
     no_token = dict(creds, SessionToken="")
     env = aws_env(tmp_path, no_token)

@@ -9,6 +9,7 @@ extension STSEndpoint {
         let clock = services.clock
         let verifier = OIDCIdentityVerifier(load: { try await credentials.providers() }, now: { clock.now() })
         return STSEndpoint(services: services,
-                           federation: WebIdentityFederation(verifier: verifier, policies: policies, credentials: credentials))
+                           federation: WebIdentityFederation(verifier: verifier, policies: policies, credentials: credentials),
+                           authenticator: RequestAuthenticator(store: services.store, temporaryCredentials: credentials))
     }
 }

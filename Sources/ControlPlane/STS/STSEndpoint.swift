@@ -2,12 +2,15 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// `POST /` in the AWS Query protocol (`application/x-www-form-urlencoded`, `Action=…`): gangwayd's STS. Only
-/// `AssumeRoleWithWebIdentity`, which is unsigned (the ID token is the credential). Every call, allowed or refused,
+/// `POST /` in the AWS Query protocol (`application/x-www-form-urlencoded`, `Action=…`): gangwayd's STS.
+/// `AssumeRoleWithWebIdentity` is unsigned (the ID token is the credential); `GetCallerIdentity` is signed (SigV4,
+/// service `sts`) with a user's key or temporary credentials and says who they are. Every call, allowed or refused,
 /// is audited (`sts.amazonaws.com`) before the caller gets its answer; the token, secret and session token never are.
 struct STSEndpoint: Sendable {
     let services: ControlPlaneServices
     let federation: WebIdentityFederation
+    /// For the signed `GetCallerIdentity`.
+    let authenticator: RequestAuthenticator
 
     static let version = "2011-06-15"
     static let maxBody = 64 * 1024
@@ -36,8 +39,11 @@ struct STSEndpoint: Sendable {
             query = q
             guard let action = q.action else { throw STSError(400, "MissingAction", "the request has no Action parameter") }
             event.eventName = String(action.prefix(64))
+            if action == "GetCallerIdentity" {
+                return await callerIdentity(request, body: body, event: event, requestId: requestId, now: now)
+            }
             guard action == "AssumeRoleWithWebIdentity" else {
-                throw STSError(400, "InvalidAction", "Could not find operation \(action.prefix(64)) for version \(q["Version"] ?? Self.version); gangwayd's STS serves AssumeRoleWithWebIdentity")
+                throw STSError(400, "InvalidAction", "Could not find operation \(action.prefix(64)) for version \(q["Version"] ?? Self.version); gangwayd's STS serves AssumeRoleWithWebIdentity and GetCallerIdentity")
             }
             if let v = q["Version"], v != Self.version {
                 throw STSError(400, "InvalidAction", "Could not find operation \(action) for version \(v.prefix(20)); use Version=\(Self.version)")

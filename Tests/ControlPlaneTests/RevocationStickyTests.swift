@@ -101,3 +101,24 @@ struct RevocationStickyTests {
         #expect(RevocationRecord.applying(to: "alice", in: revocations) == nil)
     }
 }
+
+extension RevocationStickyTests {
+    @Test func revokingAPersonCoversTheirSSORoleSessions() async throws {
+        try await Fixture.with { f in
+            let sts = try SQLiteTemporaryCredentialStore(dataDir: f.dir)
+            let now = f.clock.now()
+            try await sts.insert(TemporaryCredentialRecord(
+                accessKeyId: "ASIAEXAMPLE000000001", secretAccessKey: "secret", sessionTokenHash: "hash",
+                principal: "role/oncall/laptop-1", roleName: "oncall", sessionName: "laptop-1",
+                issuer: "https://idp.example", subject: "00u-alice", userName: "alice@example.com",
+                createdAt: now, expiresAt: now.addingTimeInterval(3600)))
+            let authorizer = PolicyAuthorizer(store: try SQLitePolicyStore(dataDir: f.dir))
+            #expect(await authorizer.revocation(of: "role/oncall/laptop-1") == nil)
+            _ = try await SQLitePolicyStore(dataDir: f.dir).revoke(principal: "alice@example.com", reason: "left", now: now)
+            let r = await authorizer.revocation(of: "role/oncall/laptop-1")
+            #expect(r?.principal == "alice@example.com")
+            #expect(r?.reason == "left")
+            #expect(await authorizer.revocation(of: "role/oncall/someone-else") == nil)
+        }
+    }
+}

@@ -94,9 +94,15 @@ public actor PolicyAuthorizer: Authorizer {
 
     /// The revocation that applies to `principal` now, if any (nil too when the store cannot be read: the
     /// request path fails closed on its own).
+    /// A role session (`role/ROLE/SESSION`) is also revoked when the person its credentials were issued to (ID token
+    /// subject or user name) is.
     public func revocation(of principal: String) async -> RevocationRecord? {
-        guard let revocations = try? await current().revocations else { return nil }
-        return RevocationRecord.applying(to: principal, in: revocations)
+        guard let revocations = try? await current().revocations, !revocations.isEmpty else { return nil }
+        if let r = RevocationRecord.applying(to: principal, in: revocations) { return r }
+        guard principal.hasPrefix("role/"), let people = try? await store.roleSessionIdentities(principal: principal) else {
+            return nil
+        }
+        return people.lazy.compactMap { revocations[$0] }.first
     }
 
     private func current() async throws -> (directory: PolicyDirectory, revocations: [String: RevocationRecord]) {

@@ -35,6 +35,9 @@ public protocol PolicyStore: Sendable {
     /// throws when `principal` is not revoked.
     @discardableResult
     func reinstate(principal: String, actor: String, now: Date) async throws -> RevocationRecord
+    /// The IdP subjects and user names behind a role session's temporary credentials (`role/ROLE/SESSION`), so
+    /// revoking the person (`revoke alice`) also ends their live SSO sessions. Empty for other principals.
+    func roleSessionIdentities(principal: String) async throws -> [String]
     /// Queues an admin action (revoke, reinstate) for the server's audit log.
     func recordAdminAction(_ action: AdminActionRecord) async throws
     /// Admin actions not yet in the audit log, oldest first.

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// Reinstatement and the admin-action queue the server drains into its audit log.
+/// Reinstatement, the people behind role sessions, and the admin-action queue the server drains into its audit log.
 extension SQLitePolicyStore {
     public func reinstate(principal: String, actor: String, now: Date) async throws -> RevocationRecord {
         try await writer.write { db in
@@ -15,6 +15,20 @@ extension SQLitePolicyStore {
                                                              actor: actor, reason: "revoked since \(ended.revokedAtText): \(ended.reason)"))
             try Self.bump(db)
             return ended
+        }
+    }
+
+    public func roleSessionIdentities(principal: String) async throws -> [String] {
+        guard principal.hasPrefix("role/") else { return [] }
+        return try await writer.read { db in
+            guard try db.tableExists("sts_credentials") else { return [] }
+            var out: Set<String> = []
+            for row in try Row.fetchAll(db, sql: "SELECT DISTINCT subject, user_name FROM sts_credentials WHERE principal = ?",
+                                        arguments: [principal]) {
+                if let subject: String = row["subject"] { out.insert(subject) }
+                if let name: String = row["user_name"] { out.insert(name) }
+            }
+            return out.sorted()
         }
     }
 

@@ -3,10 +3,12 @@ import Testing
 
 /// Replay panes in `gangway demo`, driven through tmux: a shell session is recorded by the real gangwayd, then
 /// replayed from the Sessions (history) and Audit views through GetSessionRecording.
-/// (Runs with the other tmux suites, alone: the name matches CI's `ConsoleUITests` filter.)
-@Suite(.serialized) struct ReplayPaneConsoleUITests {
-    @Test func aFinishedSessionReplaysFromSessionsHistoryAndFromTheAuditView() throws {
+/// Part of the serialized `DemoConsoleUITests` suite: two demos at once would break its temp-dir check and
+/// load the machine (CI runs the tmux suites alone, matching `ConsoleUITests`).
+extension DemoConsoleUITests {
+    @Test func replayPaneFromSessionsHistoryAndFromTheAuditView() throws {
         try #require(FileManager.default.isExecutableFile(atPath: ConsoleUITests.binary), "build gangway first")
+        let before = Self.demoDirectories()
         let h = TmuxHarness()
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gw-replay-\(getpid())").path
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
@@ -64,5 +66,6 @@ import Testing
 
         h.keys("C-c")
         h.waitFor(text: "EXITED 0", timeout: 20)
+        #expect(Self.demoDirectories() == before)
     }
 }

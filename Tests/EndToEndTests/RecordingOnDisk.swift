@@ -52,6 +52,18 @@ struct RecordingOnDisk {
     var timesAreOrdered: Bool { zip(events, events.dropFirst()).allSatisfy { $0.time <= $1.time } }
 }
 
+/// How many bytes at the end of `bytes` are an incomplete UTF-8 character (0–3): a terminal cannot show them yet,
+/// and an asciicast file (JSON text) cannot hold them until the rest arrives.
+func incompleteUTF8Tail(_ bytes: [UInt8]) -> Int {
+    for back in 1...min(4, bytes.count) {
+        let b = bytes[bytes.count - back]
+        if b & 0xC0 == 0x80 { continue }  // continuation byte: keep looking for the lead byte
+        let needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+        return needed > back ? back : 0
+    }
+    return 0
+}
+
 /// Files under `root` (recursively) whose bytes contain `needle`.
 func filesContaining(_ needle: String, under root: String) -> [String] {
     let n = Array(needle.utf8)

@@ -187,7 +187,7 @@ public struct SQLitePolicyStore: PolicyStore {
         try await writer.write { db in
             try db.execute(sql: "UPDATE access_keys SET active = 0 WHERE principal = ? AND active = 1", arguments: [principal])
             // Temporary credentials too: the role session's own, a role's sessions, sessions of this IdP subject.
-            let disabled = db.changesCount + (try SQLiteTemporaryCredentialStore.revoke(db, principal: principal))
+            let disabled = db.changesCount + (try SQLiteTemporaryCredentialStore.revoke(db, principal: principal, reason: reason, now: now))
             try db.execute(sql: """
                 INSERT INTO revocations (principal, revoked_at, reason) VALUES (?, ?, ?)
                 ON CONFLICT(principal) DO UPDATE SET revoked_at = excluded.revoked_at, reason = excluded.reason

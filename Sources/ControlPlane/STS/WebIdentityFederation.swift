@@ -104,7 +104,7 @@ public struct WebIdentityFederation: Sendable {
         }
         for name in names {
             guard let r = revoked[name] else { continue }
-            return "\(name) was revoked at \(OIDCTokenValidator.iso(r.revokedAt)) (\(r.reason)); an administrator must reinstate it first"
+            return "\(name) was revoked at \(OIDCTokenValidator.iso(r.revokedAt)) (\(r.reason)); access stays denied until an administrator runs `gangwayd admin reinstate \(name)`"
         }
         return nil
     }

@@ -49,17 +49,30 @@ public struct SQLiteTemporaryCredentialStore: TemporaryCredentialStore {
         return m
     }
 
-    /// The statement `SQLitePolicyStore.revoke` runs: disables the temporary credentials of `principal` — the role
-    /// session itself, every session of a role (`role/ROLE`), or every session whose ID token's subject or user
-    /// name is `principal`. Does nothing when the table does not exist yet. Returns how many were active.
-    static func revoke(_ db: Database, principal: String) throws -> Int {
+    /// What `SQLitePolicyStore.revoke` runs in its transaction: disables the temporary credentials of `principal` —
+    /// the role session itself, every session of a role (`role/ROLE`), or every session whose ID token's subject or
+    /// user name is `principal` — and returns how many were active. Sessions reached through the subject or user name
+    /// are revoked too (their own revocation row, reason naming `principal`), so the authorizer denies them and the
+    /// maintenance pass ends their live shells; reinstate them with `gangwayd admin reinstate role/ROLE/SESSION`.
+    /// Does nothing before the `sts-v1` table exists.
+    static func revoke(_ db: Database, principal: String, reason: String, now: Date) throws -> Int {
         guard try db.tableExists("sts_credentials") else { return 0 }
+        let viaIdentity = try String.fetchAll(db, sql: """
+            SELECT DISTINCT principal FROM sts_credentials WHERE (subject = ? OR user_name = ?) AND principal != ?
+            """, arguments: [principal, principal, principal])
         try db.execute(sql: """
             UPDATE sts_credentials SET active = 0
             WHERE active = 1 AND (principal = ? OR substr(principal, 1, length(?) + 1) = ? || '/'
                                   OR subject = ? OR user_name = ?)
             """, arguments: [principal, principal, principal, principal, principal])
-        return db.changesCount
+        let disabled = db.changesCount
+        if try db.tableExists("revocations") {
+            for session in viaIdentity {
+                try db.execute(sql: "INSERT OR IGNORE INTO revocations (principal, revoked_at, reason) VALUES (?, ?, ?)",
+                               arguments: [session, now.timeIntervalSince1970, "\(reason) (revoked with \(principal))"])
+            }
+        }
+        return disabled
     }
 
     public func insert(_ c: TemporaryCredentialRecord) async throws {

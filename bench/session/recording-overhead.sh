@@ -2,7 +2,8 @@
 # Recording overhead on session throughput (issue 5 goal: <= 5%): the same `cat` of a file through a Gangway
 # session with gangwayd recording (asciicast to DATA_DIR/recordings) and with `--no-recording`, alternating, RUNS
 # times each; prints the median of each and the ratio.
-# Usage: bench/session/recording-overhead.sh   (CONFIG=debug|release, SCRATCH=.build-release, SIZE_MIB=64, RUNS=3)
+# Usage: bench/session/recording-overhead.sh   (CONFIG=debug|release, SCRATCH=.build-release, SIZE_MIB=64, RUNS=3,
+#        BIN=DIR to use already built binaries)
 # Binds 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,8 +11,11 @@ CONFIG=${CONFIG:-release}
 SIZE_MIB=${SIZE_MIB:-64}
 RUNS=${RUNS:-3}
 SCRATCH=${SCRATCH:-.build}
-for p in gangwayd gangway-agent SessionBench; do swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$p" >&2; done
-BIN=$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)
+# BIN=DIR uses binaries built elsewhere (gangwayd, gangway-agent, SessionBench) and skips the build.
+if [ -z "${BIN:-}" ]; then
+  for p in gangwayd gangway-agent SessionBench; do swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$p" >&2; done
+  BIN=$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)
+fi
 
 WORK=$(mktemp -d /tmp/gangway-recbench.XXXXXX)
 chmod 755 "$WORK"
@@ -28,7 +32,7 @@ source bench/session/stack.sh
 FILE="$WORK/payload.txt"
 (head -c $((SIZE_MIB * 1024 * 1024 * 3 / 4 + 4096)) /dev/urandom | base64 | head -c $((SIZE_MIB * 1024 * 1024)) > "$FILE") || true
 chmod 644 "$FILE"
-echo "payload: $(stat -c %s "$FILE") bytes of base64 text; $RUNS runs each, alternating; $CONFIG build" >&2
+echo "payload: $(stat -c %s "$FILE") bytes of base64 text; $RUNS runs each, alternating; binaries in $BIN" >&2
 
 # One session per run on a fresh gangwayd; sets RESULT to its MiB/s.
 measure() {

@@ -116,10 +116,13 @@ extension ConsoleLoop {
                       style: theme.style(focused ? .paneActive : .paneStatus))
     }
 
-    /// The replay controls for the message line, from the key table.
+    /// The replay controls for the message line: keys from the key table (so overrides show), short labels.
     var replayHints: String {
-        keys.bindings.filter { $0.context == .replay && !$0.keys.isEmpty }
-            .map { "\($0.keys[0].displayName) \($0.action.rawValue.split(separator: ".").last!)" }
+        let labels: [(KeyAction, String)] = [(.replayPause, "pause"), (.replayFaster, "faster"), (.replaySlower, "slower"),
+                                             (.replayStep, "step"), (.replaySeekBackward, "-5s"), (.replaySeekForward, "+5s"),
+                                             (.replayStart, "start"), (.replayEnd, "end"), (.replayClose, "close")]
+        func name(_ k: KeyChord) -> String { k == .left ? "←" : k == .right ? "→" : k.displayName }
+        return labels.compactMap { a, label in keys.binding(for: a)?.keys.first.map { "\(name($0)) \(label)" } }
             .joined(separator: " · ") + " · ? help"
     }
 }

@@ -13,10 +13,9 @@ struct S3ClientTests {
         S3Client(settings: AWSClientSettings(credentials: Self.credentials, region: region, endpointURL: moto.endpoint))
     }
 
+    /// The process's shared moto (never stopped here; each test uses its own bucket names).
     func withMoto(_ body: (MotoServer) async throws -> Void) async throws {
-        let moto = try #require(try MotoServer.start())
-        defer { moto.stop() }
-        try await body(moto)
+        try await body(try #require(try MotoServer.shared()))
     }
 
     func s3Error(_ body: () async throws -> Void) async -> S3Error? {
@@ -29,70 +28,69 @@ struct S3ClientTests {
     @Test func compliancePutIsRetainedReadableAndCannotBeDeleted() async throws {
         try await withMoto { moto in
             let s3 = client(moto)
-            try await s3.createBucket("gw-audit", objectLockEnabled: true)
+            try await s3.createBucket("s3c-audit", objectLockEnabled: true)
             let body = Array("{\"seq\":1}\n{\"seq\":2}\n".utf8)
             let key = "prod/audit/segment 000001 é.jsonl"  // spaces and non-ASCII survive signing and the path
             let until = Date().addingTimeInterval(86_400 * 30)
-            let put = try await s3.putObject(bucket: "gw-audit", key: key, body: body, contentType: "application/x-ndjson",
+            let put = try await s3.putObject(bucket: "s3c-audit", key: key, body: body, contentType: "application/x-ndjson",
                                              lock: S3ObjectLock(mode: .compliance, retainUntil: until))
             let version = try #require(put.versionId, "an Object Lock bucket is versioned")
 
             // moto 5.x has no GetObjectRetention (see retentionAndListingWireFormat); HeadObject carries the lock.
-            let head = try await s3.headObject(bucket: "gw-audit", key: key)
+            let head = try await s3.headObject(bucket: "s3c-audit", key: key)
             #expect(head.contentLength == body.count)
             #expect(head.versionId == version)
             #expect(head.lockMode == .compliance)
             #expect(abs((head.retainUntil ?? .distantPast).timeIntervalSince(until)) < 2)
-            #expect(try await s3.getObject(bucket: "gw-audit", key: key) == body)
+            #expect(try await s3.getObject(bucket: "s3c-audit", key: key) == body)
 
-            let listed = try await s3.listObjects(bucket: "gw-audit", prefix: "prod/audit/")
+            let listed = try await s3.listObjects(bucket: "s3c-audit", prefix: "prod/audit/")
             #expect(listed.map(\.key) == [key])
             #expect(listed.first?.size == body.count)
-            #expect(try await s3.listObjects(bucket: "gw-audit", prefix: "other/").isEmpty)
+            #expect(try await s3.listObjects(bucket: "s3c-audit", prefix: "other/").isEmpty)
 
-            let refused = await s3Error { try await s3.deleteObject(bucket: "gw-audit", key: key, versionId: version) }
+            let refused = await s3Error { try await s3.deleteObject(bucket: "s3c-audit", key: key, versionId: version) }
             #expect(refused?.code == "AccessDenied")
             #expect(refused?.status == 403)
             // Still there, still locked.
-            #expect(try await s3.headObject(bucket: "gw-audit", key: key).lockMode == .compliance)
+            #expect(try await s3.headObject(bucket: "s3c-audit", key: key).lockMode == .compliance)
         }
     }
 
     @Test func governanceModeAndUsEast1BucketWithoutLocationConstraint() async throws {
         try await withMoto { moto in
             let s3 = client(moto, region: "us-east-1")
-            try await s3.createBucket("gw-rec", objectLockEnabled: true)
-            try await s3.putObject(bucket: "gw-rec", key: "r/alice-1.cast", body: Array("x".utf8),
+            try await s3.createBucket("s3c-rec", objectLockEnabled: true)
+            try await s3.putObject(bucket: "s3c-rec", key: "r/alice-1.cast", body: Array("x".utf8),
                                    lock: S3ObjectLock(mode: .governance, retainUntil: Date().addingTimeInterval(3600)))
-            #expect(try await s3.headObject(bucket: "gw-rec", key: "r/alice-1.cast").lockMode == .governance)
+            #expect(try await s3.headObject(bucket: "s3c-rec", key: "r/alice-1.cast").lockMode == .governance)
         }
     }
 
     @Test func s3XMLErrorsNameTheCodeAndWhatToDo() async throws {
         try await withMoto { moto in
             let s3 = client(moto)
-            let noBucket = await s3Error { try await s3.putObject(bucket: "missing", key: "k", body: [1]) }
+            let noBucket = await s3Error { try await s3.putObject(bucket: "s3c-missing", key: "k", body: [1]) }
             #expect(noBucket?.code == "NoSuchBucket")
             #expect(noBucket?.description.contains("create the bucket") == true)
 
-            try await s3.createBucket("plain")
-            let notFound = await s3Error { _ = try await s3.headObject(bucket: "plain", key: "nope") }
+            try await s3.createBucket("s3c-plain")
+            let notFound = await s3Error { _ = try await s3.headObject(bucket: "s3c-plain", key: "nope") }
             #expect(notFound?.code == "NotFound")
             #expect(notFound?.status == 404)
 
             // Object Lock headers on a bucket created without Object Lock are refused.
             let unlocked = await s3Error {
-                try await s3.putObject(bucket: "plain", key: "k", body: [1],
+                try await s3.putObject(bucket: "s3c-plain", key: "k", body: [1],
                                        lock: S3ObjectLock(mode: .compliance, retainUntil: Date().addingTimeInterval(60)))
             }
             #expect(unlocked?.code == "InvalidRequest")
             #expect(unlocked?.status == 400)
 
-            let wrongKey = S3Client(settings: AWSClientSettings(credentials: AWSCredentials(accessKeyId: "x", secretAccessKey: "y"),
-                                                                region: "eu-west-1", endpointURL: moto.endpoint))
-            // moto accepts any key; a transport failure is an HTTPClientError, not an S3Error.
-            moto.stop()
-            await #expect(throws: HTTPClientError.self) { try await wrongKey.listObjects(bucket: "plain") }
+            // No server at all: a transport failure is an HTTPClientError, not an S3Error.
+            let nobody = S3Client(settings: AWSClientSettings(credentials: Self.credentials, region: "eu-west-1",
+                                                              endpointURL: "http://127.0.0.1:\(try MotoServer.freePort())"))
+            await #expect(throws: HTTPClientError.self) { try await nobody.listObjects(bucket: "s3c-plain") }
         }
     }
 

@@ -9,7 +9,6 @@ import Testing
 /// outage is retried until it ends, and a restart ships what was not shipped (and nothing twice).
 @Suite(.enabled(if: MotoServer.isAvailable, "moto_server not installed: run `bash .ci/deps --test` (pip moto[server])"))
 struct ShippingTests {
-    static let bucket = "gw-archive"
     static let credentials = AWSCredentials(accessKeyId: "AKIAGANGWAYSHIP00001", secretAccessKey: "ship-secret")
 
     struct Fixture {
@@ -17,6 +16,7 @@ struct ShippingTests {
         let s3: S3Client
         let dir: URL
         var config: S3ShippingConfig
+        var bucket: String { config.bucket }
 
         func dataConfig() -> ControlPlaneConfig {
             var c = ControlPlaneConfig(port: 0, dataDir: dir)
@@ -24,11 +24,10 @@ struct ShippingTests {
             return c
         }
 
-        func createBucket() async throws { try await s3.createBucket(Self.bucketName, objectLockEnabled: true) }
-        static var bucketName: String { ShippingTests.bucket }
+        func createBucket() async throws { try await s3.createBucket(bucket, objectLockEnabled: true) }
 
         func keys() async -> [String] {
-            (try? await s3.listObjects(bucket: ShippingTests.bucket, prefix: "t/gw/"))?.map(\.key).sorted() ?? []
+            (try? await s3.listObjects(bucket: bucket, prefix: "t/gw/"))?.map(\.key).sorted() ?? []
         }
 
         /// An API call gangwayd audits (unsigned, so denied): gives the audit log records to seal.
@@ -49,12 +48,14 @@ struct ShippingTests {
         }
     }
 
-    static func withFixture(_ body: (Fixture) async throws -> Void) async throws {
-        let moto = try #require(try MotoServer.start())
-        defer { moto.stop() }
+    /// `ownMoto`: a moto of its own (the test stops it); otherwise the process's shared one with a fresh bucket.
+    static func withFixture(ownMoto: Bool = false, _ body: (Fixture) async throws -> Void) async throws {
+        let moto = try #require(try ownMoto ? MotoServer.start() : MotoServer.shared())
+        defer { if ownMoto { moto.stop() } }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gw-ship-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let s3 = S3Client(settings: AWSClientSettings(credentials: credentials, region: "eu-west-1", endpointURL: moto.endpoint))
+        let bucket = "gw-archive-\(UUID().uuidString.prefix(8).lowercased())"
         let config = S3ShippingConfig(bucket: bucket, region: "eu-west-1", endpointURL: moto.endpoint, prefix: "/t/gw/",
                                       objectLockMode: .compliance, retentionDays: 1, sealInterval: 0, retryInitial: 0.1,
                                       retryMax: 0.4, credentials: credentials)
@@ -75,13 +76,13 @@ struct ShippingTests {
             #expect(try await eventually(10) { await f.keys() == [key] })
 
             let local = try Data(contentsOf: sealed)
-            #expect(try await f.s3.getObject(bucket: Self.bucket, key: key) == [UInt8](local))
+            #expect(try await f.s3.getObject(bucket: f.bucket, key: key) == [UInt8](local))
             // HeadObject's lock headers (moto 5.x has no GetObjectRetention).
-            let head = try await f.s3.headObject(bucket: Self.bucket, key: key)
+            let head = try await f.s3.headObject(bucket: f.bucket, key: key)
             #expect(head.lockMode == .compliance)
             #expect(abs((head.retainUntil ?? .distantPast).timeIntervalSince(started.addingTimeInterval(86_400))) < 30)
             await #expect(throws: S3Error.self) {
-                try await f.s3.deleteObject(bucket: Self.bucket, key: key, versionId: head.versionId)
+                try await f.s3.deleteObject(bucket: f.bucket, key: key, versionId: head.versionId)
             }
             #expect(try await eventually { (try? f.auditText())?.contains("ShipAuditSegment") == true })
             let metrics = try await f.metrics(server)
@@ -108,10 +109,10 @@ struct ShippingTests {
 
             _ = try await cp.call("TerminateSession", #"{"SessionId":"\#(s.sessionId)"}"#)
             #expect(try await eventually(10) { await f.keys() == [key] })
-            let text = String(decoding: try await f.s3.getObject(bucket: Self.bucket, key: key), as: UTF8.self)
+            let text = String(decoding: try await f.s3.getObject(bucket: f.bucket, key: key), as: UTF8.self)
             #expect(text.hasPrefix("{\"version\": 2") || text.hasPrefix("{\"version\":2"))
             #expect(text.contains("shipped-output-7"))
-            #expect(try await f.s3.headObject(bucket: Self.bucket, key: key).lockMode == .compliance)
+            #expect(try await f.s3.headObject(bucket: f.bucket, key: key).lockMode == .compliance)
             let shipped = await cp.audit.events.filter { $0.eventName == "ShipSessionRecording" }
             #expect(shipped.count == 1)
             #expect(shipped.first?.sessionId == s.sessionId)
@@ -120,7 +121,7 @@ struct ShippingTests {
     }
 
     @Test func anS3OutageIsRetriedWithBackoffCountedAndShippedWhenS3IsBack() async throws {
-        try await Self.withFixture { f in
+        try await Self.withFixture(ownMoto: true) { f in
             let server = try await ControlPlaneServer.start(f.dataConfig())
             let shipper = try #require(server.shipper)
             try await f.auditedCall(server)
@@ -141,7 +142,7 @@ struct ShippingTests {
     }
 
     @Test func aRestartShipsWhatWasNotShippedAndNothingTwice() async throws {
-        try await Self.withFixture { f in
+        try await Self.withFixture(ownMoto: true) { f in
             // First run: S3 is down the whole time; a sealed segment and a recording left by a crash stay unshipped.
             f.moto.stop()
             let first = try await ControlPlaneServer.start(f.dataConfig())

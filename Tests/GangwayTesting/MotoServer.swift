@@ -23,6 +23,26 @@ public final class MotoServer: @unchecked Sendable {
     /// True when `moto_server` (or `python3 -m moto.server`) can run here; for `@Test(.enabled(if:))`.
     public static let isAvailable: Bool = findCommand() != nil
 
+    /// One moto per test process for tests that never stop it (use distinct bucket names); stopped at exit.
+    /// Saves a ~2 s Python start per test on a 2-core machine. Tests that stop or restart moto start their own.
+    public static func shared() throws -> MotoServer? {
+        try sharedBox.withLock { box in
+            if let s = box.server { return s }
+            guard let s = try start() else { return nil }
+            box.server = s
+            atexit { MotoServer.sharedBox.withLock { $0.server?.stop() } }
+            return s
+        }
+    }
+
+    private final class SharedBox: @unchecked Sendable {
+        // @unchecked: `server` is only touched inside `withLock`.
+        let lock = NSLock()
+        var server: MotoServer?
+        func withLock<T>(_ body: (SharedBox) throws -> T) rethrows -> T { lock.lock(); defer { lock.unlock() }; return try body(self) }
+    }
+    private static let sharedBox = SharedBox()
+
     /// Starts moto on a free port and waits until it accepts connections; nil when moto is not installed.
     public static func start(timeout: Double = 20) throws -> MotoServer? {
         guard let command = findCommand() else { return nil }

@@ -1,6 +1,6 @@
 # Sourced by the session benchmarks: starts gangwayd and one gangway-agent on 127.0.0.1 with a fresh data dir.
 # Needs: BIN (built binaries), WORK (scratch dir), PIDS (array, for cleanup).
-# start_stack NAME [gangwayd serve flags...] sets URL, KEY_ID, SECRET, TARGET and DATA (the data dir).
+# start_stack NAME [gangwayd serve flags...] sets URL, KEY_ID, SECRET, TARGET, DATA (the data dir) and GW_PID.
 start_stack() {
   local name=$1; shift
   DATA="$WORK/$name-data"
@@ -13,8 +13,9 @@ start_stack() {
   token=$("$BIN/gangwayd" admin --data-dir "$DATA" agent token)
   "$BIN/gangwayd" serve --data-dir "$DATA" --listen 127.0.0.1:0 --log-level error "$@" \
     > "$WORK/$name-gangwayd.out" 2> "$WORK/$name-gangwayd.err" &
+  GW_PID=$!
   PIDS+=($!)
-  for _ in $(seq 100); do grep -q "listening on" "$WORK/$name-gangwayd.out" && break; sleep 0.1; done
+  for _ in $(seq 100); do grep -qs "listening on" "$WORK/$name-gangwayd.out" && break; sleep 0.1; done
   URL=$(grep -m1 "listening on" "$WORK/$name-gangwayd.out" | awk '{print $3}')
   [ -n "$URL" ] || { echo "gangwayd ($name) did not start:"; cat "$WORK/$name-gangwayd.err"; return 1; }
   "$BIN/gangway-agent" --server "$URL" --token "$token" --state-dir "$WORK/$name-agent" --log-level error \

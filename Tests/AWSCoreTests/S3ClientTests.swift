@@ -15,7 +15,7 @@ struct S3ClientTests {
 
     /// The process's shared moto (never stopped here; each test uses its own bucket names).
     func withMoto(_ body: (MotoServer) async throws -> Void) async throws {
-        try await body(try #require(try MotoServer.shared()))
+        try await body(try #require(try await MotoServer.shared()))
     }
 
     func s3Error(_ body: () async throws -> Void) async -> S3Error? {

@@ -10,7 +10,7 @@ import Testing
 @Suite(.enabled(if: MotoServer.isAvailable, "moto_server not installed: run `bash .ci/deps --test` (pip moto[server])"))
 struct ShippingSizeSealTests {
     @Test func segmentsSealedBySizeAreShippedAndVerifyOffline() async throws {
-        let moto = try #require(try MotoServer.shared())
+        let moto = try #require(try await MotoServer.shared())
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gw-ship-size-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let s3 = S3Client(settings: AWSClientSettings(credentials: ShippingTests.credentials, region: "eu-west-1",

@@ -50,8 +50,7 @@ struct ShippingTests {
 
     /// `ownMoto`: a moto of its own (the test stops it); otherwise the process's shared one with a fresh bucket.
     static func withFixture(ownMoto: Bool = false, _ body: (Fixture) async throws -> Void) async throws {
-        let moto = try #require(try ownMoto ? MotoServer.start() : MotoServer.shared())
-        defer { if ownMoto { moto.stop() } }
+        let moto = try #require(try await (ownMoto ? MotoServer.start() : MotoServer.shared()))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gw-ship-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let s3 = S3Client(settings: AWSClientSettings(credentials: credentials, region: "eu-west-1", endpointURL: moto.endpoint))
@@ -60,8 +59,14 @@ struct ShippingTests {
                                       objectLockMode: .compliance, retentionDays: 1, sealInterval: 0, retryInitial: 0.1,
                                       retryMax: 0.4, credentials: credentials)
         let f = Fixture(moto: moto, s3: s3, dir: dir, config: config)
-        try await f.createBucket()
-        try await body(f)
+        do {
+            try await f.createBucket()
+            try await body(f)
+        } catch {
+            if ownMoto { await moto.stop() }
+            throw error
+        }
+        if ownMoto { await moto.stop() }
     }
 
     @Test func sealedAuditSegmentIsShippedWithComplianceRetentionAndTheShipmentIsAudited() async throws {
@@ -125,14 +130,14 @@ struct ShippingTests {
             let server = try await ControlPlaneServer.start(f.dataConfig())
             let shipper = try #require(server.shipper)
             try await f.auditedCall(server)
-            f.moto.stop()
+            await f.moto.stop()
             _ = try #require(try await shipper.sealAndShipAuditSegment())
             #expect(try await eventually(10) { (try? await f.metrics(server))?.contains("gangway_ship_failures_total 3") == true })
             #expect(try await f.metrics(server).contains("gangway_ship_pending 1"))
             #expect(try await eventually { (try? f.auditText())?.contains("S3Unreachable") == true },
                     "the first failed attempt is audited")
 
-            try f.moto.restart()       // moto starts empty: the bucket comes back a moment later
+            try await f.moto.restart()       // moto starts empty: the bucket comes back a moment later
             try await f.createBucket()
             #expect(try await eventually(10) { await f.keys() == ["t/gw/audit/segment-000001.jsonl"] })
             let c = shipper.counters
@@ -144,7 +149,7 @@ struct ShippingTests {
     @Test func aRestartShipsWhatWasNotShippedAndNothingTwice() async throws {
         try await Self.withFixture(ownMoto: true) { f in
             // First run: S3 is down the whole time; a sealed segment and a recording left by a crash stay unshipped.
-            f.moto.stop()
+            await f.moto.stop()
             let first = try await ControlPlaneServer.start(f.dataConfig())
             try await f.auditedCall(first)
             _ = try await first.shipper?.sealAndShipAuditSegment()
@@ -154,7 +159,7 @@ struct ShippingTests {
             try Data("{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.5, \"o\", \"left-by-crash\"]\n".utf8)
                 .write(to: recordings.appendingPathComponent("alice-0123456789abcdef0.cast"))
 
-            try f.moto.restart()
+            try await f.moto.restart()
             try await f.createBucket()
             let second = try await ControlPlaneServer.start(f.dataConfig())
             let expected = ["t/gw/audit/segment-000001.jsonl", "t/gw/recordings/alice-0123456789abcdef0.cast"]

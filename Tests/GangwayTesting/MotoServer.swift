@@ -7,8 +7,12 @@ import Glibc
 /// S3 tests. Stop it (and start it again on the same port, with empty state) to simulate an S3 outage.
 ///
 /// ```swift
-/// guard let moto = try MotoServer.start() else { print(MotoServer.missingMessage); return }
-/// defer { moto.stop() }
+/// guard let moto = try await MotoServer.start() else { print(MotoServer.missingMessage); return }
+/// defer { moto.stopBlocking() }
+/// ```
+/// The async calls wait for moto (a ~2 s Python start, a 3 s stop) on a thread of their own: blocking one of Swift's
+/// cooperative threads (two on this machine) stalled every other test in the process for seconds.
+/// ```swift
 /// ```
 public final class MotoServer: @unchecked Sendable {
     // @unchecked: `process` is guarded by `lock`.
@@ -25,13 +29,24 @@ public final class MotoServer: @unchecked Sendable {
 
     /// One moto per test process for tests that never stop it (use distinct bucket names); stopped at exit.
     /// Saves a ~2 s Python start per test on a 2-core machine. Tests that stop or restart moto start their own.
-    public static func shared() throws -> MotoServer? {
+    public static func shared() async throws -> MotoServer? {
+        try await offPool { try sharedBlocking() }
+    }
+
+    private static func sharedBlocking() throws -> MotoServer? {
         try sharedBox.withLock { box in
             if let s = box.server { return s }
-            guard let s = try start() else { return nil }
+            guard let s = try startBlocking() else { return nil }
             box.server = s
-            atexit { MotoServer.sharedBox.withLock { $0.server?.stop() } }
+            atexit { MotoServer.sharedBox.withLock { $0.server?.stopBlocking() } }
             return s
+        }
+    }
+
+    /// Runs blocking work on a new thread, never on the cooperative pool.
+    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { cont in
+            Thread { cont.resume(with: Result { try body() }) }.start()
         }
     }
 
@@ -44,10 +59,14 @@ public final class MotoServer: @unchecked Sendable {
     private static let sharedBox = SharedBox()
 
     /// Starts moto on a free port and waits until it accepts connections; nil when moto is not installed.
-    public static func start(timeout: Double = 20) throws -> MotoServer? {
+    public static func start(timeout: Double = 20) async throws -> MotoServer? {
+        try await offPool { try startBlocking(timeout: timeout) }
+    }
+
+    private static func startBlocking(timeout: Double = 20) throws -> MotoServer? {
         guard let command = findCommand() else { return nil }
         let server = MotoServer(port: try freePort(), command: command)
-        try server.restart(timeout: timeout)
+        try server.restartBlocking(timeout: timeout)
         return server
     }
 
@@ -56,11 +75,15 @@ public final class MotoServer: @unchecked Sendable {
         self.command = command
     }
 
-    deinit { stop() }
+    deinit { stopBlocking() }
 
     /// (Re)starts moto on `port` (state starts empty) and waits until it listens.
-    public func restart(timeout: Double = 20) throws {
-        stop()
+    public func restart(timeout: Double = 20) async throws {
+        try await Self.offPool { [self] in try restartBlocking(timeout: timeout) }
+    }
+
+    private func restartBlocking(timeout: Double) throws {
+        stopBlocking()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = command + ["-H", "127.0.0.1", "-p", String(port)]
@@ -71,7 +94,7 @@ public final class MotoServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while !Self.accepts(port: port) {
             guard p.isRunning, Date() < deadline else {
-                stop()
+                stopBlocking()
                 throw MotoServerError("moto_server did not listen on 127.0.0.1:\(port) within \(timeout) s")
             }
             Thread.sleep(forTimeInterval: 0.05)
@@ -79,7 +102,12 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     /// Stops moto (SIGTERM, then SIGKILL after 3 s) and waits for it to exit.
-    public func stop() {
+    public func stop() async {
+        _ = try? await Self.offPool { [self] in stopBlocking() }
+    }
+
+    /// `stop()` for synchronous places (deinit, `defer`, atexit).
+    public func stopBlocking() {
         guard let p = lock.withLock({ () -> Process? in defer { process = nil }; return process }) else { return }
         guard p.isRunning else { return }
         p.terminate()

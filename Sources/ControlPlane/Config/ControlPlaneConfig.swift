@@ -37,8 +37,9 @@ public struct ControlPlaneConfig: Sendable {
     /// cost (`gangwayd serve --no-recording`); gangwayd warns and audits `RecordingDisabled` at startup.
     public var recordSessions = true
     /// Flow control towards a client: bytes of agent output gangwayd relays to a client before it must acknowledge
-    /// some; beyond it gangwayd stops reading the agent (default 2 MiB).
-    public var clientAckBudgetBytes = 2 << 20
+    /// some; beyond it gangwayd stops reading the agent (default 8 MiB: twice the agent's 4 MiB send window, so a
+    /// client that keeps up never engages it).
+    public var clientAckBudgetBytes = 8 << 20
     /// Seconds a client may leave that budget full without acknowledging anything before gangwayd cuts its
     /// connection (logged and audited as `SlowClientCutOff`); the session stays resumable (default 60).
     public var slowClientCutoffSeconds: TimeInterval = 60

@@ -71,6 +71,10 @@ enum SessionAccessEnforcer {
             }
             return false
         }
+        // A revocation that committed after this pass looked for one: end it as revoked (no grace, measured).
+        if let revoked = await policy.revocation(of: session.owner) {
+            return await endRevoked(session, revoked, services, now: now)
+        }
         let graceSeconds = services.config.policyGraceSeconds
         if graceSeconds > 0 {
             let (grace, started) = await services.access.grace(for: session.sessionId,

@@ -9,7 +9,7 @@ public struct StreamConfig: Sendable {
     /// Largest payload per stream message. The reference uses 1024; Gangway peers take 32 KiB.
     public var maxChunk: Int = 32 * 1024
     /// Payload bytes that may be sent and not yet acked; more is queued (`queuedBytes`).
-    public var sendWindowBytes: Int = 1 << 20
+    public var sendWindowBytes: Int = 4 << 20
     /// Messages that may be in flight at once (the reference plugin's receive buffer holds 10,000).
     public var maxInFlightMessages: Int = 4096
     /// How far past the expected sequence number a message may be and still be buffered (and acked).
@@ -29,7 +29,7 @@ public struct StreamConfig: Sendable {
 
     public init() {}
 
-    public init(maxChunk: Int = 32 * 1024, sendWindowBytes: Int = 1 << 20,
+    public init(maxChunk: Int = 32 * 1024, sendWindowBytes: Int = 4 << 20,
                 epochMillis: (@Sendable (StreamInstant) -> UInt64)? = nil) {
         self.maxChunk = max(1, maxChunk)
         self.sendWindowBytes = max(1, sendWindowBytes)

@@ -17,7 +17,7 @@ struct RevocationTests {
             let t0 = Date()
             let disabled = try await policies.revoke(principal: "alice", reason: "laptop stolen", now: Date())
             #expect(disabled == 1)
-            let closed = Frames.decode(await s.client.next(within: 3))
+            let closed = Frames.decode(await s.client.next(within: 10))
             let latency = Date().timeIntervalSince(t0)
             #expect(closed?.messageType == .channelClosed)
             #expect(closed?.payloadText.contains("access for alice was revoked") == true)
@@ -81,7 +81,7 @@ struct LiveSessionPolicyTests {
 
             clock.advance(60) // 18:00 Paris: the window closes
             _ = await cp.server.enforceAccess()
-            let closed = Frames.decode(await s.client.next(within: 3))
+            let closed = Frames.decode(await s.client.next(within: 10))
             #expect(closed?.messageType == .channelClosed)
             #expect(closed?.payloadText.contains("alice may no longer reach") == true)
             #expect(closed?.payloadText.contains("gangway:TimeWindow") == true)

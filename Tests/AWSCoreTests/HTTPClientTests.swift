@@ -33,14 +33,15 @@ import GangwayTesting
     }
 
     @Test func timeoutIsReportedAsTimedOut() async throws {
-        let server = try LoopbackHTTPServer { _ in .init(delay: 6) }
+        // The server answers after 15 s; the client must give up long before. The bound is loose because suites
+        // that spawn python/aws block Swift's two cooperative threads for seconds on this 2-core machine.
+        let server = try LoopbackHTTPServer { _ in .init(delay: 15) }
         defer { server.stop() }
         let start = Date()
         await #expect(throws: HTTPClientError.timedOut(url: server.url + "/", seconds: 0.3)) {
             _ = try await HTTPClient().execute(HTTPRequest(method: "POST", url: server.url + "/", timeout: .milliseconds(300)))
         }
-        // Generous bound: other suites run processes in parallel on a 2-core machine.
-        #expect(Date().timeIntervalSince(start) < 4)
+        #expect(Date().timeIntervalSince(start) < 10)
     }
 
     @Test func closedPortIsUnreachableWithAClearMessage() async throws {
@@ -57,7 +58,7 @@ import GangwayTesting
     }
 
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
-        let server = try LoopbackHTTPServer { _ in .init(delay: 8) }
+        let server = try LoopbackHTTPServer { _ in .init(delay: 15) }
         defer { server.stop() }
         let client = HTTPClient()
         let start = Date()
@@ -65,7 +66,7 @@ import GangwayTesting
         try await Task.sleep(for: .milliseconds(200))
         task.cancel()
         await #expect(throws: HTTPClientError.cancelled(url: server.url + "/slow")) { _ = try await task.value }
-        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(Date().timeIntervalSince(start) < 10, "cancelling must not wait for the server's 15 s answer")
     }
 
     @Test func invalidURLIsRejectedUpFront() async {

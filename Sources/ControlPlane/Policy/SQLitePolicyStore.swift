@@ -17,19 +17,7 @@ public struct SQLitePolicyStore: PolicyStore {
 
     /// Opens (creating and migrating if needed) the database in `dataDir`.
     public init(dataDir: URL) throws {
-        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let path = dataDir.appendingPathComponent("gangway.sqlite").path
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        do {
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try SQLiteStore.migrator.migrate(pool)
-            try PolicySchema.migrator.migrate(pool)
-            writer = pool
-        } catch {
-            throw StoreError("cannot open database \(path): \(error). Check the data directory exists and is writable.")
-        }
+        writer = try DataDirDatabase.open(dataDir, migrators: [SQLiteStore.migrator, PolicySchema.migrator]).pool
     }
 
     // MARK: policies

@@ -9,17 +9,7 @@ public final class SQLiteStore: ControlPlaneStore {
 
     /// Opens (creating if needed) the database in `dataDir` and applies pending migrations.
     public init(dataDir: URL) throws {
-        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        path = dataDir.appendingPathComponent("gangway.sqlite").path
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-        } catch {
-            throw StoreError("cannot open database \(path): \(error). Check the data directory exists and is writable.")
-        }
+        (pool, path) = try DataDirDatabase.open(dataDir, migrators: [Self.migrator])
     }
 
     public func ping() async throws {

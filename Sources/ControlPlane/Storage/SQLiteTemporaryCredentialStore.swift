@@ -14,18 +14,7 @@ public struct SQLiteTemporaryCredentialStore: TemporaryCredentialStore {
 
     /// Opens (creating and migrating if needed) `dataDir/gangway.sqlite`.
     public init(dataDir: URL) throws {
-        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let path = dataDir.appendingPathComponent("gangway.sqlite").path
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        do {
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-            writer = pool
-        } catch {
-            throw StoreError("cannot open database \(path): \(error). Check the data directory exists and is writable.")
-        }
+        writer = try DataDirDatabase.open(dataDir, migrators: [Self.migrator]).pool
     }
 
     /// Append new migrations; never edit a shipped one. GRDB skips applied ones and tolerates the other migrators'.

@@ -12,26 +12,9 @@ SIZE_MIB=${SIZE_MIB:-64}
 RUNS=${RUNS:-3}
 SCRATCH=${SCRATCH:-.build}
 # BIN=DIR uses binaries built elsewhere (gangwayd, gangway-agent, SessionBench) and skips the build.
-if [ -z "${BIN:-}" ]; then
-  for p in gangwayd gangway-agent SessionBench; do swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$p" >&2; done
-  BIN=$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)
-fi
-
-WORK=$(mktemp -d /tmp/gangway-recbench.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  sleep 0.5
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 source bench/session/stack.sh
-
-FILE="$WORK/payload.txt"
-(head -c $((SIZE_MIB * 1024 * 1024 * 3 / 4 + 4096)) /dev/urandom | base64 | head -c $((SIZE_MIB * 1024 * 1024)) > "$FILE") || true
-chmod 644 "$FILE"
+bench_setup recbench
+make_payload "$SIZE_MIB"
 echo "payload: $(stat -c %s "$FILE") bytes of base64 text; $RUNS runs each, alternating; binaries in $BIN" >&2
 
 # One session per run on a fresh gangwayd; sets RESULT to its MiB/s and CPU to gangwayd's CPU seconds.

@@ -11,27 +11,12 @@ SIZE_MIB=${SIZE_MIB:-256}
 KEYSTROKES=${KEYSTROKES:-500}
 # SCRATCH=.build-release keeps the release build out of the shared .build (whose lock a debug build holds).
 SCRATCH=${SCRATCH:-.build}
-for p in gangwayd gangway-agent SessionBench; do swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$p" >&2; done
-BIN=$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)
-
-WORK=$(mktemp -d /tmp/gangway-bench.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  sleep 0.5
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-FILE="$WORK/payload.txt"
-(head -c $((SIZE_MIB * 1024 * 1024 * 3 / 4 + 4096)) /dev/urandom | base64 | head -c $((SIZE_MIB * 1024 * 1024)) > "$FILE") || true
-chmod 644 "$FILE"
+source bench/session/stack.sh
+bench_setup bench
+make_payload "$SIZE_MIB"
 echo "payload: $(stat -c %s "$FILE") bytes of base64 text" >&2
 
 # ---- gangwayd + one agent
-source bench/session/stack.sh
 start_stack main
 
 echo "== Gangway session ($CONFIG build)"

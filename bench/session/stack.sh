@@ -1,3 +1,33 @@
+# Sourced by the session benchmarks (source it first, after setting CONFIG/SCRATCH; BIN may be preset).
+#   bench_setup NAME       builds gangwayd, gangway-agent and SessionBench unless BIN is set; sets BIN, WORK (a fresh
+#                          0755 scratch dir removed at exit) and PIDS (killed at exit).
+#   make_payload MIB       writes MIB MiB of base64 text to $WORK/payload.txt and sets FILE.
+bench_setup() {
+  if [ -z "${BIN:-}" ]; then
+    for p in gangwayd gangway-agent SessionBench; do
+      swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product "$p" >&2
+    done
+    BIN=$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)
+  fi
+  WORK=$(mktemp -d "/tmp/gangway-$1.XXXXXX")
+  chmod 755 "$WORK"
+  PIDS=()
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  sleep 0.5
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+
+make_payload() {
+  FILE="$WORK/payload.txt"
+  (head -c $(($1 * 1024 * 1024 * 3 / 4 + 4096)) /dev/urandom | base64 | head -c $(($1 * 1024 * 1024)) > "$FILE") || true
+  chmod 644 "$FILE"
+}
+
 # Sourced by the session benchmarks: starts gangwayd and one gangway-agent on 127.0.0.1 with a fresh data dir.
 # Needs: BIN (built binaries), WORK (scratch dir), PIDS (array, for cleanup).
 # start_stack NAME [gangwayd serve flags...] sets URL, KEY_ID, SECRET, TARGET, DATA (the data dir) and GW_PID.

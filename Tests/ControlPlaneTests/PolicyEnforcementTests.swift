@@ -74,19 +74,6 @@ struct PolicyEnforcementTests {
     static let staging = "mi-0000000000000000a"
     static let prod = "mi-0000000000000000b"
 
-    /// The error code (and message) a call fails with; nil when it succeeds.
-    func failure(_ body: () async throws -> Void) async -> AWSError? {
-        do {
-            try await body()
-            return nil
-        } catch let e as AWSError {
-            return e
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return nil
-        }
-    }
-
     func startSession(_ c: AWSJSONClient, _ target: String) async -> AWSError? {
         await failure { _ = try await c.callRaw("StartSession", body: Array(#"{"Target":"\#(target)"}"#.utf8)) }
     }

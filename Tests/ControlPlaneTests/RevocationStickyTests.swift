@@ -8,18 +8,6 @@ import Testing
 struct RevocationStickyTests {
     typealias Fixture = PolicyEnforcementTests.Fixture
 
-    func failure(_ body: () async throws -> Void) async -> AWSError? {
-        do {
-            try await body()
-            return nil
-        } catch let e as AWSError {
-            return e
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return nil
-        }
-    }
-
     func call(_ c: AWSJSONClient, _ op: String, _ body: String = "{}") async -> AWSError? {
         await failure { _ = try await c.callRaw(op, body: Array(body.utf8)) }
     }

@@ -30,18 +30,6 @@ struct SessionRecordingFetchTests {
         SSMClient(json: try await f.user(name, policies: policies))
     }
 
-    func failure(_ body: () async throws -> Void) async -> AWSError? {
-        do {
-            try await body()
-            return nil
-        } catch let e as AWSError {
-            return e
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return nil
-        }
-    }
-
     @Test func administratorGetsTheRecordingAndTheAuditLogDoesNotCopyIt() async throws {
         try await Fixture.with { f in
             let root = try await ssm(f, "root", policies: [BuiltinPolicies.administratorAccess])

@@ -150,12 +150,8 @@ public struct ReplayPaneModel: Sendable {
     /// Marker times on the played timeline, with pauses capped as `ReplayPlayer` caps them.
     static func markers(in session: RecordedSession, idleLimit: Double?) -> [(at: Double, label: String)] {
         var out: [(at: Double, label: String)] = []
-        var played = 0.0, previous = 0.0
-        for e in session.events {
-            var gap = max(0, e.time - previous)
-            if let idleLimit { gap = min(gap, idleLimit) }
-            played += gap
-            previous = max(previous, e.time)
+        let times = ReplayPlayer.playedTimes(of: session, idleLimit: idleLimit)
+        for (e, played) in zip(session.events, times) {
             switch e.kind {
             case .redactedInput: out.append((played, AsciicastWriter.redactionLabel))
             case .marker(let label): out.append((played, label))

@@ -30,8 +30,10 @@ public struct ReplayPlayer: Sendable {
     public var duration: Double { times.last ?? 0 }
     public var finished: Bool { next >= events.count }
 
-    public init(session: RecordedSession, speed: Double = 1, idleLimit: Double? = nil) {
+    /// Each event's time on the played timeline: recorded gaps, each capped at `idleLimit` when given.
+    public static func playedTimes(of session: RecordedSession, idleLimit: Double?) -> [Double] {
         var times: [Double] = []
+        times.reserveCapacity(session.events.count)
         var played = 0.0, previous = 0.0
         for e in session.events {
             var gap = max(0, e.time - previous)
@@ -40,7 +42,11 @@ public struct ReplayPlayer: Sendable {
             previous = max(previous, e.time)
             times.append(played)
         }
-        self.times = times
+        return times
+    }
+
+    public init(session: RecordedSession, speed: Double = 1, idleLimit: Double? = nil) {
+        self.times = Self.playedTimes(of: session, idleLimit: idleLimit)
         self.events = session.events
         self.speed = min(16, max(0.5, speed))
     }

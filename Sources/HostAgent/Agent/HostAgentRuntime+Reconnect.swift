@@ -28,4 +28,10 @@ extension HostAgentRuntime {
         let rest = deadline - ContinuousClock.now
         if rest > .zero { try await Task.sleep(for: rest) }
     }
+
+    /// A delay as seconds with one decimal, for log lines ("retrying in 7.3 s").
+    static func seconds(_ d: Duration) -> String {
+        let c = d.components
+        return String(format: "%.1f", Double(c.seconds) + Double(c.attoseconds) / 1e18)
+    }
 }

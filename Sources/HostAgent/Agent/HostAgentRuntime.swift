@@ -83,17 +83,19 @@ public actor HostAgentRuntime {
         logger.info("agent identity \(identity.instanceId); shells run as \(user.name) with \(shell)")
 
         while !stopping && !Task.isCancelled {
+            let delay: Duration
             do {
                 try await api.updateInstanceInformation(identity: identity, facts: facts, labels: labels)
                 let token = try await api.createControlChannel(identity: identity)
                 let reason = await runControlChannel(identity: identity, token: token, user: user, shell: shell)
                 if stopping { break }
-                logger.warning("control channel ended: \(reason); reconnecting")
+                delay = reconnectBackoff.nextDelay()
+                logger.warning("control channel ended: \(reason); reconnecting in \(Self.seconds(delay)) s")
             } catch {
                 if stopping || Task.isCancelled { break }
-                logger.warning("cannot reach gangwayd at \(config.server): \(error); retrying")
+                delay = reconnectBackoff.nextDelay()
+                logger.warning("cannot reach gangwayd at \(config.server): \(error); retrying in \(Self.seconds(delay)) s")
             }
-            let delay = reconnectBackoff.nextDelay()
             do { try await waitBeforeReconnect(delay) } catch { break }
         }
     }

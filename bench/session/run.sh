@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Session benchmark, one run: throughput of `cat` of a 256 MiB file through a Gangway session (gangwayd relay +
 # gangway-agent PTY) vs `ssh -tt root@localhost` vs a raw PTY; keystroke echo round trip p50/p99 through Gangway
-# vs a direct PTY.
+# vs a direct PTY and vs ssh -tt (the relayed-terminal reference: ssh client, sshd and one TCP hop; Gangway has a
+# third process and a second hop).
 # Usage: bench/session/run.sh            (CONFIG=debug to skip the release build; SIZE_MIB=64 for a quick run)
 # Needs: root (for the throwaway sshd and gangway-user), openssh-server/client. Binds 127.0.0.1 only.
 set -euo pipefail
@@ -53,3 +54,5 @@ START=$(date +%s%N)
 END=$(date +%s%N)
 BYTES=$(stat -c %s "$WORK/ssh.out")
 python3 -c "b=$BYTES; t=($END-$START)/1e9; print(f'ssh_throughput_mib_s {b/1048576/t:.1f} ({b/1048576:.1f} MiB in {t:.2f} s, incl. connection setup)')"
+"$BIN/SessionBench" --mode command --label ssh --keystrokes "$KEYSTROKES" \
+  --command "exec $(printf '%q ' "${SSH[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'"

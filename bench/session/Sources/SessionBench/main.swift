@@ -1,5 +1,5 @@
 // Session benchmark client: throughput of `cat FILE` and keystroke echo round trip, through a Gangway session
-// and on a direct PTY. Driven by bench/session/run.sh (which also measures ssh -tt).
+// and on a direct PTY; keystroke echo through a command (ssh -tt). Driven by bench/session/run.sh.
 import AWSCore
 import ChannelIO
 import Foundation
@@ -134,9 +134,52 @@ func direct(_ args: Args) async throws {
     echo.closeMaster()
 }
 
+/// Keystroke echo through a command that runs `stty raw echo; echo goon; cat > /dev/null` on a remote terminal and
+/// talks over pipes (`ssh -tt host …`): the reference for what a relayed terminal costs on this machine.
+func commandEcho(_ args: Args) throws {
+    let keystrokes = Int(args["keystrokes"] ?? "500")!, label = args["label"] ?? "command"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", args["command"]!]
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    defer {
+        // EOF ends the remote `cat` and so the command; a command that lingers anyway is killed.
+        try? input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { process.terminate() }
+    }
+    let wfd = input.fileHandleForWriting.fileDescriptor, rfd = output.fileHandleForReading.fileDescriptor
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    func readSome() throws -> ArraySlice<UInt8> {
+        let n = read(rfd, &buffer, buffer.count)
+        guard n > 0 else { throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(label) ended"]) }
+        return buffer[..<n]
+    }
+    var seen: [UInt8] = []
+    while !String(decoding: seen, as: UTF8.self).contains("goon") { seen += try readSome() }
+    var rtts: [Double] = []
+    for i in 0..<keystrokes {
+        var ch = UInt8(0x61 + i % 26)
+        let t0 = ContinuousClock.now
+        guard write(wfd, &ch, 1) == 1 else { throw NSError(domain: "bench", code: 2) }
+        while try !readSome().contains(ch) {}
+        rtts.append(seconds(ContinuousClock.now - t0) * 1e6)
+    }
+    print(String(format: "\(label)_echo_us p50 %.0f p99 %.0f", percentile(rtts, 0.5), percentile(rtts, 0.99)))
+}
+
 let args = Args()
 do {
-    if args["mode"] == "direct" { try await direct(args) } else { try await gangway(args) }
+    switch args["mode"] {
+    case "direct": try await direct(args)
+    case "command": try commandEcho(args)
+    default: try await gangway(args)
+    }
 } catch {
     FileHandle.standardError.write(Data("SessionBench: \(error)\n".utf8))
     exit(1)

@@ -52,7 +52,8 @@ class Gangwayd:
                                       *self.extra_args],
                                      stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.proc.stdout.readline().strip()
-        assert line.startswith("listening on http://127.0.0.1:"), f"unexpected first line: {line!r}"
+        assert line.startswith(("listening on http://127.0.0.1:", "listening on https://127.0.0.1:")), \
+            f"unexpected first line: {line!r}"
         self.url = line.split(" ", 2)[2]
         self.port = int(self.url.rsplit(":", 1)[1])
 
@@ -112,12 +113,13 @@ def aws(gangwayd, tmp_path):
 
 
 class Agent:
-    def __init__(self, gangwayd, tmp, name, labels=()):
+    def __init__(self, gangwayd, tmp, name, labels=(), extra_args=()):
         self.bin = binary("gangway-agent")
         self.gangwayd = gangwayd
         self.state_dir = tmp / f"agent-{name}"
         self.name = name
         self.labels = labels
+        self.extra_args = list(extra_args)
         self.token = gangwayd.agent_token()
         self.proc = None
         self.start()
@@ -127,6 +129,7 @@ class Agent:
                 "--heartbeat", "1", "--computer-name", self.name]
         for k, v in self.labels:
             args += ["--label", f"{k}={v}"]
+        args += self.extra_args
         self.log = open(str(self.state_dir) + ".log", "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log)
 

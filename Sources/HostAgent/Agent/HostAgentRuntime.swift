@@ -121,8 +121,9 @@ public actor HostAgentRuntime {
                 throw error
             } catch {
                 if stopping || Task.isCancelled { throw CancellationError() }
-                logger.warning("cannot register with \(config.server): \(error); retrying")
-                try await Task.sleep(for: backoff.nextDelay())
+                let delay = backoff.nextDelay()
+                logger.warning("cannot register with \(config.server): \(error); retrying in \(Self.seconds(delay)) s")
+                try await Task.sleep(for: delay)
             }
         }
     }

@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "PEM private key for HTTPS/WSS.")
     var tlsKey: String?
 
-    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url, record_sessions, policy_grace). Flags win.")
+    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url, record_sessions, policy_grace, client_ack_budget, slow_client_cutoff, and an [s3] section). Flags win.")
     var config: String?
 
     @Option(help: "Seconds without a heartbeat before an agent shows ConnectionLost (default 300).")
@@ -43,6 +43,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a live session goes on, with a warning to its user, after a policy change stops allowing it (default 0: it ends at once). Revocation never waits.")
     var policyGrace: Double?
 
+    @Option(help: "Bytes of a session's output a client may leave unacknowledged before gangwayd stops reading the agent (default 8388608, at least 65536).")
+    var clientAckBudget: Int?
+
+    @Option(help: "Seconds a client may leave that budget full without acknowledging anything before gangwayd cuts its connection; the session stays resumable (default 60).")
+    var slowClientCutoff: Double?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -58,6 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxSessionDuration { cfg.maxSessionDurationMinutes = maxSessionDuration }
         if let publicURL { cfg.publicURL = publicURL }
         if let policyGrace { cfg.policyGraceSeconds = policyGrace }
+        if let clientAckBudget { cfg.clientAckBudgetBytes = clientAckBudget }
+        if let slowClientCutoff { cfg.slowClientCutoffSeconds = slowClientCutoff }
         if noRecording { cfg.recordSessions = false }
         do { try cfg.validate() } catch { throw ValidationError("\(error)") }
 

@@ -37,7 +37,7 @@ def test_replay_session_id_fetches_from_gangwayd_and_denies_others(gangwayd, age
     mallory = json.loads(gangwayd.admin("key", "create", "mallory"))
     denied = replay(gangwayd, tmp_path, mallory, sid)
     assert denied.returncode != 0
-    assert "access denied:" in denied.stderr and "gangway:GetSessionRecording" in denied.stderr
+    assert "AccessDenied:" in denied.stderr and "gangway:GetSessionRecording" in denied.stderr
     assert "hello" not in denied.stdout
 
     missing = replay(gangwayd, tmp_path, gangwayd.key, "alice-00000000000000000")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AWSCore
+import ConsoleCore
 import Foundation
 import GangwayClient
 import Recording
@@ -75,33 +76,14 @@ struct ReplayCommand: AsyncParsableCommand {
         return try AsciicastReader.read(bytes)
     }
 
-    /// The recording text of `sessionId` from gangwayd's GetSessionRecording.
+    /// The recording text of `sessionId` from gangwayd's GetSessionRecording (same fetch and messages as the
+    /// console's replay pane).
     func fetch(sessionId: String) async throws -> String {
-        let ssm = SSMClient(settings: try aws.settings(service: "ssm"), http: aws.httpClient())
-        let out: SessionRecordingOutput
+        let fleet = SSMFleetSource(settings: try aws.settings(service: "ssm"), http: aws.httpClient())
         do {
-            out = try await ssm.sessionRecording(sessionId: sessionId)
-        } catch let e as AWSError {
-            switch e.code {
-            case "AccessDeniedException": throw CLIError("access denied: \(e.message)")
-            case "DoesNotExistException": throw CLIError("no recording for session \(sessionId): \(e.message)")
-            case "ValidationException": throw CLIError("no file \(sessionId), and it is not a session id: \(e.message)")
-            case "InvalidAction", "UnknownOperationException":
-                throw CLIError("no file \(sessionId), and \(ssm.settings.endpointURL) cannot return recordings "
-                               + "(GetSessionRecording is a gangwayd extension; pass --endpoint-url of a gangwayd)")
-            default: throw CLIError("cannot fetch the recording of session \(sessionId): \(e)")
-            }
-        } catch let e as CLIError {
-            throw e
-        } catch {
-            throw CLIError("cannot fetch the recording of session \(sessionId): \(error)")
+            return try await fleet.recordingText(sessionId: sessionId)
+        } catch let failure as ReplayLoader.Failure {
+            throw CLIError("\(failure)")
         }
-        guard let text = out.Recording, !text.isEmpty else {
-            throw CLIError("no recording for session \(sessionId) (gangwayd returned an empty recording)")
-        }
-        if let format = out.Format, format != "asciicast-v2" {
-            throw CLIError("the recording of session \(sessionId) is in format \(format); this gangway plays asciicast-v2")
-        }
-        return text
     }
 }

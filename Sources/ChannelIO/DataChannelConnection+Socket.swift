@@ -138,6 +138,7 @@ extension DataChannelConnection {
     func dropSocket() {
         cancelTimer()
         outbox = []
+        pendingAcks = []  // the peer resends what it has not seen acknowledged; duplicates are acknowledged again
         writerWake?.resume()
         writerWake = nil
         if case .open = state { state = .disconnected }
@@ -149,13 +150,51 @@ extension DataChannelConnection {
         for action in actions {
             switch action {
             case .write(let message):
-                if case .open = state { enqueue(message.encode()) }
+                guard case .open = state else { break }
+                if message.messageType == .acknowledge {
+                    deferAcknowledgement(message.encode())
+                } else {
+                    enqueue(message.encode())
+                    flushAcknowledgements()
+                }
             case .armTimer(let deadline):
                 if case .open = state { armTimer(at: deadline) }
             case .deliver, .control:
                 break  // pushed by socketReceived; never produced by send/timer/resendAll
             }
         }
+    }
+
+    // MARK: delayed acknowledgements
+
+    /// How long an acknowledgement may wait for a data frame to follow (like TCP's delayed ACK). Far below the peer's
+    /// resend timeout (≥ 10 ms over its smoothed round trip).
+    static let acknowledgementDelay: Duration = .milliseconds(2)
+
+    /// Holds an acknowledgement until the next data frame this end sends, or `acknowledgementDelay`. A keystroke's
+    /// echo then leaves the agent before the keystroke's ack, and the client's ack of the echo rides behind its next
+    /// keystroke, instead of each ack taking a turn through gangwayd ahead of the data that matters.
+    func deferAcknowledgement(_ frame: [UInt8]) {
+        pendingAcks.append(frame)
+        guard ackTimer == nil else { return }
+        let gen = generation
+        ackTimer = Task { [weak self] in
+            try? await Task.sleep(for: Self.acknowledgementDelay)
+            await self?.acknowledgementTimerFired(generation: gen)
+        }
+    }
+
+    func acknowledgementTimerFired(generation gen: Int) {
+        ackTimer = nil
+        guard gen == generation else { return }
+        flushAcknowledgements()
+    }
+
+    func flushAcknowledgements() {
+        guard !pendingAcks.isEmpty else { return }
+        let acks = pendingAcks
+        pendingAcks = []
+        for frame in acks { enqueue(frame) }
     }
 
     func enqueue(_ frame: [UInt8]) {

@@ -39,6 +39,9 @@ public actor DataChannelConnection {
     // Writer.
     var outbox: [[UInt8]] = []
     var writerWake: CheckedContinuation<Void, Never>?
+    // Acknowledgements waiting for a data frame to follow them (see deferAcknowledgement).
+    var pendingAcks: [[UInt8]] = []
+    var ackTimer: Task<Void, Never>?
     // Resend timer.
     var timerTask: Task<Void, Never>?
     var timerToken = 0
@@ -138,6 +141,7 @@ public actor DataChannelConnection {
     /// Closes the socket and ends `events` with `.closed`. Idempotent.
     public func close() async {
         if isClosed { return }
+        flushAcknowledgements()
         let writer: WebSocketOutboundWriter? = if case .open(let w) = state { w } else { nil }
         state = .closed
         generation += 1

@@ -177,16 +177,16 @@ extension DataChannelConnection {
     func deferAcknowledgement(_ frame: [UInt8]) {
         pendingAcks.append(frame)
         guard ackTimer == nil else { return }
-        let gen = generation
         ackTimer = Task { [weak self] in
             try? await Task.sleep(for: Self.acknowledgementDelay)
-            await self?.acknowledgementTimerFired(generation: gen)
+            await self?.acknowledgementTimerFired()
         }
     }
 
-    func acknowledgementTimerFired(generation gen: Int) {
+    /// Flushes whatever is pending now. No generation check: `dropSocket` empties `pendingAcks`, so anything
+    /// pending belongs to the current socket, even when the timer was armed on an earlier one.
+    func acknowledgementTimerFired() {
         ackTimer = nil
-        guard gen == generation else { return }
         flushAcknowledgements()
     }
 

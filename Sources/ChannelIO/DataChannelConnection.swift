@@ -141,7 +141,6 @@ public actor DataChannelConnection {
     /// Closes the socket and ends `events` with `.closed`. Idempotent.
     public func close() async {
         if isClosed { return }
-        flushAcknowledgements()
         let writer: WebSocketOutboundWriter? = if case .open(let w) = state { w } else { nil }
         state = .closed
         generation += 1

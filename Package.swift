@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // ---- C shims: the only places that touch the C libraries' macros and variadic functions.
@@ -61,6 +62,7 @@ let package = Package(
                 dependencies: [
                     "SessionCore", "AWSCore",
                     .product(name: "WSClient", package: "swift-websocket"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),
@@ -68,6 +70,8 @@ let package = Package(
                 dependencies: [
                     "SessionCore", "AWSCore", "ChannelIO", "CPosixShim",
                     .product(name: "WSClient", package: "swift-websocket"),
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),
@@ -90,10 +94,10 @@ let package = Package(
                           ],
                           swiftSettings: strict),
         .executableTarget(name: "gangwayd",
-                          dependencies: ["ControlPlane", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["ControlPlane", "ChannelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "gangway-agent",
-                          dependencies: ["HostAgent", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["HostAgent", "ChannelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
         // ---- Benchmarks (bench/sessioncore.sh).

@@ -27,6 +27,7 @@ extension DataChannelConnection {
                                                   sniHostname: tls?.sniHostname)
         let tlsConfiguration = try tls?.makeConfiguration()
         let urlString = url.absoluteString
+        let loop = eventLoop
         let logger = self.logger
         let handler: WebSocketDataHandler<WebSocketClient.Context> = { [weak self] inbound, outbound, _ in
             guard let self else { return }
@@ -46,6 +47,7 @@ extension DataChannelConnection {
             openWaiter = continuation
             socketTask = Task { [weak self] in
                 let client = WebSocketClient(url: urlString, configuration: config, tlsConfiguration: tlsConfiguration,
+                                             eventLoopGroup: loop,
                                              logger: logger, handler: handler)
                 do {
                     let closeFrame = try await client.run()
@@ -169,7 +171,7 @@ extension DataChannelConnection {
 
     /// How long an acknowledgement may wait for a data frame to follow (like TCP's delayed ACK). Far below the peer's
     /// resend timeout (≥ 10 ms over its smoothed round trip).
-    static let acknowledgementDelay: Duration = .milliseconds(2)
+    static let acknowledgementDelay: TimeAmount = .milliseconds(2)
 
     /// Holds an acknowledgement until the next data frame this end sends, or `acknowledgementDelay`. A keystroke's
     /// echo then leaves the agent before the keystroke's ack, and the client's ack of the echo rides behind its next
@@ -177,9 +179,8 @@ extension DataChannelConnection {
     func deferAcknowledgement(_ frame: [UInt8]) {
         pendingAcks.append(frame)
         guard ackTimer == nil else { return }
-        ackTimer = Task { [weak self] in
-            try? await Task.sleep(for: Self.acknowledgementDelay)
-            await self?.acknowledgementTimerFired()
+        ackTimer = eventLoop.scheduleTask(in: Self.acknowledgementDelay) { [weak self] in
+            Task { await self?.acknowledgementTimerFired() }
         }
     }
 
@@ -232,11 +233,10 @@ extension DataChannelConnection {
         timerToken += 1
         let token = timerToken
         let delay = deadline.nanoseconds(since: .monotonicNow())
-        timerTask = Task { [weak self] in
-            if delay > 0 {
-                do { try await Task.sleep(nanoseconds: delay) } catch { return }
-            }
-            await self?.timerFired(token: token)
+        // An event-loop timer: arming and cancelling it on every send costs a heap entry, not a task and a
+        // Dispatch timer.
+        timerTask = eventLoop.scheduleTask(in: .nanoseconds(Int64(clamping: delay))) { [weak self] in
+            Task { await self?.timerFired(token: token) }
         }
     }
 

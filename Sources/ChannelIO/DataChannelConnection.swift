@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import SessionCore
 import WSClient
@@ -21,6 +22,9 @@ public actor DataChannelConnection {
     public nonisolated let role: DataStream.Role
     /// In-order events; one consumer.
     public nonisolated let events: DataChannelEvents
+    /// The NIO event loop every socket of this connection runs on, and its timers. A PTY (or anything else feeding
+    /// the connection) read on the same loop hands its bytes over without a thread switch.
+    public nonisolated let eventLoop: any EventLoop
 
     let tls: ChannelTLS?
     let logger: Logger
@@ -41,9 +45,9 @@ public actor DataChannelConnection {
     var writerWake: CheckedContinuation<Void, Never>?
     // Acknowledgements waiting for a data frame to follow them (see deferAcknowledgement).
     var pendingAcks: [[UInt8]] = []
-    var ackTimer: Task<Void, Never>?
+    var ackTimer: Scheduled<Void>?
     // Resend timer.
-    var timerTask: Task<Void, Never>?
+    var timerTask: Scheduled<Void>?
     var timerToken = 0
     // Waiters.
     var sendWaiters: [CheckedContinuation<Void, Never>] = []
@@ -55,10 +59,13 @@ public actor DataChannelConnection {
     ///   - openingFrame: the JSON text frame sent first on every socket (OpenDataChannelInput).
     ///   - maxBufferedEventBytes: unconsumed `.data` bytes after which the socket is no longer read.
     ///   - maxQueuedSendBytes: bytes queued behind the send window after which `send` waits.
+    ///   - eventLoop: the loop for the sockets and timers (default: the next of NIO's shared loops).
     public init(url: URL, openingFrame: String, role: DataStream.Role, tls: ChannelTLS? = nil,
                 streamConfig: StreamConfig = .init(), frameLimits: FrameLimits = .default,
-                maxBufferedEventBytes: Int = 4 << 20, maxQueuedSendBytes: Int = 1 << 20, logger: Logger) {
+                maxBufferedEventBytes: Int = 4 << 20, maxQueuedSendBytes: Int = 1 << 20,
+                eventLoop: (any EventLoop)? = nil, logger: Logger) {
         self.url = url
+        self.eventLoop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
         self.openingFrame = openingFrame
         self.role = role
         self.tls = tls

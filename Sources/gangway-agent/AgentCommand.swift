@@ -26,6 +26,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
 
     func run() async throws {
+        EventLoopConcurrency.install()  // before any task starts: see EventLoopConcurrency
         let file = try config.map { path -> AgentConfigFile in
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw ValidationError("cannot read config file \(path)")

@@ -48,19 +48,21 @@ struct DataChannelSocket: Sendable {
                 guard case .binary(let buffer) = message else { continue }
                 let now = services.clock.now()
                 let route = side == .client ? await relay.fromClient(buffer, now: now) : await relay.fromAgent(buffer, now: now)
-                for event in route.record {
-                    switch event {
-                    case .output(let bytes): await recording.output(bytes, at: now)
-                    case .input(let bytes, let redacted): await recording.input(bytes, at: now, redacted: redacted)
-                    case .resize(let cols, let rows): await recording.resize(cols: cols, rows: rows, at: now)
-                    }
-                }
                 if let writer = route.forward {
                     // Awaiting the write keeps order and stops this loop while NIO reports the peer unwritable (it
                     // does not bound memory on its own: see SessionRelay). A failed write means that side just
                     // left; the sender resends unacked data.
                     for frame in route.frames {
                         do { try await writer.writeBinaryMessage(frame) } catch { await relay.writeFailed() }
+                    }
+                }
+                // Recorded after forwarding, so the recorder's work is not on a keystroke's or its echo's way (the
+                // recording keeps the relay's order: this loop is the only writer for this side).
+                for event in route.record {
+                    switch event {
+                    case .output(let bytes): await recording.output(bytes, at: now)
+                    case .input(let bytes, let redacted): await recording.input(bytes, at: now, redacted: redacted)
+                    case .resize(let cols, let rows): await recording.resize(cols: cols, rows: rows, at: now)
                     }
                 }
                 if route.agentTerminating {

@@ -51,7 +51,7 @@ actor ShellSession {
                 environment: PTYSpawnSpec.sessionEnvironment(user: env.user, shell: env.shell),
                 workingDirectory: env.user.home, runAs: env.user,
                 rows: pendingSize?.rows ?? 24, cols: pendingSize?.cols ?? 80)
-            let pty = try PTYProcess.spawn(spec)
+            let pty = try PTYProcess.spawn(spec, eventLoop: channel.eventLoop)
             self.pty = pty
             logger.info("shell started", metadata: ["pid": "\(pty.pid)", "user": "\(env.user.name)"])
             if terminateReason != nil { await pty.terminate(grace: env.killGrace) }

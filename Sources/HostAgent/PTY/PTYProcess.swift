@@ -1,30 +1,33 @@
 import CPosixShim
 import Dispatch
 import Foundation
+import NIOCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A program running on a pseudo-terminal that this process holds the master side of.
-/// Reads and writes are non-blocking and wait on Dispatch sources (no thread per PTY, no polling); the exit
-/// status is collected by a dedicated waiter thread so no zombie is left behind.
+/// Output is read on an NIO event loop (`PTYOutputReader`); writes are non-blocking and, in the rare case the
+/// terminal's input queue is full, wait on a Dispatch source. The exit status is collected by a dedicated waiter
+/// thread so no zombie is left behind.
 public final class PTYProcess: Sendable {
     public let pid: pid_t
     /// The PTY master (non-blocking, close-on-exec). Closed by `closeMaster()`.
     public let masterFD: Int32
-    let readable: FDReadiness
+    let output: PTYOutputReader
     let writable: FDReadiness
     let exit: ExitStatusBox
     let masterClosed = AtomicFlag()
 
-    /// Chunk size of `read()`: large, so throughput is bounded by the PTY, not by per-read overhead.
+    /// Most bytes one `read()` returns: large, so throughput is bounded by the PTY, not by per-frame overhead.
     public static let readChunk = 64 * 1024
     static let ioQueue = DispatchQueue(label: "gangway.pty", qos: .userInitiated, attributes: .concurrent)
 
-    init(pid: pid_t, masterFD: Int32) {
+    init(pid: pid_t, masterFD: Int32, eventLoop: (any EventLoop)? = nil) {
         self.pid = pid
         self.masterFD = masterFD
-        readable = FDReadiness(fd: masterFD, kind: .read, queue: Self.ioQueue)
+        // NIO owns (and closes) a duplicate: `masterFD` stays valid for writes and ioctls until closeMaster().
+        output = PTYOutputReader(fd: fcntl(masterFD, F_DUPFD_CLOEXEC, 0), eventLoop: eventLoop)
         writable = FDReadiness(fd: masterFD, kind: .write, queue: Self.ioQueue)
         exit = ExitStatusBox()
         let box = exit
@@ -38,8 +41,10 @@ public final class PTYProcess: Sendable {
         thread.start()
     }
 
-    /// Opens a PTY and starts `spec` on it as a session leader with the slave as controlling terminal.
-    public static func spawn(_ spec: PTYSpawnSpec) throws -> PTYProcess {
+    /// Opens a PTY and starts `spec` on it as a session leader with the slave as controlling terminal. The output is
+    /// read on `eventLoop`: pass the loop of the socket the output goes to (`DataChannelConnection.eventLoop`), so
+    /// reading and sending stay on one thread.
+    public static func spawn(_ spec: PTYSpawnSpec, eventLoop: (any EventLoop)? = nil) throws -> PTYProcess {
         var argv: [UnsafeMutablePointer<CChar>?] = spec.arguments.map { strdup($0) } + [nil]
         var envp: [UnsafeMutablePointer<CChar>?] = spec.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -75,35 +80,13 @@ public final class PTYProcess: Sendable {
             }
         }
         guard rc == 0 else { throw HostAgentError.spawnFailed(spec.path, errno: rc) }
-        return PTYProcess(pid: pid, masterFD: master)
+        return PTYProcess(pid: pid, masterFD: master, eventLoop: eventLoop)
     }
 
-    /// Reads up to `maxBytes` (default 64 KiB), gathering what is available without waiting once something was
-    /// read. Returns nil at the end (every slave descriptor closed, or the master was closed).
+    /// Up to `maxBytes` (default 64 KiB) of the terminal's output: everything read so far, waiting only when
+    /// nothing is there. Returns nil at the end (every slave descriptor closed, or the master was closed).
     public func read(maxBytes: Int = PTYProcess.readChunk) async -> [UInt8]? {
-        var buffer = [UInt8](repeating: 0, count: maxBytes)
-        var filled = 0
-        while true {
-            if masterClosed.isSet { return filled > 0 ? Array(buffer[..<filled]) : nil }
-            let n = buffer.withUnsafeMutableBytes { raw in
-                Glibc.read(masterFD, raw.baseAddress! + filled, maxBytes - filled)
-            }
-            if n > 0 {
-                filled += n
-                if filled == maxBytes { return buffer }
-                continue
-            }
-            let err = n < 0 ? gw_errno() : 0
-            if n < 0 && err == EINTR { continue }
-            if n < 0 && (err == EAGAIN || err == EWOULDBLOCK) {
-                if filled > 0 { buffer.removeLast(maxBytes - filled); return buffer }
-                await readable.wait()
-                continue
-            }
-            // 0 or EIO: the slave side is gone (Linux reports EIO on a PTY master after the last close).
-            if filled > 0 { buffer.removeLast(maxBytes - filled); return buffer }
-            return nil
-        }
+        await output.read(maxBytes: maxBytes)
     }
 
     /// Writes all of `bytes` to the terminal's input, waiting while its input queue is full.
@@ -161,7 +144,7 @@ public final class PTYProcess: Sendable {
     /// Closes the master side (the session's processes get SIGHUP/EIO). Idempotent.
     public func closeMaster() {
         guard masterClosed.setOnce() else { return }
-        readable.cancel()
+        output.close()
         writable.cancel()
         Glibc.close(masterFD)
     }

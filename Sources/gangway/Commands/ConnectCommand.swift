@@ -27,6 +27,7 @@ struct ConnectCommand: AsyncParsableCommand {
     var document: String?
 
     func run() async throws {
+        EventLoopConcurrency.install()  // before any task starts: see EventLoopConcurrency
         let settings = try aws.settings(service: "ssm")
         let ssm = SSMClient(settings: settings, http: aws.httpClient())
         let instanceId: String

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChannelIO
 import ControlPlane
 import Foundation
 import Logging
@@ -53,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
+        EventLoopConcurrency.install()  // before any task starts: see EventLoopConcurrency
         var cfg = ControlPlaneConfig(port: 8443, dataDir: URL(fileURLWithPath: "gangway-data"))
         if let config { try ConfigFile(contentsOf: config).apply(to: &cfg) }
         if let dataDir { cfg.dataDir = URL(fileURLWithPath: dataDir) }

@@ -174,6 +174,7 @@ func commandEcho(_ args: Args) throws {
 }
 
 let args = Args()
+EventLoopConcurrency.install()  // as gangway connect does
 do {
     switch args["mode"] {
     case "direct": try await direct(args)

@@ -62,22 +62,11 @@ struct AgentCommand: AsyncParsableCommand {
             region: file.values["region"] ?? "us-east-1",
             tls: (ca != nil || sni != nil) ? ChannelTLS(caCertificatePath: ca, sniHostname: sni) : nil)
         let agent = HostAgentRuntime(agentConfig)
-        let signals = AsyncStream<Int32> { continuation in
-            let sources = [SIGINT, SIGTERM].map { sig in
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { continuation.yield(sig) }
-                source.resume()
-                return source
-            }
-            // The stream's termination handler owns the sources, keeping them alive while it is iterated.
-            nonisolated(unsafe) let owned = sources
-            continuation.onTermination = { _ in for s in owned { s.cancel() } }
-        }
+        let signals = await SignalWaiter.install([SIGINT, SIGTERM])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await agent.run() }
             group.addTask {
-                for await _ in signals { break }
+                await signals.wait()
                 await agent.stop()
             }
             _ = try await group.next()

@@ -1,9 +1,10 @@
 """`gangwayd serve` flags: bad values are refused before anything listens, with the flag named."""
+import os
 import subprocess
 
 import pytest
 
-from conftest import binary
+from conftest import Agent, Gangwayd, binary, wait_for
 
 
 @pytest.mark.parametrize("flag,value,message", [
@@ -28,3 +29,25 @@ def test_serve_accepts_flow_control_flags(tmp_path):
     finally:
         p.terminate()
         p.wait(timeout=10)
+
+
+def test_serve_on_one_event_loop_runs_a_whole_session(tmp_path):
+    """`--single-event-loop`: the API, the agent's control channel and both data-channel sockets share one thread."""
+    g = Gangwayd(tmp_path, extra_args=["--single-event-loop"])
+    agent = Agent(g, tmp_path, "one-loop")
+    try:
+        ssm = g.boto3()
+        online = wait_for(lambda: [i for i in ssm.describe_instance_information()["InstanceInformationList"]
+                                   if i["PingStatus"] == "Online"], timeout=20)
+        target = online[0]["InstanceId"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(AWS_ACCESS_KEY_ID=g.key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=g.key["SecretAccessKey"],
+                   AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+        p = subprocess.run([binary("gangway"), "connect", target, "--endpoint-url", g.url, "--region", "us-east-1"],
+                           input="head -c 3000000 /dev/zero | tr '\\0' z | wc -c; echo loop-$((6*7)); exit 4\n",
+                           env=env, capture_output=True, text=True, timeout=60)
+        assert "3000000" in p.stdout and "loop-42" in p.stdout, (p.stdout[-500:], p.stderr)
+        assert p.returncode == 4, (p.returncode, p.stderr)
+    finally:
+        agent.stop()
+        g.stop()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Session benchmark, one run: throughput of `cat` of a 256 MiB file through a Gangway session (gangwayd relay +
-# gangway-agent PTY) vs `ssh -tt root@localhost` vs a raw PTY; keystroke echo round trip p50/p99 through Gangway
-# vs a direct PTY and vs ssh -tt (the relayed-terminal reference: ssh client, sshd and one TCP hop; Gangway has a
+# gangway-agent PTY; then again with `gangwayd serve --single-event-loop`) vs `ssh -tt root@localhost` vs a raw PTY;
+# keystroke echo round trip p50/p99 through Gangway vs a direct PTY and vs ssh -tt (the relayed-terminal reference: ssh client, sshd and one TCP hop; Gangway has a
 # third process and a second hop).
 # Usage: bench/session/run.sh            (CONFIG=debug to skip the release build; SIZE_MIB=64 for a quick run)
 # Needs: root (for the throwaway sshd and gangway-user), openssh-server/client. Binds 127.0.0.1 only.
@@ -23,6 +23,15 @@ start_stack main
 echo "== Gangway session ($CONFIG build)"
 "$BIN/SessionBench" --mode gangway --server "$URL" --key-id "$KEY_ID" --secret "$SECRET" --target "$TARGET" \
   --file "$FILE" --keystrokes "$KEYSTROKES"
+stop_stack
+
+# ---- the same with gangwayd on one event loop: a session's two sockets share a thread, no wake-up per relayed frame
+start_stack oneloop --single-event-loop
+echo "== Gangway session, gangwayd --single-event-loop"
+"$BIN/SessionBench" --mode gangway --label gangway_single_loop --server "$URL" --key-id "$KEY_ID" --secret "$SECRET" \
+  --target "$TARGET" --file "$FILE" --keystrokes "$KEYSTROKES"
+stop_stack
+
 echo "== direct PTY"
 "$BIN/SessionBench" --mode direct --file "$FILE" --keystrokes "$KEYSTROKES"
 

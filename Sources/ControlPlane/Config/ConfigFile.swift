@@ -55,7 +55,7 @@ public struct ConfigFile: Sendable, Equatable {
                                   "max_session_duration", "max-session-duration", "public_url", "public-url",
                                   "policy_grace", "policy-grace",
                                   "client_ack_budget", "client-ack-budget", "slow_client_cutoff", "slow-client-cutoff",
-                                  "record_sessions", "record-sessions"]
+                                  "record_sessions", "record-sessions", "single_event_loop", "single-event-loop"]
         let s3 = values.filter { $0.key.hasPrefix("s3.") }
         if !s3.isEmpty {  // the [s3] section: Shipping/S3ShippingConfig
             config.s3 = try S3ShippingConfig.parse(Dictionary(uniqueKeysWithValues: s3.map { (String($0.key.dropFirst(3)), $0.value) }))
@@ -68,6 +68,12 @@ public struct ConfigFile: Sendable, Equatable {
             func number(_ v: String) throws -> Double {
                 guard let d = Double(v) else { throw ControlPlaneConfigError("config key `\(key)` needs a number, got `\(v)`") }
                 return d
+            }
+            func flag(_ v: String) throws -> Bool {
+                guard let on = ["true": true, "on": true, "false": false, "off": false][v.lowercased()] else {
+                    throw ControlPlaneConfigError("config key `\(key)` needs true or false, got `\(v)`")
+                }
+                return on
             }
             switch k.replacingOccurrences(of: "-", with: "_") {
             case "listen":
@@ -84,11 +90,8 @@ public struct ConfigFile: Sendable, Equatable {
             case "policy_grace": config.policyGraceSeconds = try number(value)
             case "client_ack_budget": config.clientAckBudgetBytes = Int(try number(value))
             case "slow_client_cutoff": config.slowClientCutoffSeconds = try number(value)
-            case "record_sessions":
-                guard let on = ["true": true, "on": true, "false": false, "off": false][value.lowercased()] else {
-                    throw ControlPlaneConfigError("config key `\(key)` needs true or false, got `\(value)`")
-                }
-                config.recordSessions = on
+            case "record_sessions": config.recordSessions = try flag(value)
+            case "single_event_loop": config.singleEventLoop = try flag(value)
             default: break
             }
         }

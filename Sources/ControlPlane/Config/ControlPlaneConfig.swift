@@ -43,6 +43,11 @@ public struct ControlPlaneConfig: Sendable {
     /// Seconds a client may leave that budget full without acknowledging anything before gangwayd cuts its
     /// connection (logged and audited as `SlowClientCutOff`); the session stays resumable (default 60).
     public var slowClientCutoffSeconds: TimeInterval = 60
+    /// Serve every socket and request on one NIO event loop (thread) instead of one per core (default false). A
+    /// session's client and agent sockets land on loops in turn, and a frame relayed between two loops costs a thread
+    /// wake-up; on one loop every relay stays on one thread (keystroke echo ~100 µs faster on a 2-core host shared
+    /// with agents and clients), but gangwayd's sockets get at most one core.
+    public var singleEventLoop = false
 
     public init(host: String = "127.0.0.1", port: Int = 0, dataDir: URL, tlsCertificatePath: String? = nil,
                 tlsKeyPath: String? = nil, connectionLostAfter: TimeInterval = 300, idleTimeoutMinutes: Int = 20,

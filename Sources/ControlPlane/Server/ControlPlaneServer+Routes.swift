@@ -5,6 +5,7 @@ import HummingbirdTLS
 import NIOSSL
 import HummingbirdWebSocket
 import NIOCore
+import NIOPosix
 
 extension ControlPlaneServer {
     func buildApplication(onPort: @escaping @Sendable (Int) -> Void) throws -> some ApplicationProtocol {
@@ -75,6 +76,9 @@ extension ControlPlaneServer {
         return Application(router: router, server: server,
                            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "gangwayd"),
                            onServerRunning: { channel in onPort(channel.localAddress?.port ?? 0) },
+                           // One loop of the shared group (not a group of its own): Swift Concurrency's jobs run on
+                           // that group's loops (EventLoopConcurrency), so tasks woken by these sockets stay on it.
+                           eventLoopGroupProvider: config.singleEventLoop ? .shared(MultiThreadedEventLoopGroup.singleton.next()) : .singleton,
                            logger: services.logger)
     }
 }

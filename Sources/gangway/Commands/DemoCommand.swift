@@ -1,5 +1,6 @@
 import AWSCore
 import ArgumentParser
+import ChannelIO
 import ConsoleCore
 import ConsoleUI
 import ControlPlane
@@ -33,7 +34,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         let fleet = try await DemoFleet.start(loseAfter: loseAfter)
-        let signals = SignalWaiter.install([SIGINT, SIGTERM, SIGHUP])
+        let signals = await SignalWaiter.install([SIGINT, SIGTERM, SIGHUP])
         let outcome: Result<Void, any Error>
         do {
             if headless {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChannelIO
 import AWSCore
 import ControlPlane
 import Foundation
@@ -72,7 +73,7 @@ struct LoginCommand: AsyncParsableCommand {
         }
         let login = OIDCLogin(http: HTTPClient(configuration: .init(caFile: caFile)))
         let openBrowser = !noBrowser
-        let signals = SignalWaiter.install([SIGINT, SIGTERM, SIGHUP])
+        let signals = await SignalWaiter.install([SIGINT, SIGTERM, SIGHUP])
         let outcome: OIDCLoginResult? = try await withThrowingTaskGroup(of: OIDCLoginResult?.self) { group in
             group.addTask { try await login.run(settings, progress: { Self.report($0, openBrowser: openBrowser) }) }
             group.addTask { await signals.wait(); return nil }

@@ -50,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a client may leave that budget full without acknowledging anything before gangwayd cuts its connection; the session stays resumable (default 60).")
     var slowClientCutoff: Double?
 
+    @Flag(help: "Serve all sockets and requests on one event loop (thread) instead of one per core: each session's relay stays on one thread (lower keystroke latency on a small host shared with agents), but gangwayd's sockets get at most one core.")
+    var singleEventLoop = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -68,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let policyGrace { cfg.policyGraceSeconds = policyGrace }
         if let clientAckBudget { cfg.clientAckBudgetBytes = clientAckBudget }
         if let slowClientCutoff { cfg.slowClientCutoffSeconds = slowClientCutoff }
+        if singleEventLoop { cfg.singleEventLoop = true }
         if noRecording { cfg.recordSessions = false }
         do { try cfg.validate() } catch { throw ValidationError("\(error)") }
 
@@ -77,10 +81,10 @@ struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+        let signals = await SignalWaiter.install([SIGINT, SIGTERM])
         let server = try await ControlPlaneServer.start(cfg, logger: Logger(label: "gangwayd"))
-        // Unbuffered: tests read this first line from a pipe.
+        // Unbuffered: tests read this first line from a pipe (and may send SIGTERM at once: the waiter is in place).
         FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))
-        let signals = SignalWaiter.install([SIGINT, SIGTERM])
         // Whichever comes first: the server stops by itself, or a signal asks it to.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.wait() }

@@ -69,6 +69,7 @@ func pump(_ channel: DataChannelConnection, _ iterator: inout DataChannelEvents.
 
 func gangway(_ args: Args) async throws {
     let server = args["server"]!, file = args["file"]!, keystrokes = Int(args["keystrokes"] ?? "500")!
+    let label = args["label"] ?? "gangway"
     let creds = AWSCredentials(accessKeyId: args["key-id"]!, secretAccessKey: args["secret"]!)
     let r = try await call(server, creds, "StartSession", ["Target": args["target"]!])
     var logger = Logger(label: "bench")
@@ -87,7 +88,7 @@ func gangway(_ args: Args) async throws {
     _ = await pump(channel, &it) { counter.feed($0); return counter.end != nil }
     let mib = Double(counter.bytes) / 1_048_576
     let t = seconds(counter.end! - counter.begin!)
-    print(String(format: "gangway_throughput_mib_s %.1f (%.1f MiB in %.2f s)", mib / t, mib, t))
+    print(String(format: "\(label)_throughput_mib_s %.1f (%.1f MiB in %.2f s)", mib / t, mib, t))
     // Echo: the terminal echoes each byte (raw, echo on) while cat swallows it.
     await channel.send(Array("stty raw echo; echo go''on; cat > /dev/null\n".utf8))
     seen = []
@@ -100,7 +101,7 @@ func gangway(_ args: Args) async throws {
         _ = await pump(channel, &it) { $0.contains(ch) }
         rtts.append(seconds(ContinuousClock.now - t0) * 1e6)
     }
-    print(String(format: "gangway_echo_us p50 %.0f p99 %.0f", percentile(rtts, 0.5), percentile(rtts, 0.99)))
+    print(String(format: "\(label)_echo_us p50 %.0f p99 %.0f", percentile(rtts, 0.5), percentile(rtts, 0.99)))
     await channel.send([3])  // ^C is a plain byte in raw mode; terminate instead
     _ = try? await call(server, creds, "TerminateSession", ["SessionId": r["SessionId"] as! String])
     await channel.close()

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Session benchmark, one run: throughput of `cat` of a 256 MiB file through a Gangway session (gangwayd relay +
 # gangway-agent PTY; then again with `gangwayd serve --single-event-loop`) vs `ssh -tt root@localhost` vs a raw PTY;
-# keystroke echo round trip p50/p99 through Gangway vs a direct PTY and vs ssh -tt (the relayed-terminal reference: ssh client, sshd and one TCP hop; Gangway has a
-# third process and a second hop).
+# keystroke echo round trip p50/p99 through Gangway vs a direct PTY and vs ssh -tt (the relayed-terminal reference:
+# ssh client, sshd and one TCP hop; Gangway has a third process and a second hop).
 # Usage: bench/session/run.sh            (CONFIG=debug to skip the release build; SIZE_MIB=64 for a quick run)
 # Needs: root (for the throwaway sshd and gangway-user), openssh-server/client. Binds 127.0.0.1 only.
 set -euo pipefail

@@ -34,6 +34,7 @@ extension LiveSessionPolicyTests {
         let (cp, admin) = try await graceServer(clock)
         do {
             let s = try await startSession(cp)
+            try await s.clientAttached()
             try await admin.detach(policy: "shells", from: .user("alice"))
             #expect(await cp.server.enforceAccess().isEmpty)
             let warning = try #require(await nextNotice(s))
@@ -61,6 +62,7 @@ extension LiveSessionPolicyTests {
         let (cp, admin) = try await graceServer(clock)
         do {
             let s = try await startSession(cp)
+            try await s.clientAttached()
             try await admin.detach(policy: "shells", from: .user("alice"))
             #expect(await cp.server.enforceAccess().isEmpty)
             #expect(await nextNotice(s) != nil)

@@ -13,6 +13,7 @@ struct RevocationTests {
         let cp = try await TestControlPlane(configure: { $0.maintenanceInterval = 0.25 })
         do {
             let s = try await startSession(cp)
+            try await s.clientAttached()
             let policies = try SQLitePolicyStore(dataDir: cp.dir)
             let t0 = Date()
             let disabled = try await policies.revoke(principal: "alice", reason: "laptop stolen", now: Date())
@@ -77,6 +78,7 @@ struct LiveSessionPolicyTests {
             """#)
             try await admin.attach(policy: "office-hours", to: .user("alice"))
             let s = try await startSession(cp)
+            try await s.clientAttached()
             #expect(await cp.server.enforceAccess().isEmpty, "inside the window the session goes on")
 
             clock.advance(60) // 18:00 Paris: the window closes

@@ -33,6 +33,15 @@ struct OpenSession {
     let agent: FakeAgent
     let agentData: TestSocket
     let client: TestSocket
+
+    /// Returns once gangwayd has attached the client's socket: a frame the client sends (input sequence 0) reached
+    /// the agent. Without it, a test that ends the session at once races the client's opening frame: the session can
+    /// end before the client is attached, and the client then gets "session has ended" instead of channel_closed.
+    func clientAttached() async throws {
+        try await client.sendBinary(Frames.input(Array("x".utf8), seq: 0))
+        let relayed = try #require(Frames.decode(await agentData.next(within: 10)), "the client's frame never reached the agent")
+        #expect(relayed.payload == Array("x".utf8))
+    }
 }
 
 func startSession(_ cp: TestControlPlane, agent existing: FakeAgent? = nil) async throws -> OpenSession {
@@ -157,7 +166,7 @@ struct SessionTests {
         let cp = try await TestControlPlane()
         defer { Task { await cp.stop() } }
         let s = try await startSession(cp)
-        try await Task.sleep(for: .milliseconds(100))
+        try await s.clientAttached()
         let r = try await cp.call("TerminateSession", #"{"SessionId":"\#(s.sessionId)"}"#)
         #expect(r.json["SessionId"] as? String == s.sessionId)
         #expect(Frames.decode(await s.client.next())?.messageType == .channelClosed)
@@ -173,7 +182,7 @@ struct SessionTests {
         let cp = try await TestControlPlane()
         defer { Task { await cp.stop() } }
         let s = try await startSession(cp)
-        try await Task.sleep(for: .milliseconds(100))
+        try await s.clientAttached()
         await s.client.close()
         #expect(try await eventually {
             let a = try await cp.call("DescribeSessions", #"{"State":"Active"}"#).json["Sessions"] as? [[String: Any]]

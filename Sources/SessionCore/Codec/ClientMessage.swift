@@ -21,7 +21,7 @@ public struct ClientMessage: Sendable, Equatable {
     public var payload: [UInt8]
 
     public init(messageType: MessageType, schemaVersion: UInt32 = 1, createdDate: UInt64, sequenceNumber: Int64 = 0,
-                flags: UInt64 = 0, messageId: UUID = UUID(), payloadType: PayloadType = .untyped, payload: [UInt8]) {
+                flags: UInt64 = 0, messageId: UUID = MessageID.random(), payloadType: PayloadType = .untyped, payload: [UInt8]) {
         self.messageType = messageType
         self.schemaVersion = schemaVersion
         self.createdDate = createdDate
@@ -37,7 +37,7 @@ public struct ClientMessage: Sendable, Equatable {
 
     /// The `acknowledge` message for a received stream message: flags 3, seq 0, JSON AcknowledgeContent payload.
     /// - Parameter now: the CreatedDate to stamp, Unix epoch milliseconds.
-    public static func acknowledging(_ message: ClientMessage, now: UInt64, messageId: UUID = UUID()) -> ClientMessage {
+    public static func acknowledging(_ message: ClientMessage, now: UInt64, messageId: UUID = MessageID.random()) -> ClientMessage {
         let content = AcknowledgeContent(acknowledging: message)
         return ClientMessage(messageType: .acknowledge, createdDate: now, sequenceNumber: 0, flags: controlFlags,
                              messageId: messageId, payloadType: .untyped, payload: content.jsonBytes())
@@ -48,7 +48,7 @@ public struct ClientMessage: Sendable, Equatable {
     ///   - flags: nil picks the reference's value: 3 for acknowledge and agent_session_state, otherwise 0.
     ///   - now: the CreatedDate, Unix epoch milliseconds.
     public static func control(type: MessageType, payloadJSON: [UInt8], payloadType: PayloadType = .untyped,
-                               flags: UInt64? = nil, now: UInt64, messageId: UUID = UUID()) -> ClientMessage {
+                               flags: UInt64? = nil, now: UInt64, messageId: UUID = MessageID.random()) -> ClientMessage {
         let defaultFlags: UInt64 = (type == .acknowledge || type == .agentSessionState) ? controlFlags : 0
         return ClientMessage(messageType: type, createdDate: now, sequenceNumber: 0, flags: flags ?? defaultFlags,
                              messageId: messageId, payloadType: payloadType, payload: payloadJSON)
@@ -57,7 +57,7 @@ public struct ClientMessage: Sendable, Equatable {
     /// `control(type:payloadJSON:…)` with an Encodable payload (the structs in Payloads/).
     public static func control<P: Encodable>(type: MessageType, payload: P, payloadType: PayloadType = .untyped,
                                              flags: UInt64? = nil, now: UInt64,
-                                             messageId: UUID = UUID()) throws -> ClientMessage {
+                                             messageId: UUID = MessageID.random()) throws -> ClientMessage {
         control(type: type, payloadJSON: try PayloadJSON.encode(payload), payloadType: payloadType, flags: flags,
                 now: now, messageId: messageId)
     }

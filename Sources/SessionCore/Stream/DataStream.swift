@@ -147,7 +147,7 @@ public struct DataStream: Sendable {
             nextSequence += 1
             let message = ClientMessage(
                 messageType: outgoingType, createdDate: config.epochMillis(now), sequenceNumber: sequence,
-                flags: (role == .agent && sequence == 0) ? 1 : 0, messageId: UUID(), payloadType: type, payload: chunk)
+                flags: (role == .agent && sequence == 0) ? 1 : 0, messageId: MessageID.random(), payloadType: type, payload: chunk)
             inFlight.append(OutgoingEntry(message: message, lastSent: now, sendCount: 1))
             counters.messagesSent += 1
             actions.append(.write(message))

@@ -1,0 +1,48 @@
+import Foundation
+import Synchronization
+
+/// Random version-4 UUIDs for the MessageId of every frame, without a system call per frame.
+///
+/// Foundation's `UUID()` on Linux opens, reads and closes /dev/urandom each time: three system calls per frame,
+/// on every keystroke and every acknowledgement (seen with strace on the client and the agent). A message id only
+/// has to be unique, it protects nothing, so ids come from a xoshiro256** generator seeded once per process from
+/// the system's random source (256 bits of seed: two processes do not share a sequence).
+public enum MessageID {
+    public static func random() -> UUID {
+        let (a, b) = generator.withLock { g in (g.next(), g.next()) }
+        var bytes = (a.bigEndian, b.bigEndian)
+        return withUnsafeMutableBytes(of: &bytes) { raw in
+            raw[6] = (raw[6] & 0x0F) | 0x40  // version 4
+            raw[8] = (raw[8] & 0x3F) | 0x80  // RFC 4122 variant
+            return UUID(uuid: raw.load(as: uuid_t.self))
+        }
+    }
+
+    private static let generator = Mutex(Xoshiro256StarStar(seededBy: SystemRandomNumberGenerator()))
+}
+
+/// xoshiro256** (Blackman and Vigna, public domain algorithm): fast, 256-bit state, not cryptographic.
+struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    init(seededBy source: some RandomNumberGenerator) {
+        var source = source
+        repeat {
+            s = (source.next(), source.next(), source.next(), source.next())
+        } while s == (0, 0, 0, 0)
+    }
+
+    mutating func next() -> UInt64 {
+        let result = rotl(s.1 &* 5, 7) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = rotl(s.3, 45)
+        return result
+    }
+
+    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}

@@ -48,21 +48,22 @@ struct DataChannelSocket: Sendable {
                 guard case .binary(let buffer) = message else { continue }
                 let now = services.clock.now()
                 let route = side == .client ? await relay.fromClient(buffer, now: now) : await relay.fromAgent(buffer, now: now)
+                // Recorded before forwarding: the client can acknowledge only what was forwarded, and the agent drops
+                // what was acknowledged, so every byte the client could have acknowledged is already in the recording
+                // when gangwayd dies (kill -9) at any point.
+                for event in route.record {
+                    switch event {
+                    case .output(let bytes): await recording.output(bytes, at: now)
+                    case .input(let bytes, let redacted): await recording.input(bytes, at: now, redacted: redacted)
+                    case .resize(let cols, let rows): await recording.resize(cols: cols, rows: rows, at: now)
+                    }
+                }
                 if let writer = route.forward {
                     // Awaiting the write keeps order and stops this loop while NIO reports the peer unwritable (it
                     // does not bound memory on its own: see SessionRelay). A failed write means that side just
                     // left; the sender resends unacked data.
                     for frame in route.frames {
                         do { try await writer.writeBinaryMessage(frame) } catch { await relay.writeFailed() }
-                    }
-                }
-                // Recorded after forwarding, so the recorder's work is not on a keystroke's or its echo's way (the
-                // recording keeps the relay's order: this loop is the only writer for this side).
-                for event in route.record {
-                    switch event {
-                    case .output(let bytes): await recording.output(bytes, at: now)
-                    case .input(let bytes, let redacted): await recording.input(bytes, at: now, redacted: redacted)
-                    case .resize(let cols, let rows): await recording.resize(cols: cols, rows: rows, at: now)
                     }
                 }
                 if route.agentTerminating {

@@ -193,6 +193,9 @@ extension DataChannelConnection {
 
     func flushAcknowledgements() {
         guard !pendingAcks.isEmpty else { return }
+        // Nothing left for the timer to flush: cancel it (else it fires every 2 ms while typing, to no effect).
+        ackTimer?.cancel()
+        ackTimer = nil
         let acks = pendingAcks
         pendingAcks = []
         for frame in acks { enqueue(frame) }

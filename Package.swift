@@ -82,6 +82,7 @@ let package = Package(
                 dependencies: [
                     "SessionCore", "AWSCore", "ChannelIO", "ConsoleCore", "CPosixShim",
                     .product(name: "WSClient", package: "swift-websocket"),
+                    .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),

@@ -78,6 +78,21 @@ import Testing
         #expect(flags.region == "us-east-2" && flags.endpointURL == "http://localhost:3")
     }
 
+    @Test func devNullAsTheConfigAndCredentialsFilesMeansNone() throws {
+        let home = try Home(credentials: Self.credentials, config: Self.config)
+        let env = ["HOME": home.path, "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+                   "AWS_ACCESS_KEY_ID": "AKENV", "AWS_SECRET_ACCESS_KEY": "envsecret", "AWS_PROFILE": "dev"]
+        // Profile dev exists only in the home directory's files, which /dev/null replaces (read as empty, no error).
+        let error = #expect(throws: (any Error).self) { try AWSClientSettings.resolve(service: "ssm", environment: env) }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("profile 'dev' not found in /dev/null"))
+        var noProfile = env
+        noProfile["AWS_PROFILE"] = nil
+        let s = try AWSClientSettings.resolve(service: "ssm", region: "eu-north-1", environment: noProfile)
+        #expect(s.credentials == AWSCredentials(accessKeyId: "AKENV", secretAccessKey: "envsecret"))
+        #expect(s.region == "eu-north-1")
+        #expect(!s.endpointURL.contains("gangway.example"), "the home directory's config file was read")
+    }
+
     @Test func serviceSubsectionEndpointAndFileOverrides() throws {
         let dir = try Home()
         let cfg = dir.path + "/cfg", creds = dir.path + "/creds"

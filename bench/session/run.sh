@@ -23,6 +23,11 @@ start_stack main
 echo "== Gangway session ($CONFIG build)"
 "$BIN/SessionBench" --mode gangway --server "$URL" --key-id "$KEY_ID" --secret "$SECRET" --target "$TARGET" \
   --file "$FILE" --keystrokes "$KEYSTROKES"
+# The same echo through the `gangway connect` process over pipes, as the ssh reference below runs `ssh -tt`.
+AWS_ACCESS_KEY_ID=$KEY_ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+  "$BIN/SessionBench" --mode command --label connect --keystrokes "$KEYSTROKES" \
+  --command "exec $BIN/gangway connect $TARGET --endpoint-url $URL --region us-east-1 2>/dev/null" \
+  --first-line "stty raw echo; echo go''on; exec cat > /dev/null"
 stop_stack
 
 # ---- the same with gangwayd on one event loop: a session's two sockets share a thread, no wake-up per relayed frame

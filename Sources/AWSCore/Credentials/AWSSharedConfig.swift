@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `~/.aws/credentials` and `~/.aws/config` (or the files named by AWS_SHARED_CREDENTIALS_FILE /
 /// AWS_CONFIG_FILE), loaded once. A missing file is the same as an empty one.
@@ -32,10 +35,27 @@ public struct AWSSharedConfig: Sendable {
 
     static func load(_ path: String) throws -> INIFile {
         guard FileManager.default.fileExists(atPath: path) else { return INIFile() }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Plain read(2) until the end, not FileManager.contents(atPath:) or FileHandle.readToEnd(), which fail on
+        // /dev/null (AWS_CONFIG_FILE=/dev/null is how people ask for no config file; the AWS CLI accepts it).
+        guard let data = readWholeFile(path) else {
             throw AWSConfigError("cannot read \(path): check its permissions")
         }
         return try INIFile(parsing: String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    static func readWholeFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { return data }
+            data += chunk[..<n]
+        }
     }
 
     /// The profile's keys from the credentials file (`[name]`).

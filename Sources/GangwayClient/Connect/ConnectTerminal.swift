@@ -1,6 +1,7 @@
 import ConsoleCore
 import Dispatch
 import Foundation
+import NIOCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -59,17 +60,21 @@ public enum ConnectTerminal {
         }
         defer { noticeTask.cancel() }
 
-        // Keystrokes: a blocking reader thread feeds an ordered stream; one task forwards it.
+        // Keystrokes: a blocking reader thread feeds an ordered stream; one task forwards it. The thread hands each
+        // chunk over on the data channel's event loop (in order: one loop, FIFO), so the forwarding task wakes on the
+        // thread that writes the socket instead of on whichever loop is next (a second thread wake-up per key).
         let (keys, keySink) = AsyncStream.makeStream(of: [UInt8].self)
+        let loop = shell.eventLoop
         let reader = Thread {
             var buf = [UInt8](repeating: 0, count: 65536)
             while true {
                 let n = read(inputFD, &buf, buf.count)
                 if n < 0, errno == EINTR { continue }
                 if n <= 0 { break }
-                keySink.yield(Array(buf[0..<n]))
+                let chunk = Array(buf[0..<n])
+                loop.execute { keySink.yield(chunk) }
             }
-            keySink.finish()
+            loop.execute { keySink.finish() }
         }
         reader.start()
         let escaped = EscapeFlag()

@@ -3,6 +3,7 @@ import ChannelIO
 import ConsoleCore
 import Foundation
 import Logging
+import NIOCore
 import SessionCore
 
 /// One interactive Session Manager shell from the client side: StartSession, the data channel
@@ -20,6 +21,10 @@ public actor SSMShellSession: ShellChannel {
     public nonisolated let output: AsyncStream<ShellEvent>
     /// Status lines for the user that are not part of the remote screen ("connection lost, resuming…").
     public nonisolated let notices: AsyncStream<String>
+
+    /// The event loop of the session's data channel: code that feeds the session from a thread of its own (the
+    /// terminal reader) hands its bytes over here, so the task forwarding them runs where the socket is written.
+    public nonisolated var eventLoop: any EventLoop { channel.eventLoop }
 
     private let continuation: AsyncStream<ShellEvent>.Continuation
     private let noticeContinuation: AsyncStream<String>.Continuation

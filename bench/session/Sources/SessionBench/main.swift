@@ -136,7 +136,8 @@ func direct(_ args: Args) async throws {
 }
 
 /// Keystroke echo through a command that runs `stty raw echo; echo goon; cat > /dev/null` on a remote terminal and
-/// talks over pipes (`ssh -tt host …`): the reference for what a relayed terminal costs on this machine.
+/// talks over pipes (`ssh -tt host …`): the reference for what a relayed terminal costs on this machine. With
+/// `--first-line L`, L is written to the command's input first (for `gangway connect`, which takes no remote command).
 func commandEcho(_ args: Args) throws {
     let keystrokes = Int(args["keystrokes"] ?? "500")!, label = args["label"] ?? "command"
     let process = Process()
@@ -155,6 +156,10 @@ func commandEcho(_ args: Args) throws {
         if process.isRunning { process.terminate() }
     }
     let wfd = input.fileHandleForWriting.fileDescriptor, rfd = output.fileHandleForReading.fileDescriptor
+    if let line = args["first-line"] {
+        let bytes = Array((line + "\n").utf8)
+        guard write(wfd, bytes, bytes.count) == bytes.count else { throw NSError(domain: "bench", code: 2) }
+    }
     var buffer = [UInt8](repeating: 0, count: 65536)
     func readSome() throws -> ArraySlice<UInt8> {
         let n = read(rfd, &buffer, buffer.count)

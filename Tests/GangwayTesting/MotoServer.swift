@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -132,20 +133,29 @@ public final class MotoServer: @unchecked Sendable {
         return probe.terminationStatus == 0 ? ["python3", "-m", "moto.server"] : nil
     }
 
-    /// A port that was free a moment ago (bound to 127.0.0.1:0, then released).
+    /// A port that was free a moment ago, below the kernel's ephemeral range and never handed out twice in this
+    /// process. (It used to be bound to 127.0.0.1:0 and released: while moto took its second to start, a gangwayd of
+    /// a parallel test could be given the same port by the kernel; moto then failed to bind, the readiness probe
+    /// connected to gangwayd, and every S3 call of the suite got gangwayd's plain 404s — a red CI run.)
     public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw MotoServerError("socket() failed") }
-        defer { close(fd) }
-        var addr = loopback(port: 0)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { ptr in
-            ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                bind(fd, sa, len) == 0 && getsockname(fd, sa, &len) == 0
-            }
+        for _ in 0..<200 {
+            let port = Int.random(in: 20_000..<32_000)  // ip_local_port_range starts at 32768
+            guard reserved.withLock({ $0.insert(port).inserted }) else { continue }
+            if canBind(port: port) { return port }
         }
-        guard ok else { throw MotoServerError("cannot bind 127.0.0.1:0") }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        throw MotoServerError("no free port in 20000–31999 after 200 tries")
+    }
+
+    private static let reserved = Mutex<Set<Int>>([])
+
+    static func canBind(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = loopback(port: port)
+        return withUnsafePointer(to: &addr) { ptr in
+            ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     static func accepts(port: Int) -> Bool {

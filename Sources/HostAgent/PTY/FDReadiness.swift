@@ -1,23 +1,20 @@
 import Dispatch
 import Foundation
 
-/// Waits for a non-blocking descriptor to become readable or writable, without a thread per descriptor and
-/// without polling: a Dispatch source that is resumed only while someone waits.
+/// Waits for a non-blocking descriptor to become writable, without a thread per descriptor and without polling: a
+/// Dispatch source that is resumed only while someone waits. (Used for a PTY's input queue when it is full, which is
+/// rare; the PTY's output is read on an NIO event loop, see PTYOutputReader.)
 /// @unchecked Sendable: `waiter` and `suspended` are only touched while holding `lock`; the source itself is
 /// thread-safe.
 final class FDReadiness: @unchecked Sendable {
-    enum Kind { case read, write }
     private let source: any DispatchSourceProtocol
     private let lock = NSLock()
     private var waiter: CheckedContinuation<Void, Never>?
     private var suspended = true  // a new source is inactive; the first resume() activates it
     private var cancelled = false
 
-    init(fd: Int32, kind: Kind, queue: DispatchQueue) {
-        switch kind {
-        case .read: source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        case .write: source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-        }
+    init(writable fd: Int32, queue: DispatchQueue) {
+        source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
         source.setEventHandler { [weak self] in self?.fire() }
     }
 

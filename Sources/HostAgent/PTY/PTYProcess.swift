@@ -28,7 +28,7 @@ public final class PTYProcess: Sendable {
         self.masterFD = masterFD
         // NIO owns (and closes) a duplicate: `masterFD` stays valid for writes and ioctls until closeMaster().
         output = PTYOutputReader(fd: fcntl(masterFD, F_DUPFD_CLOEXEC, 0), eventLoop: eventLoop)
-        writable = FDReadiness(fd: masterFD, kind: .write, queue: Self.ioQueue)
+        writable = FDReadiness(writable: masterFD, queue: Self.ioQueue)
         exit = ExitStatusBox()
         let box = exit
         let thread = Thread {

@@ -43,6 +43,9 @@ struct STSLiveSessionTests {
             try await agentData.sendBinary(Frames.state("Connected", session: sessionId))
             let client = try await TestSocket.open(url)
             try await client.sendText(try OpenDataChannelInput.client(requestId: "q", tokenValue: tokenValue, clientId: "cl").jsonText())
+            // Attached once a frame from the client reaches the agent (before that, an ended session refuses it instead).
+            try await OpenSession(sessionId: sessionId, streamUrl: url, agent: agent, agentData: agentData, client: client)
+                .clientAttached()
 
             #expect(try await policies.revoke(principal: "bob", reason: "left the company", now: Date()) == 1)
             let closed = Frames.decode(await client.next(within: 3))

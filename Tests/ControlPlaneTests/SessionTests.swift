@@ -3,27 +3,29 @@ import ControlPlane
 import Foundation
 import NIOWebSocket
 import SessionCore
+import Synchronization
 import Testing
 import WSClient
 
 /// A recorder that keeps events in memory.
-actor MemoryRecorder: SessionRecorder {
-    var events: [String] = []
-    nonisolated func open(sessionId: String, target: String, owner: String, cols: Int, rows: Int,
-                          startedAt: Date) async throws -> any SessionRecording {
+final class MemoryRecorder: SessionRecorder {
+    private let box = Mutex<[String]>([])
+    var events: [String] { box.withLock { $0 } }
+    func open(sessionId: String, target: String, owner: String, cols: Int, rows: Int,
+              startedAt: Date) async throws -> any SessionRecording {
         MemoryRecording(owner: self)
     }
-    func add(_ e: String) { events.append(e) }
+    func add(_ e: String) { box.withLock { $0.append(e) } }
 }
 
 struct MemoryRecording: SessionRecording {
     let owner: MemoryRecorder
-    func output(_ bytes: [UInt8], at: Date) async { await owner.add("o:" + String(decoding: bytes, as: UTF8.self)) }
-    func input(_ bytes: [UInt8], at: Date, redacted: Bool) async {
-        await owner.add(redacted ? "i:<redacted>" : "i:" + String(decoding: bytes, as: UTF8.self))
+    func output(_ bytes: [UInt8], at: Date) { owner.add("o:" + String(decoding: bytes, as: UTF8.self)) }
+    func input(_ bytes: [UInt8], at: Date, redacted: Bool) {
+        owner.add(redacted ? "i:<redacted>" : "i:" + String(decoding: bytes, as: UTF8.self))
     }
-    func resize(cols: Int, rows: Int, at: Date) async { await owner.add("r:\(cols)x\(rows)") }
-    func close() async { await owner.add("close") }
+    func resize(cols: Int, rows: Int, at: Date) { owner.add("r:\(cols)x\(rows)") }
+    func close() async { owner.add("close") }
 }
 
 /// A started session with both ends attached.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Recording
+import Synchronization
 
 /// Records every session gangwayd relays as asciicast v2 in `DATA_DIR/recordings/<sessionId>.cast`.
 ///
@@ -34,30 +35,42 @@ public struct FileSessionRecorder: SessionRecorder {
     }
 }
 
-/// One session's recording. An actor: gangwayd may call from different tasks, the writer is single-owner.
-/// A write error is logged once and recording stops for that session; relaying goes on.
-public actor FileSessionRecording: SessionRecording {
-    private let writer: RecordingFileWriter
-    private var failed = false
+/// One session's recording. A lock around the single-owner writer: gangwayd calls from the client's and the agent's
+/// event loops. A write error is logged once and recording stops for that session; relaying goes on.
+public final class FileSessionRecording: SessionRecording {
+    private struct State: ~Copyable {
+        let writer: RecordingFileWriter
+        var failed = false
+    }
+    private let state: Mutex<State>
+    private let url: URL
     private let logger = Logger(label: "gangway.recording")
 
-    init(writer: RecordingFileWriter) { self.writer = writer }
+    init(writer: sending RecordingFileWriter) {
+        url = writer.url
+        state = Mutex(State(writer: writer))
+    }
 
-    private func attempt(_ body: () throws -> Void) {
-        guard !failed else { return }
-        do { try body() } catch {
-            failed = true
-            logger.error("session recording stopped", metadata: ["file": "\(writer.url.path)", "error": "\(error)"])
+    private func attempt(_ body: (RecordingFileWriter) throws -> Void) {
+        let error: (any Error)? = state.withLock { s in
+            guard !s.failed else { return nil }
+            do { try body(s.writer); return nil } catch {
+                s.failed = true
+                return error
+            }
+        }
+        if let error {
+            logger.error("session recording stopped", metadata: ["file": "\(url.path)", "error": "\(error)"])
         }
     }
 
-    public func output(_ bytes: [UInt8], at: Date) async { attempt { try writer.output(bytes, at: at) } }
+    public func output(_ bytes: [UInt8], at: Date) { attempt { try $0.output(bytes, at: at) } }
 
-    public func input(_ bytes: [UInt8], at: Date, redacted: Bool) async {
-        attempt { try writer.input(bytes, at: at, redacted: redacted) }
+    public func input(_ bytes: [UInt8], at: Date, redacted: Bool) {
+        attempt { try $0.input(bytes, at: at, redacted: redacted) }
     }
 
-    public func resize(cols: Int, rows: Int, at: Date) async { attempt { try writer.resize(cols: cols, rows: rows, at: at) } }
+    public func resize(cols: Int, rows: Int, at: Date) { attempt { try $0.resize(cols: cols, rows: rows, at: at) } }
 
-    public func close() async { attempt { try writer.close(at: Date()) } }
+    public func close() async { attempt { try $0.close(at: Date()) } }
 }

@@ -7,12 +7,14 @@ public protocol SessionRecorder: Sendable {
 }
 
 /// One session's recording. gangwayd calls these in sequence-number order, each relayed message once
-/// (a resent frame is not recorded twice). `input(redacted: true)` means the agent reported the PTY's echo was off
+/// (a resent frame is not recorded twice). `output`, `input` and `resize` are synchronous and called on the relay's
+/// event loop before the frame is forwarded: they must store the event (one write(2)) and return, never wait on
+/// anything else. `input(redacted: true)` means the agent reported the PTY's echo was off
 /// (a password prompt): store a redaction marker, never the bytes.
 public protocol SessionRecording: Sendable {
-    func output(_ bytes: [UInt8], at: Date) async
-    func input(_ bytes: [UInt8], at: Date, redacted: Bool) async
-    func resize(cols: Int, rows: Int, at: Date) async
+    func output(_ bytes: [UInt8], at: Date)
+    func input(_ bytes: [UInt8], at: Date, redacted: Bool)
+    func resize(cols: Int, rows: Int, at: Date)
     func close() async
 }
 
@@ -25,8 +27,8 @@ public struct NullRecorder: SessionRecorder {
 
 public struct NullRecording: SessionRecording {
     public init() {}
-    public func output(_ bytes: [UInt8], at: Date) async {}
-    public func input(_ bytes: [UInt8], at: Date, redacted: Bool) async {}
-    public func resize(cols: Int, rows: Int, at: Date) async {}
+    public func output(_ bytes: [UInt8], at: Date) {}
+    public func input(_ bytes: [UInt8], at: Date, redacted: Bool) {}
+    public func resize(cols: Int, rows: Int, at: Date) {}
     public func close() async {}
 }

@@ -48,6 +48,10 @@ public struct ControlPlaneConfig: Sendable {
     /// wake-up; on one loop every relay stays on one thread (keystroke echo ~100 µs faster on a 2-core host shared
     /// with agents and clients), but gangwayd's sockets get at most one core.
     public var singleEventLoop = false
+    /// Relay a session's frames inside the NIO pipeline on the sockets' event loops (`RelayFrameHandler`, default
+    /// true) rather than through a task per socket. `GANGWAY_RELAY_IN_TASKS=1` in gangwayd's environment turns it
+    /// off (to compare, or to rule it out).
+    public var relayOnEventLoop = ProcessInfo.processInfo.environment["GANGWAY_RELAY_IN_TASKS"] != "1"
 
     public init(host: String = "127.0.0.1", port: Int = 0, dataDir: URL, tlsCertificatePath: String? = nil,
                 tlsKeyPath: String? = nil, connectionLostAfter: TimeInterval = 300, idleTimeoutMinutes: Int = 20,

@@ -33,37 +33,51 @@ struct DataChannelSocket: Sendable {
             return
         }
         let peer = RelayPeer(id: UUID(), writer: outbound, channel: channel)
-        let (replaced, pending) = side == .client ? await relay.attachClient(peer, now: services.clock.now())
-                                                  : await relay.attachAgent(peer)
+        guard let (replaced, pending) = side == .client ? relay.attachClient(peer, now: services.clock.now())
+                                                        : relay.attachAgent(peer) else {
+            try? await outbound.close(.policyViolation, reason: "session \(sessionId) has ended")
+            return
+        }
         if let replaced { try? await replaced.writer.close(.normalClosure, reason: "replaced by a newer connection") }
         for frame in pending { try? await outbound.writeBinaryMessage(frame) }
         if side == .client { await services.sessions.clientAttached(sessionId) } else { await services.sessions.agentAttached(sessionId) }
+
+        // From here the frames go through a RelayFrameHandler on the socket's event loop; this task relays only what
+        // it had already received, up to the handler's marker.
+        let handoff = services.config.relayOnEventLoop ? await installRelayHandler(
+            channel: channel, side: side, peerId: peer.id, sessionId: sessionId, relay: relay, recording: recording) : nil
+        var handedOver = false
 
         do {
             while true {
                 // Flow control towards the client: while it has the whole budget unacknowledged, leave the agent's
                 // frames in its socket (TCP pushes back to the agent) instead of reading them into gangwayd.
-                if side == .agent { await relay.waitForClientBudget(agentId: peer.id) }
+                if side == .agent && !handedOver { await relay.waitForClientBudget(agentId: peer.id) }
                 guard let message = try await messages.next() else { break }
                 guard case .binary(let buffer) = message else { continue }
+                if let handoff, !handedOver, buffer == handoff.marker {
+                    handedOver = true
+                    handoff.handler.eventLoop.execute { handoff.handler.value.goLive() }
+                    continue
+                }
                 let now = services.clock.now()
-                let route = side == .client ? await relay.fromClient(buffer, now: now) : await relay.fromAgent(buffer, now: now)
+                let route = side == .client ? relay.fromClient(buffer, now: now) : relay.fromAgent(buffer, now: now)
                 // Recorded before forwarding: the client can acknowledge only what was forwarded, and the agent drops
                 // what was acknowledged, so every byte the client could have acknowledged is already in the recording
                 // when gangwayd dies (kill -9) at any point.
                 for event in route.record {
                     switch event {
-                    case .output(let bytes): await recording.output(bytes, at: now)
-                    case .input(let bytes, let redacted): await recording.input(bytes, at: now, redacted: redacted)
-                    case .resize(let cols, let rows): await recording.resize(cols: cols, rows: rows, at: now)
+                    case .output(let bytes): recording.output(bytes, at: now)
+                    case .input(let bytes, let redacted): recording.input(bytes, at: now, redacted: redacted)
+                    case .resize(let cols, let rows): recording.resize(cols: cols, rows: rows, at: now)
                     }
                 }
-                if let writer = route.forward {
+                if let writer = route.to?.writer {
                     // Awaiting the write keeps order and stops this loop while NIO reports the peer unwritable (it
                     // does not bound memory on its own: see SessionRelay). A failed write means that side just
                     // left; the sender resends unacked data.
                     for frame in route.frames {
-                        do { try await writer.writeBinaryMessage(frame) } catch { await relay.writeFailed() }
+                        do { try await writer.writeBinaryMessage(frame) } catch { relay.writeFailed() }
                     }
                 }
                 if route.agentTerminating {
@@ -75,9 +89,38 @@ struct DataChannelSocket: Sendable {
             services.logger.debug("data channel read ended", metadata: ["session": "\(sessionId)", "error": "\(error)"])
         }
         if side == .client {
-            if await relay.detachClient(peer.id) { await services.sessions.clientDetached(sessionId) }
+            if relay.detachClient(peer.id) { await services.sessions.clientDetached(sessionId) }
         } else {
-            _ = await relay.detachAgent(peer.id)
+            _ = relay.detachAgent(peer.id)
+        }
+    }
+
+    /// Puts a `RelayFrameHandler` into `channel`'s pipeline. Nil (the task relays everything) without a channel or
+    /// when the pipeline is not the expected WebSocket one.
+    private func installRelayHandler(channel: (any Channel)?, side: Side, peerId: UUID, sessionId: String,
+                                     relay: SessionRelay, recording: any SessionRecording) async
+        -> (handler: NIOLoopBound<RelayFrameHandler>, marker: ByteBuffer)? {
+        guard let channel else { return nil }
+        let services = self.services
+        do {
+            return try await channel.eventLoop.submit {
+                let handler = RelayFrameHandler(
+                    side: side, peerId: peerId, relay: relay, recording: recording, clock: services.clock,
+                    maxMessageBytes: services.config.maxFrameBytes,
+                    onAgentTerminating: {
+                        Task {
+                            await services.sessions.end(sessionId, status: .terminated,
+                                                        reason: "Exiting session with sessionId: \(sessionId).",
+                                                        notifyAgent: false)
+                        }
+                    })
+                try RelayFrameHandler.install(on: channel, handler)
+                return (NIOLoopBound(handler, eventLoop: channel.eventLoop), handler.marker)
+            }.get()
+        } catch {
+            services.logger.warning("data channel relays through its task", metadata: ["session": "\(sessionId)",
+                                                                                       "error": "\(error)"])
+            return nil
         }
     }
 }

@@ -107,7 +107,7 @@ actor SessionRegistry {
 
     func clientAttached(_ sessionId: String) async {
         guard let l = live[sessionId] else { return }
-        if await l.relay.bothAttached { await setStatus(sessionId, .connected) }
+        if l.relay.bothAttached { await setStatus(sessionId, .connected) }
     }
 
     func clientDetached(_ sessionId: String) async {
@@ -117,7 +117,7 @@ actor SessionRegistry {
 
     func agentAttached(_ sessionId: String) async {
         guard let l = live[sessionId] else { return }
-        if await l.relay.bothAttached { await setStatus(sessionId, .connected) }
+        if l.relay.bothAttached { await setStatus(sessionId, .connected) }
     }
 
     /// Records relayed events in order (called by the socket loops).
@@ -135,9 +135,9 @@ actor SessionRegistry {
         l.record.status = status
         l.record.endDate = now
         l.record.details = reason
-        let counters = await l.relay.counters
+        let counters = l.relay.counters
         endedCounters.add(counters)
-        let peers = await l.relay.finish()
+        let peers = l.relay.finish()
         do { try await store.upsertSession(l.record) } catch {
             logger.error("cannot store session end", metadata: ["session": "\(sessionId)", "error": "\(error)"])
         }
@@ -168,7 +168,7 @@ actor SessionRegistry {
     /// Asks the session's agent to show `text` in the user's terminal (`gangway_notice`; the agent writes it into its
     /// sequenced output). False when the session is not live or its agent is not attached.
     func notice(_ sessionId: String, text: String) async -> Bool {
-        guard let relay = live[sessionId]?.relay, let agent = await relay.agent else { return false }
+        guard let relay = live[sessionId]?.relay, let agent = relay.agent else { return false }
         let message = ClientMessage.control(type: .gangwayNotice, payloadJSON: Array(text.utf8),
                                             now: UInt64(max(1, clock.now().timeIntervalSince1970 * 1000)))
         do {
@@ -188,7 +188,7 @@ actor SessionRegistry {
         await cutOffStalledClients(now: now)
         var due: [(String, String)] = []
         for (id, l) in live {
-            let idle = now.timeIntervalSince(await l.relay.lastActivity)
+            let idle = now.timeIntervalSince(l.relay.lastActivity)
             if idle >= TimeInterval(config.idleTimeoutMinutes * 60) {
                 due.append((id, "Session \(id) timed out after \(config.idleTimeoutMinutes) minutes of inactivity."))
             } else if let max = config.maxSessionDurationMinutes,
@@ -210,7 +210,7 @@ actor SessionRegistry {
     /// stays paused until a client acknowledges again.
     private func cutOffStalledClients(now: Date) async {
         for (id, l) in live {
-            guard let (peer, unacked) = await l.relay.cutOffStalledClient(now: now, timeout: config.slowClientCutoffSeconds)
+            guard let (peer, unacked) = l.relay.cutOffStalledClient(now: now, timeout: config.slowClientCutoffSeconds)
             else { continue }
             let why = "client of session \(id) acknowledged none of \(unacked) bytes of output for " +
                 "\(Int(config.slowClientCutoffSeconds)) s; its connection was cut (the session stays resumable: ResumeSession)"
@@ -228,7 +228,7 @@ actor SessionRegistry {
     /// Totals over live and ended sessions.
     func counters() async -> RelayCounters {
         var total = endedCounters
-        for l in live.values { total.add(await l.relay.counters) }
+        for l in live.values { total.add(l.relay.counters) }
         return total
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWebSocket
 import NIOCore
 import SessionCore
+import Synchronization
 
 /// One side of a data channel attached to a relay.
 struct RelayPeer: Sendable {
@@ -21,8 +22,8 @@ enum RecordEvent: Sendable {
 
 /// What the relay did with one frame; the socket handler performs the I/O outside the actor.
 struct RelayRoute: Sendable {
-    /// Write `frames` to this writer, in order (nil: nothing to write now).
-    var forward: WebSocketOutboundWriter?
+    /// Write `frames` to this peer, in order (nil: nothing to write now).
+    var to: RelayPeer?
     var frames: [ByteBuffer] = []
     var record: [RecordEvent] = []
     /// The agent said the session is ending (agent_session_state Terminating).
@@ -52,130 +53,190 @@ public struct RelayCounters: Sendable, Equatable {
     public init() {}
 }
 
-/// The relay between a session's client socket and agent socket. An actor holding only routing state: the
-/// handlers write to sockets after the actor returns.
+/// The relay between a session's client socket and agent socket: routing state only, behind a lock, so both the
+/// socket tasks and the event-loop handlers (`RelayFrameHandler`) call it synchronously; the callers do the I/O.
 ///
-/// Flow control towards the client is a byte budget tied to the client's acknowledgements (`ClientAckBudget`): the
-/// agent's socket loop calls `waitForClientBudget` before pulling each frame, so while the client has more than the
-/// budget unacknowledged gangwayd stops reading the agent and TCP pushes back to it. (Awaiting each WebSocket write
-/// is not enough: the NIO writer accepts frames long before the kernel does, so a client that never reads made
-/// gangwayd hold everything the agent sent.) Towards the agent, awaiting the write is kept: input is small.
-actor SessionRelay {
+/// Flow control towards the client is a byte budget tied to the client's acknowledgements (`ClientAckBudget`): while
+/// the client has more than the budget unacknowledged gangwayd stops reading the agent's socket (the agent's socket
+/// task awaits `waitForClientBudget`; its event-loop handler holds NIO's reads until `whenClientBudgetHasRoom` calls
+/// back) and TCP pushes back to the agent. (Awaiting each WebSocket write is not enough: NIO accepts frames long
+/// before the kernel does, so a client that never reads made gangwayd hold everything the agent sent.) Towards the
+/// agent, input is small: the sender stops reading while the agent's socket is not writable.
+final class SessionRelay: Sendable {
     let sessionId: String
-    private let pendingLimit: Int
-    private(set) var client: RelayPeer?
-    private(set) var agent: RelayPeer?
-    private var budget: ClientAckBudget
-    private var budgetWaiters: [CheckedContinuation<Void, Never>] = []
-    private var pendingToClient: [(frame: ByteBuffer, seq: Int64?)] = []
-    private var pendingToClientBytes = 0
-    private var pendingToAgent: [ByteBuffer] = []
-    private var pendingToAgentBytes = 0
-    private var outputOrder = RecordingSequencer<RecordEvent?>()
-    private var inputOrder = RecordingSequencer<RecordEvent?>()
-    private var echoOn = true
-    private(set) var lastActivity: Date
-    private(set) var counters = RelayCounters()
-    private(set) var finished = false
+    private let state: Mutex<RelayState>
 
     init(sessionId: String, pendingLimit: Int, clientBudget: Int = 2 << 20, now: Date) {
         self.sessionId = sessionId
-        self.pendingLimit = pendingLimit
-        self.budget = ClientAckBudget(budget: clientBudget)
-        self.lastActivity = now
+        self.state = Mutex(RelayState(pendingLimit: pendingLimit, budget: ClientAckBudget(budget: clientBudget),
+                                      lastActivity: now))
     }
+
+    var client: RelayPeer? { state.withLock { $0.client } }
+    var agent: RelayPeer? { state.withLock { $0.agent } }
+    var lastActivity: Date { state.withLock { $0.lastActivity } }
+    var counters: RelayCounters { state.withLock { $0.counters } }
+    var finished: Bool { state.withLock { $0.finished } }
+    var bothAttached: Bool { state.withLock { $0.client != nil && $0.agent != nil } }
+    /// Bytes relayed to the client and not yet acknowledged by it.
+    var unackedToClient: Int { state.withLock { $0.budget.unackedBytes } }
 
     // MARK: attach / detach
 
-    /// Attaches a client socket. Returns the writer it replaced (to close) and frames queued for it.
-    func attachClient(_ peer: RelayPeer, now: Date = Date()) -> (replaced: RelayPeer?, pending: [ByteBuffer]) {
-        let old = client
-        client = peer
-        let pending = pendingToClient
-        pendingToClient.removeAll()
-        pendingToClientBytes = 0
-        // A new connection owes nothing for what went to the old one (the agent resends what is unacked); only the
-        // queued frames it is about to receive count.
-        budget.reset()
-        for entry in pending {
-            if let seq = entry.seq { budget.sent(seq: seq, bytes: entry.frame.readableBytes, now: now) }
+    /// Attaches a client socket. Returns the peer it replaced (to close) and frames queued for it; nil when the
+    /// session ended meanwhile (nobody would tell this socket so).
+    func attachClient(_ peer: RelayPeer, now: Date = Date()) -> (replaced: RelayPeer?, pending: [ByteBuffer])? {
+        let attached: (RelayPeer?, [(frame: ByteBuffer, seq: Int64?)], [@Sendable () -> Void])? = state.withLock { s in
+            guard !s.finished else { return nil }
+            let old = s.client
+            s.client = peer
+            let pending = s.pendingToClient
+            s.pendingToClient.removeAll()
+            s.pendingToClientBytes = 0
+            // A new connection owes nothing for what went to the old one (the agent resends what is unacked); only
+            // the queued frames it is about to receive count.
+            s.budget.reset()
+            for entry in pending {
+                if let seq = entry.seq { s.budget.sent(seq: seq, bytes: entry.frame.readableBytes, now: now) }
+            }
+            return (old, pending, s.takeWaiters())
         }
-        wakeBudgetWaiters()
+        guard let (old, pending, waiters) = attached else { return nil }
+        for w in waiters { w() }
         return (old, pending.map(\.frame))
     }
 
-    func attachAgent(_ peer: RelayPeer) -> (replaced: RelayPeer?, pending: [ByteBuffer]) {
-        let old = agent
-        agent = peer
-        let pending = pendingToAgent
-        pendingToAgent.removeAll()
-        pendingToAgentBytes = 0
-        return (old, pending)
+    func attachAgent(_ peer: RelayPeer) -> (replaced: RelayPeer?, pending: [ByteBuffer])? {
+        state.withLock { s in
+            guard !s.finished else { return nil }
+            let old = s.agent
+            s.agent = peer
+            let pending = s.pendingToAgent
+            s.pendingToAgent.removeAll()
+            s.pendingToAgentBytes = 0
+            return (old, pending)
+        }
     }
 
     /// True if `id` was the attached client (it is now detached).
     func detachClient(_ id: UUID) -> Bool {
-        guard client?.id == id else { return false }
-        client = nil
-        return true
+        state.withLock { s in
+            guard s.client?.id == id else { return false }
+            s.client = nil
+            return true
+        }
     }
 
     func detachAgent(_ id: UUID) -> Bool {
-        guard agent?.id == id else { return false }
-        agent = nil
-        wakeBudgetWaiters()
-        return true
+        let (detached, waiters) = state.withLock { s -> (Bool, [@Sendable () -> Void]) in
+            guard s.agent?.id == id else { return (false, []) }
+            s.agent = nil
+            return (true, s.takeWaiters())
+        }
+        for w in waiters { w() }
+        return detached
     }
 
     // MARK: flow control towards the client
 
-    /// Returns when the agent loop of `agentId` may pull its next frame: the client's unacknowledged bytes are under
-    /// the budget, the relay finished, or that agent connection is no longer the attached one.
+    /// Returns when the agent connection `agentId` may read its next frame: the client's unacknowledged bytes are
+    /// under the budget, the relay finished, or that agent connection is no longer the attached one.
     func waitForClientBudget(agentId: UUID) async {
-        var paused = false
-        while !budget.hasRoom && !finished && agent?.id == agentId {
-            if !paused { counters.budgetPauses += 1; paused = true }
-            await withCheckedContinuation { budgetWaiters.append($0) }
+        while true {
+            let room: Bool = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+                if whenClientBudgetHasRoom(agentId: agentId, { c.resume(returning: false) }) { c.resume(returning: true) }
+            }
+            if room { return }
         }
     }
 
-    private func wakeBudgetWaiters() {
-        let waiters = budgetWaiters
-        budgetWaiters.removeAll()
-        for w in waiters { w.resume() }
+    /// True when the agent connection `agentId` may read on now. Otherwise false, and `wake` runs once (on whatever
+    /// thread frees the budget) when that may have changed; the caller asks again then.
+    func whenClientBudgetHasRoom(agentId: UUID, _ wake: @escaping @Sendable () -> Void) -> Bool {
+        state.withLock { s in
+            if s.budget.hasRoom || s.finished || s.agent?.id != agentId { s.paused = false; return true }
+            if !s.paused { s.counters.budgetPauses += 1; s.paused = true }
+            s.budgetWaiters.append(wake)
+            return false
+        }
     }
-
-    /// Bytes relayed to the client and not yet acknowledged by it.
-    var unackedToClient: Int { budget.unackedBytes }
 
     /// If the client has left the budget full without acknowledging anything for `timeout`, detaches it and returns
     /// it (the caller closes its connection and logs why). The session stays resumable.
     func cutOffStalledClient(now: Date, timeout: TimeInterval) -> (peer: RelayPeer, unacked: Int)? {
-        guard let peer = client, budget.stalled(now: now, timeout: timeout) else { return nil }
-        client = nil
-        counters.slowClientCutoffs += 1
-        return (peer, budget.unackedBytes)
+        state.withLock { s in
+            guard let peer = s.client, s.budget.stalled(now: now, timeout: timeout) else { return nil }
+            s.client = nil
+            s.counters.slowClientCutoffs += 1
+            return (peer, s.budget.unackedBytes)
+        }
     }
-
-    var bothAttached: Bool { client != nil && agent != nil }
 
     /// Marks the relay finished and hands back both peers to close.
     func finish() -> (client: RelayPeer?, agent: RelayPeer?) {
-        finished = true
-        wakeBudgetWaiters()
-        let peers = (client, agent)
-        client = nil
-        agent = nil
-        pendingToClient.removeAll()
-        pendingToAgent.removeAll()
+        let (peers, waiters) = state.withLock { s in
+            s.finished = true
+            let peers = (s.client, s.agent)
+            s.client = nil
+            s.agent = nil
+            s.pendingToClient.removeAll()
+            s.pendingToAgent.removeAll()
+            return (peers, s.takeWaiters())
+        }
+        for w in waiters { w() }
         return peers
     }
 
     // MARK: frames
 
-    func writeFailed() { counters.failedWrites += 1 }
+    func writeFailed() { state.withLock { $0.counters.failedWrites += 1 } }
 
     func fromClient(_ frame: ByteBuffer, now: Date) -> RelayRoute {
+        let (route, waiters) = state.withLock { s in
+            let route = s.fromClient(frame, now: now)
+            return (route, s.budget.hasRoom ? s.takeWaiters() : [])
+        }
+        for w in waiters { w() }
+        return route
+    }
+
+    func fromAgent(_ frame: ByteBuffer, now: Date) -> RelayRoute {
+        state.withLock { $0.fromAgent(frame, now: now) }
+    }
+}
+
+/// The relay's state; every access holds `SessionRelay`'s lock.
+private struct RelayState {
+    let pendingLimit: Int
+    var budget: ClientAckBudget
+    var lastActivity: Date
+    var client: RelayPeer?
+    var agent: RelayPeer?
+    var budgetWaiters: [@Sendable () -> Void] = []
+    var paused = false
+    var pendingToClient: [(frame: ByteBuffer, seq: Int64?)] = []
+    var pendingToClientBytes = 0
+    var pendingToAgent: [ByteBuffer] = []
+    var pendingToAgentBytes = 0
+    var outputOrder = RecordingSequencer<RecordEvent?>()
+    var inputOrder = RecordingSequencer<RecordEvent?>()
+    var echoOn = true
+    var counters = RelayCounters()
+    var finished = false
+
+    init(pendingLimit: Int, budget: ClientAckBudget, lastActivity: Date) {
+        self.pendingLimit = pendingLimit
+        self.budget = budget
+        self.lastActivity = lastActivity
+    }
+
+    mutating func takeWaiters() -> [@Sendable () -> Void] {
+        let waiters = budgetWaiters
+        budgetWaiters.removeAll()
+        return waiters
+    }
+
+    mutating func fromClient(_ frame: ByteBuffer, now: Date) -> RelayRoute {
         counters.framesFromClient += 1
         counters.bytesFromClient += frame.readableBytes
         guard let message = decode(frame) else { return RelayRoute() }
@@ -198,12 +259,11 @@ actor SessionRelay {
             let before = budget.ackedBytes
             if budget.acked(seq: ack.acknowledgedMessageSequenceNumber, now: now) {
                 counters.bytesAckedByClient += budget.ackedBytes - before
-                if budget.hasRoom { wakeBudgetWaiters() }
             }
         }
         if finished { return route }
         if let agent {
-            route.forward = agent.writer
+            route.to = agent
             route.frames = [frame]
         } else {
             _ = enqueue(frame, toClient: false, seq: nil)
@@ -211,7 +271,7 @@ actor SessionRelay {
         return route
     }
 
-    func fromAgent(_ frame: ByteBuffer, now: Date) -> RelayRoute {
+    mutating func fromAgent(_ frame: ByteBuffer, now: Date) -> RelayRoute {
         counters.framesFromAgent += 1
         counters.bytesFromAgent += frame.readableBytes
         guard let message = decode(frame) else { return RelayRoute() }
@@ -237,7 +297,7 @@ actor SessionRelay {
         let seq: Int64? = message.messageType == .outputStreamData ? message.sequenceNumber : nil
         if let client {
             if let seq { budget.sent(seq: seq, bytes: frame.readableBytes, now: now) }
-            route.forward = client.writer
+            route.to = client
             route.frames = [frame]
         } else if enqueue(frame, toClient: true, seq: seq), let seq {
             budget.sent(seq: seq, bytes: frame.readableBytes, now: now)
@@ -245,7 +305,7 @@ actor SessionRelay {
         return route
     }
 
-    private func decode(_ frame: ByteBuffer) -> ClientMessage? {
+    private mutating func decode(_ frame: ByteBuffer) -> ClientMessage? {
         let bytes = frame.readableBytesView
         let message = try? bytes.withContiguousStorageIfAvailable { raw in
             try ClientMessage.decode(raw: UnsafeRawBufferPointer(raw))
@@ -255,7 +315,7 @@ actor SessionRelay {
     }
 
     /// Queues a frame for a side that is not attached. False when it was dropped (queue full; the sender resends).
-    private func enqueue(_ frame: ByteBuffer, toClient: Bool, seq: Int64?) -> Bool {
+    private mutating func enqueue(_ frame: ByteBuffer, toClient: Bool, seq: Int64?) -> Bool {
         let n = frame.readableBytes
         if toClient {
             guard pendingToClientBytes + n <= pendingLimit else { counters.overflowDrops += 1; return false }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Streams one asciicast v2 recording to a file: the header at open, then each event as one `write(2)` as it
 /// happens (no user-space buffering), so a kill -9 of the process loses nothing already passed to it.
-/// Not thread-safe: give each session's writer to one owner (gangwayd wraps it in an actor).
+/// Not thread-safe: give each session's writer to one owner (gangwayd holds a lock around it).
 public final class RecordingFileWriter {
     public let url: URL
     private var encoder: AsciicastWriter

@@ -9,7 +9,9 @@ final class StalledClient: @unchecked Sendable {
     // @unchecked: `fd` is set once in init and only closed in `close()`.
     let fd: Int32
 
-    init(host: String = "127.0.0.1", port: Int, path: String, openText: String) throws {
+    /// `thenFrames` (raw frames, see `maskedFrame`) go out in the same send(2) as the opening frame, so gangwayd
+    /// reads them together with it.
+    init(host: String = "127.0.0.1", port: Int, path: String, openText: String, thenFrames: [[UInt8]] = []) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket() failed") }
         var small: Int32 = 16 * 1024   // a small receive buffer so the stall shows quickly
@@ -34,11 +36,12 @@ final class StalledClient: @unchecked Sendable {
         guard String(decoding: response, as: UTF8.self).hasPrefix("HTTP/1.1 101") else {
             throw TestFailure("handshake refused: \(String(decoding: response, as: UTF8.self))")
         }
-        try sendAll(Self.maskedFrame(opcode: 0x1, payload: Array(openText.utf8)))
+        try sendAll(Self.maskedFrame(opcode: 0x1, payload: Array(openText.utf8)) + thenFrames.joined())
     }
 
-    static func maskedFrame(opcode: UInt8, payload: [UInt8]) -> [UInt8] {
-        var f: [UInt8] = [0x80 | opcode]
+    /// A client frame; `fin: false` starts or continues a fragmented message (opcode 0 for continuations).
+    static func maskedFrame(opcode: UInt8, payload: [UInt8], fin: Bool = true) -> [UInt8] {
+        var f: [UInt8] = [(fin ? 0x80 : 0) | opcode]
         let n = payload.count
         if n < 126 { f.append(0x80 | UInt8(n)) } else if n < 65536 {
             f += [0x80 | 126, UInt8(n >> 8), UInt8(n & 0xFF)]
@@ -52,7 +55,7 @@ final class StalledClient: @unchecked Sendable {
         return f
     }
 
-    private func sendAll(_ bytes: [UInt8]) throws {
+    func sendAll(_ bytes: [UInt8]) throws {
         var off = 0
         while off < bytes.count {
             let n = bytes[off...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

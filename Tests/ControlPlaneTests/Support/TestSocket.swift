@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import Logging
 import NIOCore
 import NIOWebSocket
@@ -59,15 +60,24 @@ final class TestSocket: Sendable {
         let (_, stop) = AsyncStream.makeStream(of: Void.self)
         var config = WebSocketClientConfiguration(maxFrameSize: 2 << 20)
         config.autoPing = .disabled
+        // A loop of its own, like a peer in another process: a test socket that masks megabytes (clients mask every
+        // byte, slowly in a debug build) must not hold up gangwayd's loops or other tests' sockets.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let task = Task {
             defer { writerSink.finish() }
-            let frame = try await WebSocketClient.connect(url: url, configuration: config,
-                                                          logger: Logger(label: "test-ws")) { inbound, outbound, _ in
-                writerSink.yield(outbound)
-                for try await m in inbound.messages(maxSize: 4 << 20) { await box.push(m) }
+            let result: Result<WebSocketCloseFrame?, any Error>
+            do {
+                result = .success(try await WebSocketClient.connect(url: url, configuration: config, eventLoopGroup: group,
+                                                                    logger: Logger(label: "test-ws")) { inbound, outbound, _ in
+                    writerSink.yield(outbound)
+                    for try await m in inbound.messages(maxSize: 4 << 20) { await box.push(m) }
+                })
+            } catch {
+                result = .failure(error)
             }
             await box.finish()
-            return frame
+            try? await group.shutdownGracefully()
+            return try result.get()
         }
         var it = writers.makeAsyncIterator()
         guard let writer = await it.next() else {

@@ -1,0 +1,288 @@
+import Foundation
+import NIOCore
+import NIOWebSocket
+
+/// Relays a data-channel socket's binary frames on its event loop, in the NIO pipeline, without a task per frame:
+/// a frame read from the client is decoded by NIO's WebSocket decoder, routed by the `SessionRelay`, recorded and
+/// written to the agent's channel in the same turn of the loop (and the other way round). The socket task
+/// (`DataChannelSocket`) keeps the WebSocket's own work (the opening frame, ping/pong, close) and everything the
+/// socket received before this handler took over.
+///
+/// Hand-over without reordering: the handler is added after the frame decoder and at once passes a marker frame
+/// (random bytes no peer can send, since peers' frames stop here) up to the socket task, behind whatever frames the
+/// task has buffered; it holds the frames it intercepts, and NIO's reads, until the task reaches the marker and
+/// calls `goLive()`.
+///
+/// Frames routed during one socket read are written to the peer with one flush at `channelReadComplete`.
+///
+/// Back-pressure: a handler stops NIO's reads on its socket while the peer's socket is not writable (until the write
+/// that found it so completes), and an agent's handler also while the client has the whole acknowledgement budget
+/// unacknowledged (`SessionRelay.whenClientBudgetHasRoom`). So gangwayd holds at most about a socket read's worth of
+/// frames beyond the peer's NIO write buffer.
+final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias InboundOut = WebSocketFrame
+    typealias OutboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let side: DataChannelSocket.Side
+    private let peerId: UUID
+    private let relay: SessionRelay
+    private let recording: any SessionRecording
+    private let clock: any ControlPlaneClock
+    private let maxMessageBytes: Int
+    private let onAgentTerminating: @Sendable () -> Void
+    let marker: ByteBuffer
+
+    private var context: ChannelHandlerContext?
+    private var live = false
+    /// Whole messages intercepted before `goLive()` or while the client's budget is full.
+    private var held: [ByteBuffer] = []
+    /// A fragmented binary message being put together (continuation frames of a message this handler started).
+    private var fragments: ByteBuffer?
+    private var budgetPaused = false
+    private var writePaused = false
+    private var readPending = false
+    /// Frames routed during the current read, per peer channel; written at `channelReadComplete`.
+    private var outbox: [(channel: any Channel, frames: [ByteBuffer])] = []
+
+    init(side: DataChannelSocket.Side, peerId: UUID, relay: SessionRelay, recording: any SessionRecording,
+         clock: any ControlPlaneClock, maxMessageBytes: Int, onAgentTerminating: @escaping @Sendable () -> Void) {
+        self.side = side
+        self.peerId = peerId
+        self.relay = relay
+        self.recording = recording
+        self.clock = clock
+        self.maxMessageBytes = maxMessageBytes
+        self.onAgentTerminating = onAgentTerminating
+        var marker = ByteBuffer()
+        marker.writeString("gangway-relay-handover:")
+        for _ in 0..<4 { marker.writeInteger(UInt64.random(in: .min ... .max)) }
+        self.marker = marker
+    }
+
+    /// Adds a handler after `channel`'s WebSocket frame decoder and sends the marker towards the socket task. Must run
+    /// on the channel's event loop.
+    static func install(on channel: any Channel, _ handler: RelayFrameHandler) throws {
+        let ops = channel.pipeline.syncOperations
+        let decoder = try ops.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
+        try ops.addHandler(handler, position: .after(decoder))
+        handler.sendMarker()
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        flushOutbox(context: context)
+        self.context = nil
+    }
+
+    private func sendMarker() {
+        guard let context else { return }
+        context.fireChannelRead(wrapInboundOut(WebSocketFrame(fin: true, opcode: .binary, data: marker)))
+        // NIO's async channel hands reads to the task at read-complete; without it the marker would wait for the
+        // next socket read, which this handler holds until the marker arrives.
+        context.fireChannelReadComplete()
+    }
+
+    /// The socket task has handled every frame before the marker: relay the held frames and from now on each one
+    /// as it arrives.
+    func goLive() {
+        guard !live, let context else { return }
+        live = true
+        if side == .agent { checkBudget(context: context) }
+        relayHeld(context: context)
+    }
+
+    /// Relays held messages until none is left or the client's budget is full again.
+    private func relayHeld(context: ChannelHandlerContext) {
+        var next = 0
+        while next < held.count && !budgetPaused {
+            route(held[next], context: context)
+            next += 1
+        }
+        held.removeFirst(next)
+        flushOutbox(context: context)
+        resumeReadsIfPossible(context: context)
+    }
+
+    // MARK: inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .binary where frame.fin:
+            message(Self.unmasked(frame), context: context)
+        case .binary:
+            fragments = Self.unmasked(frame)
+        case .continuation where fragments != nil:
+            var data = Self.unmasked(frame)
+            fragments!.writeBuffer(&data)
+            if fragments!.readableBytes > maxMessageBytes {
+                fragments = nil
+                let close = WebSocketFrame(fin: true, opcode: .connectionClose,
+                                           data: closeData(.messageTooLarge, reason: "message over \(maxMessageBytes) bytes"))
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(close)).whenComplete { _ in channel.close(promise: nil) }
+                return
+            }
+            if frame.fin, let whole = fragments {
+                fragments = nil
+                message(whole, context: context)
+            }
+        default:
+            // Text (a data channel sends only the opening frame as text), control frames and continuations of a
+            // message that started before this handler: the WebSocket layer's.
+            context.fireChannelRead(data)
+        }
+    }
+
+    /// The frame's payload, unmasked eight bytes at a time. (NIO's `unmaskedData` goes byte by byte through generic
+    /// code; in a debug build that held an event loop for a second per few MiB relayed.)
+    static func unmasked(_ frame: WebSocketFrame) -> ByteBuffer {
+        guard let key = frame.maskKey, frame.extensionData == nil else { return frame.unmaskedData }
+        let pattern: [UInt8] = [key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3]]
+        let word = pattern.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        var data = frame.data
+        data.withUnsafeMutableReadableBytes { raw in
+            let count = raw.count
+            var i = 0
+            while i + 8 <= count {
+                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ word, toByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            while i < count {
+                raw[i] ^= pattern[i & 7]
+                i += 1
+            }
+        }
+        return data
+    }
+
+    private func closeData(_ code: WebSocketErrorCode, reason: String) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.write(webSocketErrorCode: code)
+        buffer.writeString(reason)
+        return buffer
+    }
+
+    private func message(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        // Held while the socket task has not reached the marker, and (agent side) while the client's budget is full:
+        // a socket read can bring more frames than the budget has room for.
+        if live && !budgetPaused && held.isEmpty { route(buffer, context: context) } else { held.append(buffer) }
+    }
+
+    private func route(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        let now = clock.now()
+        let route = side == .client ? relay.fromClient(buffer, now: now) : relay.fromAgent(buffer, now: now)
+        // Recorded before forwarding: see DataChannelSocket (kill -9 loses nothing the client could acknowledge).
+        for event in route.record {
+            switch event {
+            case .output(let bytes): recording.output(bytes, at: now)
+            case .input(let bytes, let redacted): recording.input(bytes, at: now, redacted: redacted)
+            case .resize(let cols, let rows): recording.resize(cols: cols, rows: rows, at: now)
+            }
+        }
+        if let peer = route.to, !route.frames.isEmpty {
+            forward(route.frames, to: peer)
+        }
+        if route.agentTerminating { onAgentTerminating() }
+        if side == .agent { checkBudget(context: context) }
+    }
+
+    private func forward(_ frames: [ByteBuffer], to peer: RelayPeer) {
+        let relay = self.relay
+        guard let channel = peer.channel else {
+            // A peer without a channel (only in tests): through its WebSocket writer.
+            Task {
+                for frame in frames {
+                    do { try await peer.writer.writeBinaryMessage(frame) } catch { relay.writeFailed() }
+                }
+            }
+            return
+        }
+        if let i = outbox.firstIndex(where: { $0.channel === channel }) {
+            outbox[i].frames += frames
+        } else {
+            outbox.append((channel, frames))
+        }
+    }
+
+    /// Writes what this read's frames routed, one flush (one writev) per peer, and on the peer's loop one hand-over
+    /// for the batch rather than one per frame (an agent's echo and its acknowledgement usually arrive together).
+    private func flushOutbox(context: ChannelHandlerContext) {
+        guard !outbox.isEmpty else { return }
+        let batches = outbox
+        outbox = []
+        let relay = self.relay
+        for (channel, frames) in batches {
+            let write: @Sendable () -> EventLoopFuture<Void> = {
+                var last = channel.eventLoop.makeSucceededVoidFuture()
+                for frame in frames {
+                    last = channel.write(WebSocketFrame(fin: true, opcode: .binary, data: frame))
+                    last.whenFailure { _ in relay.writeFailed() }
+                }
+                channel.flush()
+                return last
+            }
+            let written = channel.eventLoop.inEventLoop ? write() : channel.eventLoop.flatSubmit(write)
+            // The peer's NIO buffer is over its high-water mark: read no more from this socket until it drained to
+            // the frames just written.
+            if !channel.isWritable, !writePaused {
+                writePaused = true
+                let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+                let loop = context.eventLoop
+                written.whenComplete { _ in
+                    loop.execute {
+                        let handler = bound.value
+                        handler.writePaused = false
+                        if let context = handler.context { handler.resumeReadsIfPossible(context: context) }
+                    }
+                }
+            }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushOutbox(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        flushOutbox(context: context)
+        context.fireChannelInactive()
+    }
+
+    /// Agent side: pause reading while the client has the whole budget unacknowledged; the relay calls back when an
+    /// acknowledgement (or a detach or the session's end) may have made room.
+    private func checkBudget(context: ChannelHandlerContext) {
+        guard live, !budgetPaused else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let room = relay.whenClientBudgetHasRoom(agentId: peerId) {
+            loop.execute {
+                let handler = bound.value
+                handler.budgetPaused = false
+                guard let context = handler.context else { return }
+                handler.checkBudget(context: context)
+                handler.relayHeld(context: context)
+            }
+        }
+        if !room { budgetPaused = true }
+    }
+
+    // MARK: outbound
+
+    func read(context: ChannelHandlerContext) {
+        if !live || budgetPaused || writePaused {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    private func resumeReadsIfPossible(context: ChannelHandlerContext) {
+        guard live, !budgetPaused, !writePaused, readPending else { return }
+        readPending = false
+        context.read()
+    }
+}

@@ -21,16 +21,23 @@ public final class SignalWaiter: @unchecked Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
         var sources: [any DispatchSourceSignal] = []
         for sig in signals {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { continuation.yield(sig) }
-            await withCheckedContinuation { (registered: CheckedContinuation<Void, Never>) in
-                source.setRegistrationHandler { registered.resume() }
-                source.resume()
-            }
-            sources.append(source)
+            sources.append(await registeredSource(sig) { continuation.yield(sig) })
         }
         return SignalWaiter(stream: stream, sources: sources)
+    }
+
+    /// Takes `sig` over from its default action: `handler` runs (on a global queue) for each delivery. Returns once
+    /// Dispatch registered the source, so a signal sent after that is handled, never ignored. Cancel the source to
+    /// stop handling (the signal then stays ignored until set otherwise).
+    public static func registeredSource(_ sig: Int32, handler: @escaping @Sendable () -> Void) async -> any DispatchSourceSignal {
+        signal(sig, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        source.setEventHandler(handler: handler)
+        await withCheckedContinuation { (registered: CheckedContinuation<Void, Never>) in
+            source.setRegistrationHandler { registered.resume() }
+            source.resume()
+        }
+        return source
     }
 
     /// Returns at the first of the signals.

@@ -88,4 +88,26 @@ struct ConnectSignalTests {
 
     @Test("SIGTERM sends TerminateSession before exiting 143")
     func sigtermTerminatesSession() async throws { try await checkSignal(SIGTERM, name: "SIGTERM") }
+
+    @Test("SIGTERM the moment the SessionId line appears is handled too (the sources are registered before it)")
+    func sigtermRightAtStart() async throws {
+        try await withCluster { cluster in
+            let target = try await cluster.startAgent("sig-early")
+            let connect = try Connect(cluster: cluster, target: target, name: "connect-early")
+            defer { if connect.process.isRunning { kill(connect.process.processIdentifier, SIGKILL) } }
+            let announced = await eventually(timeout: .seconds(20), every: .milliseconds(1)) { connect.sessionId != nil }
+            let sessionId = try #require(announced ? connect.sessionId : nil, "no SessionId line: \(connect.stderr)")
+            kill(connect.process.processIdentifier, SIGTERM)
+            let exited = await eventually(timeout: .seconds(10), every: .milliseconds(20)) { !connect.process.isRunning }
+            #expect(exited, "gangway connect still running 10 s after an early SIGTERM")
+            guard exited else { return }
+            #expect(connect.process.terminationReason == .exit, "killed by the signal instead of handling it")
+            #expect(connect.process.terminationStatus == 128 + SIGTERM)
+            #expect(connect.stderr.contains("SIGTERM received"), "stderr: \(connect.stderr)")
+            let terminated = try await eventually(timeout: .seconds(5)) {
+                try await sessionStatus(cluster, sessionId, state: "History") == "Terminated"
+            }
+            #expect(terminated, "session \(sessionId) should be Terminated after an early SIGTERM")
+        }
+    }
 }

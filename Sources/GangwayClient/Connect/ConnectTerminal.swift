@@ -1,3 +1,4 @@
+import ChannelIO
 import ConsoleCore
 import Dispatch
 import Foundation
@@ -21,38 +22,35 @@ public enum ConnectTerminal {
         }
         defer { raw.restore() }
         let nl = interactive ? "\r\n" : "\n"
-        writeAll(errorFD, "Starting session with SessionId: \(shell.sessionId)\(nl)")
 
         // Resize: a signal source, not polling.
-        signal(SIGWINCH, SIG_IGN)
-        let winch = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
-        winch.setEventHandler {
+        let winch = await SignalWaiter.registeredSource(SIGWINCH) {
             if let size = TerminalRawMode.windowSize(fd: outputFD) ?? TerminalRawMode.windowSize(fd: inputFD) {
                 Task { await shell.resize(cols: size.cols, rows: size.rows) }
             }
         }
-        winch.resume()
         defer { winch.cancel() }
 
         // SIGINT (Ctrl-C when stdin is not a raw tty), SIGTERM, SIGHUP, SIGQUIT: end the session on the server
         // (TerminateSession) before leaving, so it does not linger until the idle timeout; the terminal is restored
         // on the way out. A second signal while that runs restores the terminal and leaves at once.
         let interrupted = SignalFlag()
-        let stops = [SIGINT, SIGTERM, SIGHUP, SIGQUIT].map { sig -> any DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
+        // Each source is registered before going on: a signal in the first moments of the session is handled, not
+        // ignored (the signal is SIG_IGN from the moment the source is made).
+        var stops: [any DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+            stops.append(await SignalWaiter.registeredSource(sig) {
                 guard interrupted.set(sig) else {
                     raw.restore()
                     _exit(128 + sig)
                 }
                 writeAll(errorFD, "\(nl)gangway: \(signalName(sig)) received; terminating session \(shell.sessionId)\(nl)")
                 Task { await shell.terminate(message: nil) }
-            }
-            source.resume()
-            return source
+            })
         }
         defer { for source in stops { source.cancel() } }
+        // Announced once the signal sources are registered: from this line on, a signal ends the session cleanly.
+        writeAll(errorFD, "Starting session with SessionId: \(shell.sessionId)\(nl)")
 
         // Notices (resume progress) go to stderr, never into the remote screen's byte stream.
         let noticeTask = Task {

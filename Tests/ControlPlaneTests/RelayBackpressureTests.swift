@@ -14,13 +14,7 @@ private func pattern(_ seq: Int, size: Int) -> String {
 /// Starts a session whose client is a raw socket that never reads (until told to).
 private func startStalledSession(_ cp: TestControlPlane) async throws -> (sessionId: String, agentData: TestSocket,
                                                                             client: StalledClient) {
-    let agent = try await FakeAgent.start(cp)
-    _ = try await eventually { await (try? cp.call("GetConnectionStatus", #"{"Target":"\#(agent.instanceId)"}"#))?.json["Status"] as? String == "connected" }
-    let r = try await cp.call("StartSession", #"{"Target":"\#(agent.instanceId)"}"#)
-    let sessionId = try #require(r.json["SessionId"] as? String)
-    _ = await agent.nextControl(.interactiveShell)
-    let agentData = try await agent.openData(sessionId)
-    let token = try #require(r.json["TokenValue"] as? String)
+    let (sessionId, token, agentData) = try await startSessionWithoutClient(cp)
     let client = try StalledClient(port: cp.server.port, path: "/v1/data-channel/\(sessionId)?role=publish_subscribe",
                                    openText: try OpenDataChannelInput.client(requestId: "q", tokenValue: token,
                                                                              clientId: "c").jsonText())

@@ -7,16 +7,11 @@ import Testing
 /// received before the hand-over. These tests send what a task would still hold at that moment.
 @Suite("gangwayd relay on the event loop: hand-over, fragments, limits", .serialized)
 struct RelayHandoverTests {
-    /// A started session whose agent side is a FakeAgent socket, before any client connected.
+    /// A started session whose agent reported Connected, before any client connected.
     private func startWithoutClient(_ cp: TestControlPlane) async throws -> (sessionId: String, token: String, agentData: TestSocket) {
-        let agent = try await FakeAgent.start(cp)
-        _ = try await eventually { await (try? cp.call("GetConnectionStatus", #"{"Target":"\#(agent.instanceId)"}"#))?.json["Status"] as? String == "connected" }
-        let r = try await cp.call("StartSession", #"{"Target":"\#(agent.instanceId)"}"#)
-        let sessionId = try #require(r.json["SessionId"] as? String)
-        _ = await agent.nextControl(.interactiveShell)
-        let agentData = try await agent.openData(sessionId)
-        try await agentData.sendBinary(Frames.state("Connected", session: sessionId))
-        return (sessionId, try #require(r.json["TokenValue"] as? String), agentData)
+        let started = try await startSessionWithoutClient(cp)
+        try await started.agentData.sendBinary(Frames.state("Connected", session: started.sessionId))
+        return started
     }
 
     private func openText(_ token: String) throws -> String {

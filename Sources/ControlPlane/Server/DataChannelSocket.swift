@@ -65,13 +65,7 @@ struct DataChannelSocket: Sendable {
                 // Recorded before forwarding: the client can acknowledge only what was forwarded, and the agent drops
                 // what was acknowledged, so every byte the client could have acknowledged is already in the recording
                 // when gangwayd dies (kill -9) at any point.
-                for event in route.record {
-                    switch event {
-                    case .output(let bytes): recording.output(bytes, at: now)
-                    case .input(let bytes, let redacted): recording.input(bytes, at: now, redacted: redacted)
-                    case .resize(let cols, let rows): recording.resize(cols: cols, rows: rows, at: now)
-                    }
-                }
+                for event in route.record { recording.record(event, at: now) }
                 if let writer = route.to?.writer {
                     // Awaiting the write keeps order and stops this loop while NIO reports the peer unwritable (it
                     // does not bound memory on its own: see SessionRelay). A failed write means that side just

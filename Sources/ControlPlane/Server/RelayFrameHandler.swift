@@ -175,13 +175,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let now = clock.now()
         let route = side == .client ? relay.fromClient(buffer, now: now) : relay.fromAgent(buffer, now: now)
         // Recorded before forwarding: see DataChannelSocket (kill -9 loses nothing the client could acknowledge).
-        for event in route.record {
-            switch event {
-            case .output(let bytes): recording.output(bytes, at: now)
-            case .input(let bytes, let redacted): recording.input(bytes, at: now, redacted: redacted)
-            case .resize(let cols, let rows): recording.resize(cols: cols, rows: rows, at: now)
-            }
-        }
+        for event in route.record { recording.record(event, at: now) }
         if let peer = route.to, !route.frames.isEmpty {
             forward(route.frames, to: peer)
         }

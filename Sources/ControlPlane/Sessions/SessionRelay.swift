@@ -20,6 +20,17 @@ enum RecordEvent: Sendable {
     case resize(cols: Int, rows: Int)
 }
 
+extension SessionRecording {
+    /// Stores one relayed event (gangwayd calls this before forwarding the frame it came from).
+    func record(_ event: RecordEvent, at now: Date) {
+        switch event {
+        case .output(let bytes): output(bytes, at: now)
+        case .input(let bytes, let redacted): input(bytes, at: now, redacted: redacted)
+        case .resize(let cols, let rows): resize(cols: cols, rows: rows, at: now)
+        }
+    }
+}
+
 /// What the relay did with one frame; the socket handler performs the I/O outside the actor.
 struct RelayRoute: Sendable {
     /// Write `frames` to this peer, in order (nil: nothing to write now).

@@ -18,7 +18,7 @@ public enum ConnectTerminal {
         let interactive = TerminalRawMode.isTerminal(inputFD)
         let raw = TerminalRawMode(fd: inputFD)
         if interactive {
-            do { try raw.enable(exitOnSignals: false) } catch { writeAll(errorFD, "gangway: cannot set the terminal to raw mode: \(error)\n") }
+            do { try raw.enable() } catch { writeAll(errorFD, "gangway: cannot set the terminal to raw mode: \(error)\n") }
         }
         defer { raw.restore() }
         let nl = interactive ? "\r\n" : "\n"

@@ -4,16 +4,15 @@ import Foundation
 import Glibc
 #endif
 
-/// Puts a terminal in raw mode and guarantees it is restored: by `restore()`, at process exit, and
-/// on SIGTERM/SIGHUP/SIGQUIT (DispatchSource handlers that restore and exit 128+signal).
+/// Puts a terminal in raw mode and guarantees it is restored: by `restore()` and at process exit. Signals are the
+/// caller's (`ConnectTerminal` ends the session, then restores and leaves).
 /// Only one terminal per process is managed (the one `gangway connect` runs in).
 public final class TerminalRawMode: @unchecked Sendable {
-    // @unchecked: `saved`/`active` are guarded by `lock`; signal sources are set once in `enable`.
+    // @unchecked: `saved`/`active` are guarded by `lock`.
     private let fd: Int32
     private let lock = NSLock()
     private var saved = termios()
     private var active = false
-    private var signalSources: [any DispatchSourceSignal] = []
 
     /// The instance whose terminal `atexit` restores.
     nonisolated(unsafe) private static var current: TerminalRawMode?
@@ -31,9 +30,7 @@ public final class TerminalRawMode: @unchecked Sendable {
     }
 
     /// Switches to raw mode (no echo, no line editing, no signals from keys, no output processing).
-    /// - Parameter exitOnSignals: restore and exit 128+signal on SIGTERM/SIGHUP/SIGQUIT. Pass false when the caller
-    ///   handles those itself (`ConnectTerminal` ends the session first) and restores on its way out.
-    public func enable(exitOnSignals: Bool = true) throws {
+    public func enable() throws {
         lock.lock()
         defer { lock.unlock() }
         guard !active else { return }
@@ -50,16 +47,6 @@ public final class TerminalRawMode: @unchecked Sendable {
             Self.current = self
             atexit { TerminalRawMode.current?.restore() }
         }
-        for sig in [SIGTERM, SIGHUP, SIGQUIT] where exitOnSignals {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [weak self] in
-                self?.restore()
-                exit(128 + sig)
-            }
-            source.resume()
-            signalSources.append(source)
-        }
     }
 
     /// Puts the saved settings back. Idempotent; safe from any thread.
@@ -69,10 +56,6 @@ public final class TerminalRawMode: @unchecked Sendable {
         guard active else { return }
         active = false
         _ = tcsetattr(fd, TCSAFLUSH, &saved)
-        guard !signalSources.isEmpty else { return }
-        for s in signalSources { s.cancel() }
-        signalSources.removeAll()
-        for sig in [SIGTERM, SIGHUP, SIGQUIT] { signal(sig, SIG_DFL) }
     }
 
     deinit { restore() }

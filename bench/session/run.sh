@@ -3,7 +3,7 @@
 # gangway-agent PTY; then again with `gangwayd serve --single-event-loop`) vs `ssh -tt root@localhost` vs a raw PTY;
 # keystroke echo round trip p50/p99 through Gangway vs a direct PTY and vs ssh -tt (the relayed-terminal reference:
 # ssh client, sshd and one TCP hop; Gangway has a third process and a second hop), and ssh through a socat TCP relay
-# (one relay process, like gangwayd: the floor for any relayed design on this machine).
+# (one minimal relay process, like gangwayd: what a relay hop itself costs on this machine).
 # Usage: bench/session/run.sh            (CONFIG=debug to skip the release build; SIZE_MIB=64 for a quick run)
 # Needs: root (for the throwaway sshd and gangway-user), openssh-server/client. Binds 127.0.0.1 only.
 set -euo pipefail
@@ -73,7 +73,7 @@ python3 -c "b=$BYTES; t=($END-$START)/1e9; print(f'ssh_throughput_mib_s {b/10485
   --command "exec $(printf '%q ' "${SSH[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'"
 
 # ---- the same ssh through one relay process (socat, a TCP relay in C): what any relay hop costs on this machine.
-# Gangway's data path has such a hop by design (gangwayd; hosts open no port), so this is the floor for its echo.
+# Gangway's data path has such a hop by design (gangwayd; hosts open no port); this shows what the hop itself costs.
 if command -v socat >/dev/null 2>&1; then
   RELAY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   socat "TCP-LISTEN:$RELAY_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$SSH_PORT,nodelay" &

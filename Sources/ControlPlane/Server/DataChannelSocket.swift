@@ -60,12 +60,7 @@ struct DataChannelSocket: Sendable {
                     handoff.handler.eventLoop.execute { handoff.handler.value.goLive() }
                     continue
                 }
-                let now = services.clock.now()
-                let route = side == .client ? relay.fromClient(buffer, now: now) : relay.fromAgent(buffer, now: now)
-                // Recorded before forwarding: the client can acknowledge only what was forwarded, and the agent drops
-                // what was acknowledged, so every byte the client could have acknowledged is already in the recording
-                // when gangwayd dies (kill -9) at any point.
-                for event in route.record { recording.record(event, at: now) }
+                let route = relay.take(buffer, from: side, now: services.clock.now(), recording: recording)
                 if let writer = route.to?.writer {
                     // Awaiting the write keeps order and stops this loop while NIO reports the peer unwritable (it
                     // does not bound memory on its own: see SessionRelay). A failed write means that side just
@@ -74,10 +69,7 @@ struct DataChannelSocket: Sendable {
                         do { try await writer.writeBinaryMessage(frame) } catch { relay.writeFailed() }
                     }
                 }
-                if route.agentTerminating {
-                    await services.sessions.end(sessionId, status: .terminated,
-                                                reason: "Exiting session with sessionId: \(sessionId).", notifyAgent: false)
-                }
+                if route.agentTerminating { await endAsAgentAsked(sessionId) }
             }
         } catch {
             services.logger.debug("data channel read ended", metadata: ["session": "\(sessionId)", "error": "\(error)"])
@@ -89,6 +81,12 @@ struct DataChannelSocket: Sendable {
         }
     }
 
+    /// The agent said the session is ending (agent_session_state Terminating): end it, telling the client.
+    private func endAsAgentAsked(_ sessionId: String) async {
+        await services.sessions.end(sessionId, status: .terminated, reason: "Exiting session with sessionId: \(sessionId).",
+                                    notifyAgent: false)
+    }
+
     /// Puts a `RelayFrameHandler` into `channel`'s pipeline. Nil (the task relays everything) without a channel or
     /// when the pipeline is not the expected WebSocket one.
     private func installRelayHandler(channel: (any Channel)?, side: Side, peerId: UUID, sessionId: String,
@@ -97,17 +95,11 @@ struct DataChannelSocket: Sendable {
         guard let channel else { return nil }
         let services = self.services
         do {
-            return try await channel.eventLoop.submit {
+            return try await channel.eventLoop.submit { [self] in
                 let handler = RelayFrameHandler(
                     side: side, peerId: peerId, relay: relay, recording: recording, clock: services.clock,
                     maxMessageBytes: services.config.maxFrameBytes,
-                    onAgentTerminating: {
-                        Task {
-                            await services.sessions.end(sessionId, status: .terminated,
-                                                        reason: "Exiting session with sessionId: \(sessionId).",
-                                                        notifyAgent: false)
-                        }
-                    })
+                    onAgentTerminating: { Task { await self.endAsAgentAsked(sessionId) } })
                 try RelayFrameHandler.install(on: channel, handler)
                 return (NIOLoopBound(handler, eventLoop: channel.eventLoop), handler.marker)
             }.get()
@@ -116,5 +108,17 @@ struct DataChannelSocket: Sendable {
                                                                                        "error": "\(error)"])
             return nil
         }
+    }
+}
+
+extension SessionRelay {
+    /// Routes one frame from `side` and records what it carried. Recorded here, before the caller forwards it: the
+    /// client can acknowledge only what was forwarded, and the agent drops what was acknowledged, so every byte the
+    /// client could have acknowledged is already in the recording when gangwayd dies (kill -9) at any point.
+    func take(_ frame: ByteBuffer, from side: DataChannelSocket.Side, now: Date,
+              recording: any SessionRecording) -> RelayRoute {
+        let route = side == .client ? fromClient(frame, now: now) : fromAgent(frame, now: now)
+        for event in route.record { recording.record(event, at: now) }
+        return route
     }
 }

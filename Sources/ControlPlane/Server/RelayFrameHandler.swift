@@ -172,10 +172,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func route(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
-        let now = clock.now()
-        let route = side == .client ? relay.fromClient(buffer, now: now) : relay.fromAgent(buffer, now: now)
-        // Recorded before forwarding: see DataChannelSocket (kill -9 loses nothing the client could acknowledge).
-        for event in route.record { recording.record(event, at: now) }
+        let route = relay.take(buffer, from: side, now: clock.now(), recording: recording)
         if let peer = route.to, !route.frames.isEmpty {
             forward(route.frames, to: peer)
         }

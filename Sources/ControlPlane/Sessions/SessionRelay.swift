@@ -83,14 +83,10 @@ final class SessionRelay: Sendable {
                                       lastActivity: now))
     }
 
-    var client: RelayPeer? { state.withLock { $0.client } }
     var agent: RelayPeer? { state.withLock { $0.agent } }
     var lastActivity: Date { state.withLock { $0.lastActivity } }
     var counters: RelayCounters { state.withLock { $0.counters } }
-    var finished: Bool { state.withLock { $0.finished } }
     var bothAttached: Bool { state.withLock { $0.client != nil && $0.agent != nil } }
-    /// Bytes relayed to the client and not yet acknowledged by it.
-    var unackedToClient: Int { state.withLock { $0.budget.unackedBytes } }
 
     // MARK: attach / detach
 

@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // ---- C shims: the only places that touch the C libraries' macros and variadic functions.
@@ -62,8 +63,10 @@ let package = Package(
         .target(name: "ChannelIO",
                 dependencies: [
                     "SessionCore", "AWSCore",
-                    .product(name: "WSClient", package: "swift-websocket"),
                     .product(name: "NIOPosix", package: "swift-nio"),
+                    .product(name: "NIOHTTP1", package: "swift-nio"),
+                    .product(name: "NIOWebSocket", package: "swift-nio"),
+                    .product(name: "NIOSSL", package: "swift-nio-ssl"),
                     .product(name: "Logging", package: "swift-log"),
                 ],
                 swiftSettings: strict),
@@ -121,6 +124,12 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: ["ConsoleCore", "ConsoleUI", "TerminalModel", "Recording", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "HostAgent", "ChannelIO", "GangwayClient", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "GangwayClientTests", dependencies: ["GangwayClient", "AWSCore", "ConsoleCore", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "ChannelIOTests",
+                    dependencies: ["ChannelIO", "SessionCore", "GangwayTesting",
+                                   .product(name: "NIOPosix", package: "swift-nio"),
+                                   .product(name: "NIOHTTP1", package: "swift-nio"),
+                                   .product(name: "NIOWebSocket", package: "swift-nio")],
+                    swiftSettings: strict),
         .testTarget(name: "HostAgentTests", dependencies: ["HostAgent", "ChannelIO", "GangwayTesting"], swiftSettings: strict),
         // End-to-end: runs the built executables (gangwayd, gangway-agent, gangway) as a user would.
         .testTarget(name: "EndToEndTests", dependencies: ["GangwayTesting", "ChannelIO", "AWSCore", "SessionCore"], swiftSettings: strict),

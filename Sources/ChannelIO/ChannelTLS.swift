@@ -1,7 +1,8 @@
 import NIOSSL
 
-/// TLS settings for wss:// channels. `WebSocketClient` needs a host name for SNI: give `sniHostname` when the URL
-/// names an IP address (wss://127.0.0.1:…), matching a name in the server certificate.
+/// TLS settings for wss:// channels. `sniHostname` is the name sent in SNI and checked against the server
+/// certificate. The data channel's socket checks an IP address URL (wss://127.0.0.1:…) against the certificate's IP
+/// addresses when it is not given; the agent's control channel (WSClient) needs it for such a URL.
 public struct ChannelTLS: Sendable {
     /// PEM file of the CA (or self-signed certificate) to trust; nil uses the system trust store.
     public var caCertificatePath: String?

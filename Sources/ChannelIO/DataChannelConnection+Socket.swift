@@ -3,96 +3,58 @@ import Logging
 import NIOCore
 import NIOWebSocket
 import SessionCore
-import WSClient
 
 extension DataChannelConnection {
     /// Largest WebSocket message accepted: a 1 MiB payload plus the header.
     static let maxMessageBytes = (1 << 20) + 4096
 
+    /// How long `connect`/`reconnect` wait for the WebSocket to open (TCP, TLS and the HTTP upgrade).
+    static let openTimeout: Duration = .seconds(15)
+
     func openSocket() async throws {
         guard !isClosed else { throw DataChannelError.alreadyClosed }
-        guard url.host != nil, let scheme = url.scheme?.lowercased(), ["ws", "wss", "http", "https"].contains(scheme) else {
-            throw DataChannelError.invalidURL(url.absoluteString)
-        }
+        guard let target = ChannelWebSocket.Target(url) else { throw DataChannelError.invalidURL(url.absoluteString) }
         generation += 1
         let gen = generation
-        if case .open(let oldWriter) = state {
-            Task { try? await oldWriter.close(.goingAway, reason: "reconnecting") }
-        }
-        if let old = socketTask { old.cancel() }
+        if case .open(let old) = state { old.close(code: .goingAway, reason: "reconnecting") }
         dropSocket()
         state = .connecting
 
-        let config = WebSocketClientConfiguration(maxFrameSize: Self.maxMessageBytes, closeTimeout: .seconds(2),
-                                                  sniHostname: tls?.sniHostname)
-        let tlsConfiguration = try tls?.makeConfiguration()
-        let urlString = url.absoluteString
-        let loop = eventLoop
-        let logger = self.logger
-        let handler: WebSocketDataHandler<WebSocketClient.Context> = { [weak self] inbound, outbound, _ in
-            guard let self else { return }
-            try await self.socketOpened(outbound, generation: gen)
-            var iterator = inbound.messages(maxSize: Self.maxMessageBytes).makeAsyncIterator()
-            while let message = try await iterator.next() {
-                guard case .binary(let buffer) = message else { continue }
-                guard await self.socketReceived(buffer, generation: gen) else { break }
-            }
+        // Called by the socket's handler on the event loop, which is this actor's executor.
+        let events = ChannelWebSocket.Events(
+            message: { [weak self] buffer in
+                self?.assumeIsolated { $0.socketReceived(buffer, generation: gen) } ?? true
+            },
+            closed: { [weak self] error in
+                self?.assumeIsolated { $0.socketEnded(generation: gen, error: error) }
+            })
+        let socket: ChannelWebSocket
+        do {
+            socket = try await ChannelWebSocket.connect(
+                to: target, tls: tls, maxMessageBytes: Self.maxMessageBytes,
+                timeout: .nanoseconds(Int64(Self.openTimeout.components.seconds) * 1_000_000_000),
+                on: eventLoop, events: events
+            ).get()
+        } catch {
+            if gen == generation, !isClosed { state = .disconnected }
+            if let error = error as? DataChannelError { throw error }
+            throw DataChannelError.connectionLost("cannot open a WebSocket to \(target.hostHeader): \(error)")
         }
-        let timeout = Task { [weak self] in
-            try? await Task.sleep(for: Self.openTimeout)
-            await self?.openTimedOut(generation: gen)
+        guard gen == generation, !isClosed else {
+            socket.close(code: .goingAway, reason: nil)
+            throw isClosed ? DataChannelError.alreadyClosed : CancellationError()
         }
-        defer { timeout.cancel() }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            openWaiter = continuation
-            socketTask = Task { [weak self] in
-                let client = WebSocketClient(url: urlString, configuration: config, tlsConfiguration: tlsConfiguration,
-                                             eventLoopGroup: loop,
-                                             logger: logger, handler: handler)
-                do {
-                    let closeFrame = try await client.run()
-                    await self?.socketEnded(generation: gen, error: closeFrame.map {
-                        DataChannelError.closedByPeer(code: Int(UInt16(webSocketErrorCode: $0.closeCode)), reason: $0.reason ?? "")
-                    } ?? DataChannelError.connectionLost("the socket closed without a close frame"))
-                } catch {
-                    await self?.socketEnded(generation: gen, error: error)
-                }
-            }
-        }
-    }
-
-    /// How long `connect`/`reconnect` wait for the WebSocket to open and the opening frame to be written.
-    static let openTimeout: Duration = .seconds(15)
-
-    func openTimedOut(generation gen: Int) {
-        guard gen == generation, let waiter = openWaiter else { return }
-        openWaiter = nil
-        generation += 1
-        socketTask?.cancel()
-        socketTask = nil
-        dropSocket()
-        state = .disconnected
-        waiter.resume(throwing: DataChannelError.connectionLost("the WebSocket did not open within \(Self.openTimeout)"))
-    }
-
-    func socketOpened(_ writer: WebSocketOutboundWriter, generation gen: Int) async throws {
-        guard gen == generation, !isClosed else { throw CancellationError() }
-        try await writer.write(.text(openingFrame))
-        guard gen == generation, !isClosed else { throw CancellationError() }
-        state = .open(writer)
-        let previouslyQueued = outbox
-        outbox = []
-        Task { await self.runWriter(writer, generation: gen) }
-        // Control messages queued while the socket was down go first, then everything unacknowledged.
-        for frame in previouslyQueued { enqueue(frame) }
+        state = .open(socket)
+        socket.write(text: openingFrame)
+        // Everything unacknowledged goes again on the new socket.
         perform(stream.resendAll(now: .monotonicNow()))
-        openWaiter?.resume()
-        openWaiter = nil
+        socket.start()
     }
 
-    /// Handles one binary message. Returns false when the read loop should stop.
-    func socketReceived(_ buffer: ByteBuffer, generation gen: Int) async -> Bool {
-        guard gen == generation, !isClosed else { return false }
+    /// Handles one binary message, on the event loop. Returns false when the socket should not be read until the
+    /// application has consumed some of `events`.
+    func socketReceived(_ buffer: ByteBuffer, generation gen: Int) -> Bool {
+        guard gen == generation, !isClosed else { return true }
         let decoded: Result<ClientMessage, FrameError> = buffer.withUnsafeReadableBytes { raw in
             do throws(FrameError) { return .success(try ClientMessage.decode(raw: raw, limits: limits)) }
             catch { return .failure(error) }
@@ -106,65 +68,70 @@ extension DataChannelConnection {
             return true
         }
         let actions = stream.receive(message, now: .monotonicNow())
-        // Writes (acks, window refills) and timers first, so a slow consumer does not delay acks; then the
-        // deliveries, waiting for the consumer: that wait is what stops us reading the socket.
+        // Writes (acks, window refills) and timers first, then the deliveries.
         perform(actions)
+        var room = true
         for action in actions {
             switch action {
-            case .deliver(let type, let bytes): await events.buffer.push(.data(type, bytes))
-            case .control(let control): await events.buffer.push(.control(control))
+            case .deliver(let type, let bytes): room = events.buffer.offer(.data(type, bytes)) && room
+            case .control(let control): events.buffer.offer(.control(control))
             case .write, .armTimer: break
             }
         }
         wakeSendersIfRoom()
         if stream.isIdle { wakeIdleWaiters() }
-        return gen == generation && !isClosed
+        if !room {
+            let loop = eventLoop
+            events.buffer.whenDrained { [weak self] in
+                loop.execute { [weak self] in self?.assumeIsolated { $0.resumeReading(generation: gen) } }
+            }
+        }
+        return room
     }
 
-    func socketEnded(generation gen: Int, error: (any Error)?) async {
+    func resumeReading(generation gen: Int) {
+        guard gen == generation, case .open(let socket) = state else { return }
+        socket.resumeReading()
+    }
+
+    func socketEnded(generation gen: Int, error: DataChannelError) {
         guard gen == generation, !isClosed else { return }
-        let wasOpening = openWaiter != nil
         dropSocket()
         state = .disconnected
-        if let waiter = openWaiter {
-            openWaiter = nil
-            waiter.resume(throwing: error ?? DataChannelError.connectionLost("the socket closed before it opened"))
-        }
-        if !wasOpening {
-            logger.info("data channel socket ended: \(error.map { "\($0)" } ?? "no error")")
-            await events.buffer.push(.disconnected(error))
-        }
+        logger.info("data channel socket ended: \(error)")
+        events.buffer.offer(.disconnected(error))
     }
 
-    /// Forgets the current socket: stops the timer and writer, drops queued stream frames (resendAll covers them).
+    /// Forgets the current socket: stops the timer, drops pending acknowledgements.
     func dropSocket() {
         cancelTimer()
-        outbox = []
         pendingAcks = []  // the peer resends what it has not seen acknowledged; duplicates are acknowledged again
-        writerWake?.resume()
-        writerWake = nil
         if case .open = state { state = .disconnected }
     }
 
     // MARK: actions
 
+    /// Writes the actions' frames and flushes them once (at the end of the socket's read, when called from one).
     func perform(_ actions: [StreamAction]) {
+        guard case .open(let socket) = state else { return }
+        var wrote = false
         for action in actions {
             switch action {
             case .write(let message):
-                guard case .open = state else { break }
                 if message.messageType == .acknowledge {
                     deferAcknowledgement(message.encode())
                 } else {
-                    enqueue(message.encode())
-                    flushAcknowledgements()
+                    socket.write(binary: message.encode())
+                    flushAcknowledgements(to: socket)
+                    wrote = true
                 }
             case .armTimer(let deadline):
-                if case .open = state { armTimer(at: deadline) }
+                armTimer(at: deadline)
             case .deliver, .control:
-                break  // pushed by socketReceived; never produced by send/timer/resendAll
+                break  // offered by socketReceived; never produced by send/timer/resendAll
             }
         }
+        if wrote { socket.flush() }
     }
 
     // MARK: delayed acknowledgements
@@ -180,7 +147,7 @@ extension DataChannelConnection {
         pendingAcks.append(frame)
         guard ackTimer == nil else { return }
         ackTimer = eventLoop.scheduleTask(in: Self.acknowledgementDelay) { [weak self] in
-            Task { await self?.acknowledgementTimerFired() }
+            self?.assumeIsolated { $0.acknowledgementTimerFired() }
         }
     }
 
@@ -191,43 +158,20 @@ extension DataChannelConnection {
         flushAcknowledgements()
     }
 
-    func flushAcknowledgements() {
+    /// Writes the pending acknowledgements; flushes them unless `socket` is given (the caller flushes).
+    func flushAcknowledgements(to socket: ChannelWebSocket? = nil) {
         guard !pendingAcks.isEmpty else { return }
         // Nothing left for the timer to flush: cancel it (else it fires every 2 ms while typing, to no effect).
         ackTimer?.cancel()
         ackTimer = nil
         let acks = pendingAcks
         pendingAcks = []
-        for frame in acks { enqueue(frame) }
+        guard let target = socket ?? openSocketNow else { return }
+        for frame in acks { target.write(binary: frame) }
+        if socket == nil { target.flush() }
     }
 
-    func enqueue(_ frame: [UInt8]) {
-        outbox.append(frame)
-        if let wake = writerWake {
-            writerWake = nil
-            wake.resume()
-        }
-    }
-
-    func runWriter(_ writer: WebSocketOutboundWriter, generation gen: Int) async {
-        while gen == generation, !isClosed {
-            if outbox.isEmpty {
-                await withCheckedContinuation { writerWake = $0 }
-                continue
-            }
-            let batch = outbox
-            outbox = []
-            for frame in batch {
-                do {
-                    try await writer.write(.binary(ByteBuffer(bytes: frame)))
-                } catch {
-                    logger.debug("data channel write failed: \(error)")
-                    return  // the read side reports the end of the socket
-                }
-                guard gen == generation else { return }
-            }
-        }
-    }
+    var openSocketNow: ChannelWebSocket? { if case .open(let s) = state { s } else { nil } }
 
     // MARK: timer
 
@@ -239,7 +183,7 @@ extension DataChannelConnection {
         // An event-loop timer: arming and cancelling it on every send costs a heap entry, not a task and a
         // Dispatch timer.
         timerTask = eventLoop.scheduleTask(in: .nanoseconds(Int64(clamping: delay))) { [weak self] in
-            Task { await self?.timerFired(token: token) }
+            self?.assumeIsolated { $0.timerFired(token: token) }
         }
     }
 
@@ -275,7 +219,5 @@ extension DataChannelConnection {
         sendWaiters = []
         for w in waiting { w.resume() }
         wakeIdleWaiters()
-        writerWake?.resume()
-        writerWake = nil
     }
 }

@@ -2,14 +2,16 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import NIOSSL
 import SessionCore
-import WSClient
 
 /// One end of a Session Manager data channel over a WebSocket: drives SessionCore's `DataStream` with the real
-/// monotonic clock and a single resend timer, writes frames in order from one writer task, and applies
-/// backpressure both ways (`send` waits while too much is queued; the socket is not read faster than `events`
-/// is consumed). A dropped socket keeps the stream state, so `reconnect` resumes with nothing lost or repeated.
+/// monotonic clock and a single resend timer, and applies backpressure both ways (`send` waits while too much is
+/// queued; the socket is not read faster than `events` is consumed). A dropped socket keeps the stream state, so
+/// `reconnect` resumes with nothing lost or repeated.
+///
+/// The actor runs on its `eventLoop` (its executor is the loop), the same loop as its socket (`ChannelWebSocket`)
+/// and timers: a frame is decoded, acknowledged and delivered, and a send is framed and written, in the turn of the
+/// loop that read or asked for it, with no thread switch and no task per frame.
 ///
 /// ```swift
 /// let channel = DataChannelConnection(url: streamURL, openingFrame: try open.jsonText(), role: .client, logger: log)
@@ -25,6 +27,9 @@ public actor DataChannelConnection {
     /// The NIO event loop every socket of this connection runs on, and its timers. A PTY (or anything else feeding
     /// the connection) read on the same loop hands its bytes over without a thread switch.
     public nonisolated let eventLoop: any EventLoop
+    /// The loop as the actor's executor (kept here: the unowned reference below must stay valid).
+    private nonisolated let loopExecutor: any SerialExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loopExecutor.asUnownedSerialExecutor() }
 
     let tls: ChannelTLS?
     let logger: Logger
@@ -33,16 +38,10 @@ public actor DataChannelConnection {
     var openingFrame: String
     var stream: DataStream
 
-    enum SocketState { case idle, connecting, open(WebSocketOutboundWriter), disconnected, closed }
+    enum SocketState { case idle, connecting, open(ChannelWebSocket), disconnected, closed }
     var state: SocketState = .idle
     /// Bumped on every (re)connect and on close; socket callbacks of older generations are ignored.
     var generation = 0
-    var socketTask: Task<Void, Never>?
-    var openWaiter: CheckedContinuation<Void, any Error>?
-
-    // Writer.
-    var outbox: [[UInt8]] = []
-    var writerWake: CheckedContinuation<Void, Never>?
     // Acknowledgements waiting for a data frame to follow them (see deferAcknowledgement).
     var pendingAcks: [[UInt8]] = []
     var ackTimer: Scheduled<Void>?
@@ -65,7 +64,9 @@ public actor DataChannelConnection {
                 maxBufferedEventBytes: Int = 4 << 20, maxQueuedSendBytes: Int = 1 << 20,
                 eventLoop: (any EventLoop)? = nil, logger: Logger) {
         self.url = url
-        self.eventLoop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+        let loop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+        self.eventLoop = loop
+        self.loopExecutor = loop.executor
         self.openingFrame = openingFrame
         self.role = role
         self.tls = tls
@@ -101,11 +102,12 @@ public actor DataChannelConnection {
     /// Sends an unsequenced message (agent_session_state, gangway_echo_state, …) after what is already queued.
     /// Dropped if the socket is down (unsequenced messages are not resent).
     public func sendControl(_ message: ClientMessage) async {
-        guard case .open = state else {
+        guard case .open(let socket) = state else {
             logger.debug("data channel down: dropping \(message.messageType)")
             return
         }
-        enqueue(message.encode())
+        socket.write(binary: message.encode())
+        socket.flush()
     }
 
     /// Waits until everything sent has been acknowledged, or `timeout` passes. Returns true when idle.
@@ -134,36 +136,30 @@ public actor DataChannelConnection {
     /// `.disconnected`, and `reconnect(openingFrame:)` resumes. For tests and for clients that detect a dead
     /// connection themselves.
     public func dropConnection() async {
-        guard case .open(let writer) = state else { return }
+        guard case .open(let socket) = state else { return }
         generation += 1
         dropSocket()
         state = .disconnected
-        socketTask?.cancel()
-        socketTask = nil
-        // Not awaited: a close frame must never hold up the caller (the peer may not be reading).
-        Task { try? await writer.close(.goingAway, reason: "client dropped the connection") }
-        await events.buffer.push(.disconnected(DataChannelError.connectionLost("dropped by this program")))
+        // Not waited for: a close frame must never hold up the caller (the peer may not be reading).
+        socket.close(code: .goingAway, reason: "client dropped the connection")
+        events.buffer.offer(.disconnected(DataChannelError.connectionLost("dropped by this program")))
     }
 
     /// Closes the socket and ends `events` with `.closed`. Idempotent.
     public func close() async {
         if isClosed { return }
-        let writer: WebSocketOutboundWriter? = if case .open(let w) = state { w } else { nil }
+        if case .open(let socket) = state {
+            flushAcknowledgements()
+            // Best effort: ask the server to close (written now; the socket closes when it answers, or in 2 s).
+            socket.close(code: .normalClosure, reason: nil)
+        }
         state = .closed
         generation += 1
         cancelTimer()
-        openWaiter?.resume(throwing: DataChannelError.alreadyClosed)
-        openWaiter = nil
+        ackTimer?.cancel()
+        ackTimer = nil
         wakeAll()
-        if let writer {
-            // Best effort: ask the server to close; do not wait for its answer longer than a moment.
-            let closing = Task { try? await writer.close(.normalClosure, reason: nil) }
-            _ = await closing.value
-        }
-        let task = socketTask
-        socketTask = nil
-        task?.cancel()
-        await events.buffer.push(.closed(reason: "closed by this program"))
+        events.buffer.offer(.closed(reason: "closed by this program"))
         events.buffer.finish()
     }
 

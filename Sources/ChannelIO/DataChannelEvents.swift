@@ -1,8 +1,8 @@
 import Foundation
 
 /// The event stream of a `DataChannelConnection`: an AsyncSequence for one consumer with a byte bound.
-/// The producer (the socket's read loop) waits while more than `highWaterBytes` of data events are unconsumed,
-/// so a slow application slows the socket down instead of growing memory (TCP and gangwayd do the rest).
+/// The socket is not read while more than `highWaterBytes` of data events are unconsumed, so a slow application
+/// slows the socket down instead of growing memory (TCP and gangwayd do the rest).
 public struct DataChannelEvents: AsyncSequence, Sendable {
     public typealias Element = DataChannelEvent
     let buffer: EventBuffer
@@ -16,8 +16,12 @@ public struct DataChannelEvents: AsyncSequence, Sendable {
 }
 
 /// A bounded single-consumer queue of events.
-/// @unchecked Sendable: every mutable field is read and written only while holding `lock`, and continuations are
-/// resumed after the lock is released.
+///
+/// The producer (the socket's handler, on its event loop) never waits: `offer` queues and says whether the
+/// unconsumed data is still under `highWaterBytes`; when it is not, the producer stops reading its socket and asks
+/// `whenDrained` to be told once the consumer has caught up.
+/// @unchecked Sendable: every mutable field is read and written only while holding `lock`, and continuations and
+/// callbacks are called after the lock is released.
 final class EventBuffer: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [DataChannelEvent] = []
@@ -25,7 +29,7 @@ final class EventBuffer: @unchecked Sendable {
     private var bufferedBytes = 0
     private var finished = false
     private var consumer: CheckedContinuation<DataChannelEvent?, Never>?
-    private var producers: [CheckedContinuation<Void, Never>] = []
+    private var drained: [@Sendable () -> Void] = []
     let highWaterBytes: Int
 
     init(highWaterBytes: Int) { self.highWaterBytes = max(1, highWaterBytes) }
@@ -35,9 +39,10 @@ final class EventBuffer: @unchecked Sendable {
         return 0
     }
 
-    /// Appends an event; returns once the unconsumed data is back under the bound (or the stream is finished).
-    func push(_ event: DataChannelEvent) async {
-        enum Outcome { case dropped, handedOver(CheckedContinuation<DataChannelEvent?, Never>), queued(overLimit: Bool) }
+    /// Appends an event (dropped after `finish`). Returns false when the unconsumed data is over the bound.
+    @discardableResult
+    func offer(_ event: DataChannelEvent) -> Bool {
+        enum Outcome { case dropped, handedOver(CheckedContinuation<DataChannelEvent?, Never>), queued(underLimit: Bool) }
         let outcome: Outcome = lock.withLock {
             if finished { return .dropped }
             if let waiting = consumer {
@@ -46,49 +51,54 @@ final class EventBuffer: @unchecked Sendable {
             }
             items.append(event)
             bufferedBytes += Self.weight(event)
-            return .queued(overLimit: bufferedBytes > highWaterBytes)
+            return .queued(underLimit: bufferedBytes <= highWaterBytes)
         }
         switch outcome {
-        case .dropped, .queued(overLimit: false): return
-        case .handedOver(let waiting): waiting.resume(returning: event)
-        case .queued(overLimit: true):
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow: Bool = lock.withLock {
-                    if finished || bufferedBytes <= highWaterBytes { return true }
-                    producers.append(continuation)
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
+        case .dropped: return true
+        case .handedOver(let waiting):
+            waiting.resume(returning: event)
+            return true
+        case .queued(let underLimit): return underLimit
         }
     }
 
-    /// Pops the next queued event and collects producers to wake. Call with `lock` held.
-    private func popLocked(_ wake: inout [CheckedContinuation<Void, Never>]) -> DataChannelEvent? {
+    /// Calls `callback` (on the consumer's thread, or now) once the unconsumed data is back under the bound or the
+    /// stream is finished.
+    func whenDrained(_ callback: @escaping @Sendable () -> Void) {
+        let now: Bool = lock.withLock {
+            if finished || bufferedBytes <= highWaterBytes { return true }
+            drained.append(callback)
+            return false
+        }
+        if now { callback() }
+    }
+
+    /// Pops the next queued event and collects callbacks to call. Call with `lock` held.
+    private func popLocked(_ wake: inout [@Sendable () -> Void]) -> DataChannelEvent? {
         guard head < items.count else { return nil }
         let event = items[head]
         head += 1
         bufferedBytes -= Self.weight(event)
         if head == items.count { items.removeAll(keepingCapacity: true); head = 0 }
-        if bufferedBytes <= highWaterBytes { wake += producers; producers.removeAll() }
+        if bufferedBytes <= highWaterBytes, !drained.isEmpty { wake += drained; drained.removeAll() }
         return event
     }
 
     func next() async -> DataChannelEvent? {
-        var wake: [CheckedContinuation<Void, Never>] = []
+        var wake: [@Sendable () -> Void] = []
         let (event, isFinished): (DataChannelEvent?, Bool) = lock.withLock { (popLocked(&wake), finished) }
-        for p in wake { p.resume() }
+        for w in wake { w() }
         if let event { return event }
         if isFinished { return nil }
         return await withCheckedContinuation { (continuation: CheckedContinuation<DataChannelEvent?, Never>) in
-            var wakeLater: [CheckedContinuation<Void, Never>] = []
+            var wakeLater: [@Sendable () -> Void] = []
             let immediate: DataChannelEvent?? = lock.withLock {
                 if let event = popLocked(&wakeLater) { return .some(event) }
                 if finished { return .some(nil) }
                 consumer = continuation
                 return .none
             }
-            for p in wakeLater { p.resume() }
+            for w in wakeLater { w() }
             if let immediate { continuation.resume(returning: immediate) }
         }
     }
@@ -99,11 +109,11 @@ final class EventBuffer: @unchecked Sendable {
             finished = true
             let waiting = consumer
             consumer = nil
-            let wake = producers
-            producers.removeAll()
+            let wake = drained
+            drained.removeAll()
             return (waiting, wake)
         }
         waiting?.resume(returning: nil)  // a waiting consumer means the queue is empty
-        for p in wake { p.resume() }
+        for w in wake { w() }
     }
 }

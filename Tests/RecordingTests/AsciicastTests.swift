@@ -1,4 +1,5 @@
 import Foundation
+import GangwayTesting
 import Recording
 import Testing
 
@@ -24,6 +25,28 @@ import Testing
             RecordingEvent(time: 2, kind: .resize(cols: 120, rows: 40)),
             RecordingEvent(time: 3.000001, kind: .output(Array("\"quoted\" \\ tab\t".utf8))),
         ])
+    }
+
+    @Test("random text with every character JSON must escape, at every offset within eight-byte words, reads back the same with our reader and with Foundation's")
+    func escapingRoundTripsAtEveryOffset() throws {
+        var rng = SeededGenerator(seed: 0x5eed_a5c1)
+        let palette = ["a", "Z", "0", " ", "~", "\"", "\\", "\u{7F}", "\n", "\r", "\t", "\u{01}", "\u{1B}", "\u{1F}",
+                       "é", "€", "😀", "/", "}", "]"]
+        for round in 0..<400 {
+            // Mostly plain runs (the eight-bytes-at-a-time path), with specials at random places.
+            var text = ""
+            for _ in 0..<Int.random(in: 0...90, using: &rng) {
+                text += Int.random(in: 0..<4, using: &rng) == 0 ? palette.randomElement(using: &rng)!
+                    : String(repeating: "x", count: Int.random(in: 1...11, using: &rng))
+            }
+            if text.isEmpty { continue }
+            var w = AsciicastWriter(header: RecordingHeader(width: 80, height: 24, timestamp: 1_800_000_000))
+            let line = w.output(Array(text.utf8), at: 1)
+            let file = w.headerLine() + line + w.finish(at: 2)
+            #expect(try AsciicastReader.read(file).output == Array(text.utf8), "round \(round): \(text.debugDescription)")
+            let parsed = try JSONSerialization.jsonObject(with: Data(line)) as? [Any]
+            #expect(parsed?[2] as? String == text, "round \(round): \(String(decoding: line, as: UTF8.self))")
+        }
     }
 
     @Test func aCodePointSplitAcrossChunksIsHeldUntilComplete() throws {

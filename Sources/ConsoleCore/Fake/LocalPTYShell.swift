@@ -13,6 +13,8 @@ public final class LocalPTYShell: ShellChannel {
     private let pid: pid_t
     private let state = Mutex(false)   // closed
     private let onClose: @Sendable (String) -> Void
+    /// Output read but not yet taken by the pane: the reader thread stops reading the PTY past 1 MiB.
+    private let gate = ShellOutputGate()
 
     /// Spawns `argv` (default: an interactive /bin/sh with PS1 "`prompt`$ ") on a new PTY of the given size.
     public init(sessionId: String, prompt: String, cols: Int, rows: Int, argv: [String]? = nil,
@@ -49,9 +51,9 @@ public final class LocalPTYShell: ShellChannel {
         pid = child
         // Blocking reads on our own thread: clear O_NONBLOCK set by the shim.
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-        var cont: AsyncStream<ShellEvent>.Continuation!
-        output = AsyncStream(bufferingPolicy: .unbounded) { cont = $0 }
-        let continuation = cont!
+        let (events, continuation) = AsyncStream.makeStream(of: ShellEvent.self, bufferingPolicy: .unbounded)
+        output = gate.reading(events)
+        let gate = self.gate
         let readerPid = child
         let readerFd = fd
         let thread = Thread {
@@ -60,6 +62,7 @@ public final class LocalPTYShell: ShellChannel {
                 let n = buf.withUnsafeMutableBytes { read(readerFd, $0.baseAddress, $0.count) }
                 if n > 0 {
                     continuation.yield(.data(Array(buf[0..<n])))
+                    gate.producedBlocking(n)
                 } else if n < 0 && errno == EINTR {
                     continue
                 } else {
@@ -97,6 +100,7 @@ public final class LocalPTYShell: ShellChannel {
             return !closed
         }
         guard first else { return }
+        gate.open()  // a reader thread waiting for the pane goes on, reads the end of the terminal and reaps the shell
         kill(pid, SIGHUP)
         kill(pid, SIGCONT)
         onClose(sessionId)

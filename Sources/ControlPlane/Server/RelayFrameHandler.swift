@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOWebSocket
+import SessionCore
 
 /// Relays a data-channel socket's binary frames on its event loop, in the NIO pipeline, without a task per frame:
 /// a frame read from the client is decoded by NIO's WebSocket decoder, routed by the `SessionRelay`, recorded and
@@ -136,25 +137,11 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// The frame's payload, unmasked eight bytes at a time. (NIO's `unmaskedData` goes byte by byte through generic
-    /// code; in a debug build that held an event loop for a second per few MiB relayed.)
+    /// The frame's payload, unmasked eight bytes at a time (`WebSocketMask`; NIO's `unmaskedData` goes byte by byte).
     static func unmasked(_ frame: WebSocketFrame) -> ByteBuffer {
         guard let key = frame.maskKey, frame.extensionData == nil else { return frame.unmaskedData }
-        let pattern: [UInt8] = [key[0], key[1], key[2], key[3], key[0], key[1], key[2], key[3]]
-        let word = pattern.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
         var data = frame.data
-        data.withUnsafeMutableReadableBytes { raw in
-            let count = raw.count
-            var i = 0
-            while i + 8 <= count {
-                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ word, toByteOffset: i, as: UInt64.self)
-                i += 8
-            }
-            while i < count {
-                raw[i] ^= pattern[i & 7]
-                i += 1
-            }
-        }
+        data.withUnsafeMutableReadableBytes { WebSocketMask.apply(key: (key[0], key[1], key[2], key[3]), to: $0) }
         return data
     }
 

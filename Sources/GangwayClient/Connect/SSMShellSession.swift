@@ -27,6 +27,10 @@ public actor SSMShellSession: ShellChannel {
     public nonisolated var eventLoop: any EventLoop { channel.eventLoop }
 
     private let continuation: AsyncStream<ShellEvent>.Continuation
+    /// Output taken from the channel but not yet read from `output`: at most this much waits here.
+    private let outputGate = ShellOutputGate(limit: SSMShellSession.maxUnreadOutputBytes)
+    /// Unread output after which the session stops taking more from the data channel (and so from the socket).
+    public static let maxUnreadOutputBytes = 1 << 20
     private let noticeContinuation: AsyncStream<String>.Continuation
     private let ssm: SSMClient
     private let channel: DataChannelConnection
@@ -84,7 +88,9 @@ public actor SSMShellSession: ShellChannel {
         self.clientId = clientId
         self.resumeWindow = resumeWindow
         self.logger = logger
-        (output, continuation) = AsyncStream.makeStream(of: ShellEvent.self, bufferingPolicy: .unbounded)
+        let (events, continuation) = AsyncStream.makeStream(of: ShellEvent.self, bufferingPolicy: .unbounded)
+        self.continuation = continuation
+        output = outputGate.reading(events)
         (notices, noticeContinuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(16))
     }
 
@@ -123,7 +129,9 @@ public actor SSMShellSession: ShellChannel {
             switch event {
             case .data(let type, let bytes):
                 switch type {
-                case .output, .stdErr: continuation.yield(.data(bytes))
+                case .output, .stdErr:
+                    continuation.yield(.data(bytes))
+                    await outputGate.produced(bytes.count)
                 case .exitCode:
                     exitCode = Int32(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
                 default: logger.debug("ignoring stream payload \(type)")
@@ -143,6 +151,11 @@ public actor SSMShellSession: ShellChannel {
             }
         }
         await finish(code: exitCode, message: nil)
+    }
+
+    /// Stream bytes received from the agent so far (output, exit code, …).
+    public var bytesReceived: Int {
+        get async { await channel.counters.bytesDelivered }
     }
 
     /// ResumeSession + reconnect with backoff until it works or `resumeWindow` passes. False when the session is over.
@@ -183,6 +196,7 @@ public actor SSMShellSession: ShellChannel {
         finished = true
         continuation.yield(.exited(code: code, message: message))
         continuation.finish()
+        outputGate.open()
         noticeContinuation.finish()
         await channel.close()
     }

@@ -1,10 +1,16 @@
 import ChannelIO
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import SessionCore
 
 /// One Standard_Stream session on the agent: opens the session's data channel, runs the shell on a PTY, pumps
 /// bytes both ways, tracks the terminal's echo flag, and reports the exit (docs/CONTROL-PLANE.md §Sessions).
+///
+/// The session, its data channel, its socket and the PTY's reads all run on one event loop (this actor's executor):
+/// a keystroke is read from the socket, written to the terminal, and its echo read and sent on one thread, without
+/// waking another.
 actor ShellSession {
     struct Environment: Sendable {
         var api: AgentAPI
@@ -21,6 +27,9 @@ actor ShellSession {
     let env: Environment
     let logger: Logger
     let clientId = UUID().uuidString.lowercased()
+    nonisolated let eventLoop: any EventLoop
+    private nonisolated let loopExecutor: any SerialExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { loopExecutor.asUnownedSerialExecutor() }
 
     var channel: DataChannelConnection?
     var pty: PTYProcess?
@@ -32,6 +41,8 @@ actor ShellSession {
     init(request: InteractiveShellRequest, env: Environment, logger: Logger) {
         self.request = request
         self.env = env
+        eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        loopExecutor = eventLoop.executor
         var l = logger
         l[metadataKey: "session"] = "\(request.sessionId)"
         self.logger = l
@@ -86,7 +97,7 @@ actor ShellSession {
         }
         let frame = try await openingFrame()
         let channel = DataChannelConnection(url: url, openingFrame: frame, role: .agent, tls: env.tls,
-                                            logger: logger)
+                                            eventLoop: eventLoop, logger: logger)
         try await channel.connect()
         return channel
     }

@@ -1,0 +1,418 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+import SessionCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A data channel's client WebSocket on plain NIO handlers: frames are read, handed to `ChannelWebSocket.Events`
+/// and written on the socket's event loop, with one flush per socket read (or per batch the owner writes outside a
+/// read). No task, async stream or writer actor per frame: the owner (`DataChannelConnection`, whose actor runs on
+/// the same loop) handles a frame in the turn of the loop that read it.
+///
+/// Everything but `connect` must be called on `eventLoop`.
+final class ChannelWebSocket: Sendable {
+    /// What the socket reports, always on its event loop, only after `start()`.
+    struct Events: Sendable {
+        /// One whole binary message (fragments put together). Return false to stop reading the socket until
+        /// `resumeReading()`.
+        var message: @Sendable (ByteBuffer) -> Bool
+        /// The socket closed; `DataChannelError.closedByPeer` if the server sent a close frame.
+        var closed: @Sendable (DataChannelError) -> Void
+    }
+
+    /// Where a ws(s):// URL points.
+    struct Target: Sendable {
+        var host: String
+        var port: Int
+        var secure: Bool
+        /// Path and query, as sent in the request line.
+        var requestURI: String
+
+        init?(_ url: URL) {
+            guard let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else { return nil }
+            switch scheme {
+            case "ws", "http": secure = false
+            case "wss", "https": secure = true
+            default: return nil
+            }
+            self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+            port = url.port ?? (secure ? 443 : 80)
+            let path = url.path.isEmpty ? "/" : url.path
+            requestURI = path + (url.query.map { "?\($0)" } ?? "")
+        }
+
+        var hostHeader: String {
+            let h = host.contains(":") ? "[\(host)]" : host
+            return port == (secure ? 443 : 80) ? h : "\(h):\(port)"
+        }
+
+        var isIPAddress: Bool { (try? SocketAddress(ipAddress: host, port: 0)) != nil }
+    }
+
+    let channel: any Channel
+    private let handler: NIOLoopBound<ChannelWebSocketHandler>
+
+    private init(channel: any Channel, handler: ChannelWebSocketHandler) {
+        self.channel = channel
+        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+    }
+
+    /// Connects, upgrades to a WebSocket and installs the frame handler; fails after `timeout`. Reads are held
+    /// (and a close is remembered) until `start()`.
+    static func connect(to target: Target, tls: ChannelTLS?, maxMessageBytes: Int, timeout: TimeAmount,
+                        on eventLoop: any EventLoop, events: Events) -> EventLoopFuture<ChannelWebSocket> {
+        let sslContext: NIOSSLContext?
+        do {
+            sslContext = target.secure ? try NIOSSLContext(configuration: (tls ?? ChannelTLS()).makeConfiguration()) : nil
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        let serverName = tls?.sniHostname ?? (target.isIPAddress ? nil : target.host)
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(timeout)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        let ssl = try NIOSSLClientHandler(context: sslContext, serverHostname: serverName)
+                        try channel.pipeline.syncOperations.addHandler(ssl)
+                    }
+                }
+            }
+        let upgraded = bootstrap.connect(host: target.host, port: target.port).flatMap { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try Self.configureUpgrade(channel, target: target, maxMessageBytes: maxMessageBytes, events: events)
+            }
+            .flatMap { $0 }
+            .flatMapErrorThrowing { error in
+                channel.close(promise: nil)
+                throw error
+            }
+        }
+        // The whole opening (TCP, TLS, HTTP upgrade) within `timeout`.
+        let promise = eventLoop.makePromise(of: ChannelWebSocket.self)
+        let timer = eventLoop.scheduleTask(in: timeout) {
+            promise.fail(DataChannelError.connectionLost("the WebSocket did not open within \(timeout)"))
+        }
+        upgraded.whenComplete { result in
+            timer.cancel()
+            switch result {
+            case .success(let socket):
+                promise.futureResult.whenFailure { _ in socket.channel.close(promise: nil) }  // timed out first
+                promise.succeed(socket)
+            case .failure(let error): promise.fail(error)
+            }
+        }
+        return promise.futureResult
+    }
+
+    private enum UpgradeOutcome: Sendable {
+        case upgraded(ChannelWebSocket)
+        case refused
+    }
+
+    private static func configureUpgrade(_ channel: any Channel, target: Target, maxMessageBytes: Int,
+                                         events: Events) throws -> EventLoopFuture<ChannelWebSocket> {
+        let upgrader = NIOTypedWebSocketClientUpgrader<UpgradeOutcome>(
+            maxFrameSize: maxMessageBytes,
+            enableAutomaticErrorHandling: false,  // ChannelWebSocketHandler answers protocol errors itself
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    // The handler encodes (and masks eight bytes at a time) whole frames into one buffer each and
+                    // writes them from a point before NIO's frame encoder, which stays unused.
+                    let encoder = try channel.pipeline.syncOperations.handler(type: WebSocketFrameEncoder.self)
+                    let output = EncodedFrameOutput()
+                    try channel.pipeline.syncOperations.addHandler(output, position: .before(encoder))
+                    let handler = ChannelWebSocketHandler(events: events,
+                                                          output: try channel.pipeline.syncOperations.context(handler: output))
+                    try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
+                        minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1024,
+                        maxAccumulatedFrameSize: maxMessageBytes))
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    return .upgraded(ChannelWebSocket(channel: channel, handler: handler))
+                }
+            })
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: target.hostHeader)
+        headers.add(name: "User-Agent", value: "gangway")
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: target.requestURI, headers: headers)
+        let upgrade = NIOTypedHTTPClientUpgradeConfiguration<UpgradeOutcome>(
+            upgradeRequestHead: head, upgraders: [upgrader],
+            notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(.refused) })
+        var config = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: upgrade)
+        config.leftOverBytesStrategy = .forwardBytes
+        let outcome = try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: config)
+        return outcome.flatMapThrowing { outcome in
+            switch outcome {
+            case .upgraded(let socket): return socket
+            case .refused:
+                throw DataChannelError.connectionLost("the server at \(target.hostHeader) did not accept the WebSocket upgrade")
+            }
+        }
+    }
+
+    // MARK: on the event loop
+
+    /// Delivers what arrived since the upgrade (and a close, if the socket already ended), then keeps reading.
+    func start() { handler.value.start() }
+
+    /// Queues a binary message; `flush()` sends what is queued.
+    func write(binary bytes: [UInt8]) { handler.value.write(opcode: .binary, bytes: bytes) }
+
+    /// Queues a text message.
+    func write(text: String) { handler.value.write(opcode: .text, bytes: Array(text.utf8)) }
+
+    /// Sends what is queued, unless the socket is in the middle of a read: then at the end of that read.
+    func flush() { handler.value.flushUnlessReading() }
+
+    /// Reads again after `Events.message` returned false.
+    func resumeReading() { handler.value.resumeReading() }
+
+    /// Sends a close frame (after what is queued) and closes the socket once the server answers, or after
+    /// `timeout`. Does not report `closed`.
+    func close(code: WebSocketErrorCode, reason: String?, timeout: TimeAmount = .seconds(2)) {
+        handler.value.close(code: code, reason: reason, timeout: timeout)
+    }
+}
+
+/// WebSocket masking keys from the kernel's random source, read 1024 keys at a time instead of a system call (or
+/// four) per frame.
+struct MaskingKeys {
+    private var pool: [UInt8] = []
+    private var next = 0
+
+    mutating func take() -> WebSocketMaskingKey {
+        if next + 4 > pool.count { refill() }
+        defer { next += 4 }
+        return WebSocketMaskingKey(pool[next..<next + 4])!
+    }
+
+    private mutating func refill() {
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        var filled = 0
+        let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            filled = bytes.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress, raw.count) }
+            close(fd)
+        }
+        if filled != bytes.count {
+            var generator = SystemRandomNumberGenerator()
+            for i in bytes.indices { bytes[i] = generator.next() }
+        }
+        pool = bytes
+        next = 0
+    }
+}
+
+/// The frame handler behind `ChannelWebSocket` (after NIO's frame decoder and fragment aggregator). It writes
+/// whole encoded frames (header, masking key, masked payload) as one buffer each.
+final class ChannelWebSocketHandler: ChannelDuplexHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundIn = Never
+
+    private let events: ChannelWebSocket.Events
+    private var context: ChannelHandlerContext?
+    /// Where encoded frames are written and flushed: `EncodedFrameOutput`'s context, below NIO's frame encoder.
+    private var output: ChannelHandlerContext?
+    private var masks = MaskingKeys()
+    private var started = false
+    /// Frames read before `start()`.
+    private var held: [WebSocketFrame] = []
+    private var ended = false
+    private var endReported = false
+    private var peerClose: DataChannelError?
+    private var lastError: (any Error)?
+    private var readingPaused = false
+    private var readPending = false
+    private var inRead = false
+    private var unflushed = false
+    private var closeSent = false
+
+    init(events: ChannelWebSocket.Events, output: ChannelHandlerContext) {
+        self.events = events
+        self.output = output
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        output = nil
+    }
+
+    func start() {
+        guard !started else { return }
+        started = true
+        let frames = held
+        held = []
+        inRead = true
+        for frame in frames { handle(frame) }
+        inRead = false
+        flushIfNeeded()
+        if ended { reportEnd() }
+        if readPending, !readingPaused {
+            readPending = false
+            context?.read()
+        }
+    }
+
+    // MARK: inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        guard started else { held.append(frame); return }
+        inRead = true
+        handle(frame)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inRead = false
+        flushIfNeeded()
+        context.fireChannelReadComplete()
+    }
+
+    private func handle(_ frame: WebSocketFrame) {
+        switch frame.opcode {
+        case .binary:
+            guard !ended, peerClose == nil else { return }
+            if !events.message(frame.unmaskedData) { readingPaused = true }
+        case .ping:
+            if !closeSent { send(opcode: .pong, data: frame.unmaskedData) }
+        case .connectionClose:
+            var data = frame.unmaskedData
+            let code = data.readWebSocketErrorCode() ?? .normalClosure
+            let reason = data.readString(length: data.readableBytes) ?? ""
+            peerClose = .closedByPeer(code: Int(UInt16(webSocketErrorCode: code)), reason: reason)
+            if !closeSent {
+                closeSent = true
+                var echo = context?.channel.allocator.buffer(capacity: 2) ?? ByteBuffer()
+                echo.write(webSocketErrorCode: code)
+                send(opcode: .connectionClose, data: echo)
+            }
+            flushIfNeeded(force: true)
+            context?.close(promise: nil)
+        default:
+            break  // text, pong: nothing for a data channel
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        lastError = error
+        // A frame the decoder or aggregator refused (too big, bad header, bad fragments): say so, then close.
+        if !closeSent, error is NIOWebSocketError || error is NIOWebSocketFrameAggregator.Error {
+            closeSent = true
+            let code: WebSocketErrorCode = if case NIOWebSocketError.invalidFrameLength = error { .messageTooLarge }
+                else if error is NIOWebSocketFrameAggregator.Error { .messageTooLarge } else { .protocolError }
+            var data = context.channel.allocator.buffer(capacity: 2)
+            data.write(webSocketErrorCode: code)
+            send(opcode: .connectionClose, data: data)
+            flushIfNeeded()
+        }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        ended = true
+        if started { reportEnd() }
+        context.fireChannelInactive()
+    }
+
+    private func reportEnd() {
+        guard !endReported else { return }
+        endReported = true
+        let error = peerClose ?? .connectionLost(lastError.map { "\($0)" } ?? "the socket closed without a close frame")
+        events.closed(error)
+    }
+
+    // MARK: outbound
+
+    func read(context: ChannelHandlerContext) {
+        if readingPaused || !started {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    func resumeReading() {
+        guard readingPaused else { return }
+        readingPaused = false
+        if readPending {
+            readPending = false
+            context?.read()
+        }
+    }
+
+    func write(opcode: WebSocketOpcode, bytes: [UInt8]) {
+        guard !closeSent else { return }
+        bytes.withUnsafeBytes { send(opcode: opcode, payload: $0) }
+    }
+
+    private func send(opcode: WebSocketOpcode, data: ByteBuffer) {
+        data.withUnsafeReadableBytes { send(opcode: opcode, payload: $0) }
+    }
+
+    /// Encodes one whole (FIN) frame, masked, into one buffer and writes it (RFC 6455 §5.2).
+    private func send(opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
+        guard let output else { return }
+        let count = payload.count
+        var buffer = output.channel.allocator.buffer(capacity: count + 14)
+        buffer.writeInteger(0x80 | UInt8(webSocketOpcode: opcode))
+        if count < 126 {
+            buffer.writeInteger(0x80 | UInt8(count))
+        } else if count <= Int(UInt16.max) {
+            buffer.writeInteger(UInt8(0x80 | 126))
+            buffer.writeInteger(UInt16(count))
+        } else {
+            buffer.writeInteger(UInt8(0x80 | 127))
+            buffer.writeInteger(UInt64(count))
+        }
+        let key = masks.take()
+        buffer.writeBytes(key)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
+            let target = UnsafeMutableRawBufferPointer(rebasing: out[..<count])
+            if count > 0 { target.copyMemory(from: payload) }
+            WebSocketMask.apply(key: (key[0], key[1], key[2], key[3]), to: target)
+            return count
+        }
+        output.write(NIOAny(buffer), promise: nil)
+        unflushed = true
+    }
+
+    func flushUnlessReading() { if !inRead { flushIfNeeded() } }
+
+    private func flushIfNeeded(force: Bool = false) {
+        guard unflushed || force, let output else { return }
+        unflushed = false
+        output.flush()
+    }
+
+    func close(code: WebSocketErrorCode, reason: String?, timeout: TimeAmount) {
+        guard let context else { return }
+        endReported = true  // the owner closed it: nothing to report
+        if !closeSent, !ended {
+            closeSent = true
+            var data = context.channel.allocator.buffer(capacity: 2 + (reason?.utf8.count ?? 0))
+            data.write(webSocketErrorCode: code)
+            if let reason { data.writeString(reason) }
+            send(opcode: .connectionClose, data: data)
+            flushIfNeeded()
+        }
+        let channel = context.channel
+        channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        // Keep reading so the server's answering close frame (or the end of the socket) is seen.
+        readingPaused = false
+        if readPending { readPending = false; context.read() }
+    }
+}
+
+/// A pass-through point just before NIO's WebSocket frame encoder: `ChannelWebSocketHandler` writes its encoded frames
+/// (ByteBuffers) through this handler's context, so they go straight to TLS or the socket.
+final class EncodedFrameOutput: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+}

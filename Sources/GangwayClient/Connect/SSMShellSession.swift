@@ -30,7 +30,8 @@ public actor SSMShellSession: ShellChannel {
     /// Output taken from the channel but not yet read from `output`: at most this much waits here.
     private let outputGate = ShellOutputGate(limit: SSMShellSession.maxUnreadOutputBytes)
     /// Unread output after which the session stops taking more from the data channel (and so from the socket).
-    public static let maxUnreadOutputBytes = 1 << 20
+    /// Small: everything buffered on the way must be drawn before a Ctrl-C's effect shows.
+    public static let maxUnreadOutputBytes = 256 << 10
     private let noticeContinuation: AsyncStream<String>.Continuation
     private let ssm: SSMClient
     private let channel: DataChannelConnection
@@ -65,7 +66,8 @@ public actor SSMShellSession: ShellChannel {
         let clientId = UUID().uuidString.lowercased()
         let opening = try OpenDataChannelInput.client(requestId: UUID().uuidString.lowercased(), tokenValue: token,
                                                       clientId: clientId, clientVersion: clientVersion).jsonText()
-        let channel = DataChannelConnection(url: url, openingFrame: opening, role: .client, tls: tls, logger: logger)
+        let channel = DataChannelConnection(url: url, openingFrame: opening, role: .client, tls: tls,
+                                            maxBufferedEventBytes: maxUnreadOutputBytes, logger: logger)
         do {
             try await channel.connect()
         } catch {

@@ -1,5 +1,5 @@
 import AWSCore
-import ControlPlane
+@testable import ControlPlane
 import Foundation
 import SessionCore
 import WSClient
@@ -37,6 +37,9 @@ final class FakeAgent: Sendable {
     static func start(_ cp: TestControlPlane, labels: [String: String] = [:]) async throws -> FakeAgent {
         let (id, creds) = try await register(cp, labels: labels)
         let control = try await openControl(cp, instanceId: id, credentials: creds)
+        // Returns once gangwayd has the control channel: a StartSession right after must find the agent connected.
+        // (Asked of the registry directly: a test's default caller may not be allowed GetConnectionStatus.)
+        _ = await eventually { await cp.server.services.agents.isOnline(id, now: cp.clock.now()) }
         return FakeAgent(cp: cp, instanceId: id, credentials: creds, control: control)
     }
 

@@ -278,7 +278,9 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     private func handle(_ frame: WebSocketFrame) {
         switch frame.opcode {
         case .binary:
-            guard !ended, peerClose == nil else { return }
+            // Frames that arrived before the socket ended are delivered (even when `start()` comes after the end);
+            // nothing after a close frame is.
+            guard peerClose == nil else { return }
             if !events.message(frame.unmaskedData) { readingPaused = true }
         case .ping:
             if !closeSent { send(opcode: .pong, data: frame.unmaskedData) }

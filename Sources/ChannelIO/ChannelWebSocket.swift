@@ -289,12 +289,7 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
             let code = data.readWebSocketErrorCode() ?? .normalClosure
             let reason = data.readString(length: data.readableBytes) ?? ""
             peerClose = .closedByPeer(code: Int(UInt16(webSocketErrorCode: code)), reason: reason)
-            if !closeSent {
-                closeSent = true
-                var echo = context?.channel.allocator.buffer(capacity: 2) ?? ByteBuffer()
-                echo.write(webSocketErrorCode: code)
-                send(opcode: .connectionClose, data: echo)
-            }
+            sendClose(code)
             flushIfNeeded(force: true)
             context?.close(promise: nil)
         default:
@@ -305,13 +300,10 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         lastError = error
         // A frame the decoder or aggregator refused (too big, bad header, bad fragments): say so, then close.
-        if !closeSent, error is NIOWebSocketError || error is NIOWebSocketFrameAggregator.Error {
-            closeSent = true
+        if error is NIOWebSocketError || error is NIOWebSocketFrameAggregator.Error {
             let code: WebSocketErrorCode = if case NIOWebSocketError.invalidFrameLength = error { .messageTooLarge }
                 else if error is NIOWebSocketFrameAggregator.Error { .messageTooLarge } else { .protocolError }
-            var data = context.channel.allocator.buffer(capacity: 2)
-            data.write(webSocketErrorCode: code)
-            send(opcode: .connectionClose, data: data)
+            sendClose(code)
             flushIfNeeded()
         }
         context.close(promise: nil)
@@ -385,6 +377,16 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
         unflushed = true
     }
 
+    /// Queues this end's close frame, once per socket.
+    private func sendClose(_ code: WebSocketErrorCode, reason: String? = nil) {
+        guard !closeSent else { return }
+        closeSent = true
+        var data = ByteBuffer()
+        data.write(webSocketErrorCode: code)
+        if let reason { data.writeString(reason) }
+        send(opcode: .connectionClose, data: data)
+    }
+
     func flushUnlessReading() { if !inRead { flushIfNeeded() } }
 
     private func flushIfNeeded(force: Bool = false) {
@@ -396,12 +398,8 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     func close(code: WebSocketErrorCode, reason: String?, timeout: TimeAmount) {
         guard let context else { return }
         endReported = true  // the owner closed it: nothing to report
-        if !closeSent, !ended {
-            closeSent = true
-            var data = context.channel.allocator.buffer(capacity: 2 + (reason?.utf8.count ?? 0))
-            data.write(webSocketErrorCode: code)
-            if let reason { data.writeString(reason) }
-            send(opcode: .connectionClose, data: data)
+        if !ended {
+            sendClose(code, reason: reason)
             flushIfNeeded()
         }
         let channel = context.channel

@@ -9,7 +9,7 @@ extension DataChannelConnection {
     static let maxMessageBytes = (1 << 20) + 4096
 
     /// How long `connect`/`reconnect` wait for the WebSocket to open (TCP, TLS and the HTTP upgrade).
-    static let openTimeout: Duration = .seconds(15)
+    static let openTimeout: TimeAmount = .seconds(15)
 
     func openSocket() async throws {
         guard !isClosed else { throw DataChannelError.alreadyClosed }
@@ -32,7 +32,7 @@ extension DataChannelConnection {
         do {
             socket = try await ChannelWebSocket.connect(
                 to: target, tls: tls, maxMessageBytes: Self.maxMessageBytes,
-                timeout: .nanoseconds(Int64(Self.openTimeout.components.seconds) * 1_000_000_000),
+                timeout: Self.openTimeout,
                 on: eventLoop, events: events
             ).get()
         } catch {
@@ -122,7 +122,7 @@ extension DataChannelConnection {
                     deferAcknowledgement(message.encode())
                 } else {
                     socket.write(binary: message.encode())
-                    flushAcknowledgements(to: socket)
+                    writeAcknowledgements(to: socket)
                     wrote = true
                 }
             case .armTimer(let deadline):
@@ -158,20 +158,22 @@ extension DataChannelConnection {
         flushAcknowledgements()
     }
 
-    /// Writes the pending acknowledgements; flushes them unless `socket` is given (the caller flushes).
-    func flushAcknowledgements(to socket: ChannelWebSocket? = nil) {
+    /// Writes and flushes the pending acknowledgements.
+    func flushAcknowledgements() {
+        guard case .open(let socket) = state, !pendingAcks.isEmpty else { return }
+        writeAcknowledgements(to: socket)
+        socket.flush()
+    }
+
+    /// Writes the pending acknowledgements on `socket`; the caller flushes.
+    func writeAcknowledgements(to socket: ChannelWebSocket) {
         guard !pendingAcks.isEmpty else { return }
         // Nothing left for the timer to flush: cancel it (else it fires every 2 ms while typing, to no effect).
         ackTimer?.cancel()
         ackTimer = nil
-        let acks = pendingAcks
+        for frame in pendingAcks { socket.write(binary: frame) }
         pendingAcks = []
-        guard let target = socket ?? openSocketNow else { return }
-        for frame in acks { target.write(binary: frame) }
-        if socket == nil { target.flush() }
     }
-
-    var openSocketNow: ChannelWebSocket? { if case .open(let s) = state { s } else { nil } }
 
     // MARK: timer
 

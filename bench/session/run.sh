@@ -4,13 +4,21 @@
 # keystroke echo round trip p50/p99 through Gangway vs a direct PTY and vs ssh -tt (the relayed-terminal reference:
 # ssh client, sshd and one TCP hop; Gangway has a third process and a second hop), and ssh through a socat TCP relay
 # (one minimal relay process, like gangwayd: what a relay hop itself costs on this machine).
-# Usage: bench/session/run.sh            (CONFIG=debug to skip the release build; SIZE_MIB=64 for a quick run)
+# Each echo line is followed by the CPU time the processes on the path spent per keystroke during it
+# (`*_cpu_per_key_us`, from /proc/PID/task/*/schedstat): on this machine the round trip tracks that CPU time.
+# Last, the throughput of Gangway and ssh again, RUNS times alternating, with the medians and their ratio (ssh's
+# own figure varies a lot between runs on this VM).
+# Usage: bench/session/run.sh            (CONFIG=debug to skip the release build; SIZE_MIB=64 for a quick run;
+#                                         RUNS=3 throughput repeats; PACE_US=5000 to type with pauses)
 # Needs: root (for the throwaway sshd and gangway-user), openssh-server/client. Binds 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CONFIG=${CONFIG:-release}
 SIZE_MIB=${SIZE_MIB:-256}
 KEYSTROKES=${KEYSTROKES:-500}
+RUNS=${RUNS:-3}
+# PACE_US=N: N µs between one keystroke's echo and the next key (default 0: back to back).
+PACE=(--pace-us "${PACE_US:-0}")
 # SCRATCH=.build-release keeps the release build out of the shared .build (whose lock a debug build holds).
 SCRATCH=${SCRATCH:-.build}
 source bench/session/stack.sh
@@ -23,10 +31,11 @@ start_stack main
 
 echo "== Gangway session ($CONFIG build)"
 "$BIN/SessionBench" --mode gangway --server "$URL" --key-id "$KEY_ID" --secret "$SECRET" --target "$TARGET" \
-  --file "$FILE" --keystrokes "$KEYSTROKES"
+  --file "$FILE" --keystrokes "$KEYSTROKES" "${PACE[@]}" --cpu "gangwayd=$GW_PID,agent=$AGENT_PID,client=self"
 # The same echo through the `gangway connect` process over pipes, as the ssh reference below runs `ssh -tt`.
 AWS_ACCESS_KEY_ID=$KEY_ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-  "$BIN/SessionBench" --mode command --label connect --keystrokes "$KEYSTROKES" \
+  "$BIN/SessionBench" --mode command --label connect --keystrokes "$KEYSTROKES" "${PACE[@]}" \
+  --cpu "gangwayd=$GW_PID,agent=$AGENT_PID,connect=child" \
   --command "exec $BIN/gangway connect $TARGET --endpoint-url $URL --region us-east-1 2>/dev/null" \
   --first-line "stty raw echo; echo go''on; exec cat > /dev/null"
 stop_stack
@@ -35,11 +44,11 @@ stop_stack
 start_stack oneloop --single-event-loop
 echo "== Gangway session, gangwayd --single-event-loop"
 "$BIN/SessionBench" --mode gangway --label gangway_single_loop --server "$URL" --key-id "$KEY_ID" --secret "$SECRET" \
-  --target "$TARGET" --file "$FILE" --keystrokes "$KEYSTROKES"
+  --target "$TARGET" --file "$FILE" --keystrokes "$KEYSTROKES" "${PACE[@]}" --cpu "gangwayd=$GW_PID,agent=$AGENT_PID,client=self"
 stop_stack
 
 echo "== direct PTY"
-"$BIN/SessionBench" --mode direct --file "$FILE" --keystrokes "$KEYSTROKES"
+"$BIN/SessionBench" --mode direct --file "$FILE" --keystrokes "$KEYSTROKES" "${PACE[@]}"
 
 # ---- ssh -tt root@localhost with a throwaway sshd on 127.0.0.1
 echo "== ssh -tt localhost"
@@ -60,16 +69,25 @@ StrictModes no
 PidFile $WORK/sshd.pid
 CFG
 /usr/sbin/sshd -D -f "$WORK/sshd_config" -E "$WORK/sshd.log" &
+SSHD_PID=$!
 PIDS+=($!)
 sleep 0.5
 SSH=(ssh -tt -q -p "$SSH_PORT" -i "$WORK/userkey" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1)
 "${SSH[@]}" true >/dev/null 2>&1 || { echo "ssh to localhost failed; see $WORK/sshd.log"; cat "$WORK/sshd.log"; exit 1; }
-START=$(date +%s%N)
-"${SSH[@]}" "stty raw -echo; cat $FILE" > "$WORK/ssh.out" 2>/dev/null
-END=$(date +%s%N)
-BYTES=$(stat -c %s "$WORK/ssh.out")
-python3 -c "b=$BYTES; t=($END-$START)/1e9; print(f'ssh_throughput_mib_s {b/1048576/t:.1f} ({b/1048576:.1f} MiB in {t:.2f} s, incl. connection setup)')"
-"$BIN/SessionBench" --mode command --label ssh --keystrokes "$KEYSTROKES" \
+# ssh_throughput: one `cat` of the payload over ssh -tt; prints the line and sets TP to the MiB/s.
+ssh_throughput() {
+  local start end bytes line
+  start=$(date +%s%N)
+  "${SSH[@]}" "stty raw -echo; cat $FILE" > "$WORK/ssh.out" 2>/dev/null
+  end=$(date +%s%N)
+  bytes=$(stat -c %s "$WORK/ssh.out")
+  line=$(python3 -c "b=$bytes; t=($end-$start)/1e9; print(f'ssh_throughput_mib_s {b/1048576/t:.1f} ({b/1048576:.1f} MiB in {t:.2f} s, incl. connection setup)')")
+  echo "$line"
+  TP=$(echo "$line" | awk '{print $2}')
+}
+ssh_throughput
+"$BIN/SessionBench" --mode command --label ssh --keystrokes "$KEYSTROKES" "${PACE[@]}" \
+  --cpu "ssh=child,sshd=descendants:$SSHD_PID" \
   --command "exec $(printf '%q ' "${SSH[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'"
 
 # ---- the same ssh through one relay process (socat, a TCP relay in C): what any relay hop costs on this machine.
@@ -77,11 +95,33 @@ python3 -c "b=$BYTES; t=($END-$START)/1e9; print(f'ssh_throughput_mib_s {b/10485
 if command -v socat >/dev/null 2>&1; then
   RELAY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   socat "TCP-LISTEN:$RELAY_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$SSH_PORT,nodelay" &
+  RELAY_PID=$!
   PIDS+=($!)
   sleep 0.3
   RELAYED=(ssh -tt -q -p "$RELAY_PORT" -i "$WORK/userkey" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1)
-  "$BIN/SessionBench" --mode command --label ssh_via_relay --keystrokes "$KEYSTROKES" \
+  "$BIN/SessionBench" --mode command --label ssh_via_relay --keystrokes "$KEYSTROKES" "${PACE[@]}" \
+    --cpu "ssh=child,socat=descendants:$RELAY_PID,sshd=descendants:$SSHD_PID" \
     --command "exec $(printf '%q ' "${RELAYED[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'"
 else
   echo "(socat not installed: no ssh-through-a-relay reference; bash .ci/deps --test installs it)"
 fi
+
+# ---- throughput again, Gangway and ssh alternating RUNS times (the figures above are one sample each)
+start_stack repeat
+echo "== throughput, $RUNS runs each, alternating"
+GW_TP=(); SSH_TP=()
+for i in $(seq "$RUNS"); do
+  line=$("$BIN/SessionBench" --mode gangway --label "gangway_run$i" --server "$URL" --key-id "$KEY_ID" \
+    --secret "$SECRET" --target "$TARGET" --file "$FILE" --keystrokes 0 | grep throughput)
+  echo "$line"
+  GW_TP+=("$(echo "$line" | awk '{print $2}')")
+  ssh_throughput
+  SSH_TP+=("$TP")
+done
+stop_stack
+python3 - "${GW_TP[*]}" "${SSH_TP[*]}" <<'PY'
+import statistics, sys
+g = [float(x) for x in sys.argv[1].split()]; s = [float(x) for x in sys.argv[2].split()]
+gm, sm = statistics.median(g), statistics.median(s)
+print(f"throughput_median_mib_s gangway {gm:.1f} ssh {sm:.1f} ratio {gm / sm:.2f} (goal >= 0.90)")
+PY

@@ -30,7 +30,7 @@ make_payload() {
 
 # Sourced by the session benchmarks: starts gangwayd and one gangway-agent on 127.0.0.1 with a fresh data dir.
 # Needs: BIN (built binaries), WORK (scratch dir), PIDS (array, for cleanup).
-# start_stack NAME [gangwayd serve flags...] sets URL, KEY_ID, SECRET, TARGET, DATA (the data dir) and GW_PID.
+# start_stack NAME [gangwayd serve flags...] sets URL, KEY_ID, SECRET, TARGET, DATA (the data dir), GW_PID and AGENT_PID.
 start_stack() {
   local name=$1; shift
   DATA="$WORK/$name-data"
@@ -50,6 +50,7 @@ start_stack() {
   [ -n "$URL" ] || { echo "gangwayd ($name) did not start:"; cat "$WORK/$name-gangwayd.err"; return 1; }
   "$BIN/gangway-agent" --server "$URL" --token "$token" --state-dir "$WORK/$name-agent" --log-level error \
     2> "$WORK/$name-agent.err" &
+  AGENT_PID=$!
   PIDS+=($!)
   for _ in $(seq 100); do [ -f "$WORK/$name-agent/identity.json" ] && break; sleep 0.1; done
   TARGET=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["InstanceId"])' "$WORK/$name-agent/identity.json")

@@ -40,6 +40,88 @@ final class MarkerCounter {
     }
 }
 
+/// CPU time spent during the keystroke loop by the processes named in `--cpu`, per keystroke: what the echo's
+/// round trip is made of (on this machine the round trip tracks the CPU spent on the path, not wake-up latency).
+/// `--cpu name=WHO,…` where WHO is a PID, `self` (this process), `child` (the command's process, command mode) or
+/// `descendants:PID` (PID and every process below it with the same command name as `name`, e.g. sshd's session
+/// processes). Each process's time is the sum of its threads' run time (/proc/PID/task/*/schedstat), in ns.
+struct CPUMeter {
+    let spec: [(name: String, who: String)]
+    var childPID: Int32 = 0
+
+    init?(_ arg: String?) {
+        guard let arg, !arg.isEmpty else { return nil }
+        spec = arg.split(separator: ",").compactMap { item in
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+    }
+
+    func sample() -> [UInt64] {
+        spec.map { name, who in pids(name: name, who: who).reduce(0) { $0 + Self.runTime(of: $1) } }
+    }
+
+    /// One line: `LABEL_cpu_per_key_us name N … total N`.
+    func report(label: String, before: [UInt64], after: [UInt64], keystrokes: Int) -> String {
+        var parts: [String] = []
+        var total = 0.0
+        for (i, entry) in spec.enumerated() {
+            let us = Double(after[i] &- before[i]) / 1000 / Double(max(1, keystrokes))
+            total += us
+            parts.append(entry.name + String(format: " %.0f", us))
+        }
+        return "\(label)_cpu_per_key_us " + parts.joined(separator: " ") + String(format: " total %.0f", total)
+    }
+
+    private func pids(name: String, who: String) -> [Int32] {
+        switch who {
+        case "self": return [getpid()]
+        case "child": return childPID > 0 ? [childPID] : []
+        default:
+            if who.hasPrefix("descendants:"), let root = Int32(who.dropFirst("descendants:".count)) {
+                return Self.descendants(of: root).filter { Self.command(of: $0) == name }
+            }
+            return Int32(who).map { [$0] } ?? []
+        }
+    }
+
+    static func runTime(of pid: Int32) -> UInt64 {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.reduce(0) { sum, tid in
+            let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/schedstat", encoding: .utf8)) ?? ""
+            return sum + (text.split(separator: " ").first.flatMap { UInt64($0) } ?? 0)
+        }
+    }
+
+    static func command(of pid: Int32) -> String {
+        ((try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `root` and every process below it (by PPid in /proc/PID/stat).
+    static func descendants(of root: Int32) -> [Int32] {
+        var parent: [Int32: Int32] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let ppid = Int32(fields[1]) { parent[pid] = ppid }
+        }
+        return parent.keys.filter { pid in
+            var p: Int32? = pid
+            while let q = p, q > 1 { if q == root { return true }; p = parent[q] }
+            return false
+        }
+    }
+}
+
+/// `--pace-us N`: wait N µs after each echo before the next keystroke (0, the default: back to back). A person
+/// types at most a few keys per 100 ms; back to back, each key's acknowledgements compete with the next key.
+let paceMicros = UInt32(Args()["pace-us"] ?? "0") ?? 0
+func keyPause() { if paceMicros > 0 { usleep(paceMicros) } }
+/// `keyPause` for async code: sleeps the task, not the thread (an event loop's, since EventLoopConcurrency).
+func keyPauseAsync() async { if paceMicros > 0 { try? await Task.sleep(for: .microseconds(paceMicros)) } }
+
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
 func percentile(_ xs: [Double], _ p: Double) -> Double {
@@ -89,22 +171,31 @@ func gangway(_ args: Args) async throws {
     let mib = Double(counter.bytes) / 1_048_576
     let t = seconds(counter.end! - counter.begin!)
     print(String(format: "\(label)_throughput_mib_s %.1f (%.1f MiB in %.2f s)", mib / t, mib, t))
+    if keystrokes > 0 { await echo(channel, &it, label: label, keystrokes: keystrokes, cpu: CPUMeter(args["cpu"])) }
+    await channel.send([3])  // ^C is a plain byte in raw mode; terminate instead
+    _ = try? await call(server, creds, "TerminateSession", ["SessionId": r["SessionId"] as! String])
+    await channel.close()
+}
+
+/// Keystroke echo round trips on an open session whose shell is at a prompt.
+func echo(_ channel: DataChannelConnection, _ it: inout DataChannelEvents.AsyncIterator, label: String,
+          keystrokes: Int, cpu meter: CPUMeter?) async {
     // Echo: the terminal echoes each byte (raw, echo on) while cat swallows it.
     await channel.send(Array("stty raw echo; echo go''on; cat > /dev/null\n".utf8))
-    seen = []
+    var seen: [UInt8] = []
     _ = await pump(channel, &it) { seen += $0; return String(decoding: seen, as: UTF8.self).contains("goon") }
     var rtts: [Double] = []
+    let cpuBefore = meter?.sample()
     for i in 0..<keystrokes {
         let ch = UInt8(0x61 + i % 26)
         let t0 = ContinuousClock.now
         await channel.send([ch])
         _ = await pump(channel, &it) { $0.contains(ch) }
         rtts.append(seconds(ContinuousClock.now - t0) * 1e6)
+        await keyPauseAsync()
     }
     print(String(format: "\(label)_echo_us p50 %.0f p99 %.0f", percentile(rtts, 0.5), percentile(rtts, 0.99)))
-    await channel.send([3])  // ^C is a plain byte in raw mode; terminate instead
-    _ = try? await call(server, creds, "TerminateSession", ["SessionId": r["SessionId"] as! String])
-    await channel.close()
+    if let meter, let cpuBefore { print(meter.report(label: label, before: cpuBefore, after: meter.sample(), keystrokes: keystrokes)) }
 }
 
 func direct(_ args: Args) async throws {
@@ -129,6 +220,7 @@ func direct(_ args: Args) async throws {
         await echo.write([ch])
         while let c = await echo.read(), !c.contains(ch) {}
         rtts.append(seconds(ContinuousClock.now - t0) * 1e6)
+        await keyPauseAsync()
     }
     print(String(format: "pty_echo_us p50 %.0f p99 %.0f", percentile(rtts, 0.5), percentile(rtts, 0.99)))
     await echo.terminate(grace: .milliseconds(100))
@@ -169,14 +261,19 @@ func commandEcho(_ args: Args) throws {
     var seen: [UInt8] = []
     while !String(decoding: seen, as: UTF8.self).contains("goon") { seen += try readSome() }
     var rtts: [Double] = []
+    var meter = CPUMeter(args["cpu"])
+    meter?.childPID = process.processIdentifier
+    let cpuBefore = meter?.sample()
     for i in 0..<keystrokes {
         var ch = UInt8(0x61 + i % 26)
         let t0 = ContinuousClock.now
         guard write(wfd, &ch, 1) == 1 else { throw NSError(domain: "bench", code: 2) }
         while try !readSome().contains(ch) {}
         rtts.append(seconds(ContinuousClock.now - t0) * 1e6)
+        keyPause()
     }
     print(String(format: "\(label)_echo_us p50 %.0f p99 %.0f", percentile(rtts, 0.5), percentile(rtts, 0.99)))
+    if let meter, let cpuBefore { print(meter.report(label: label, before: cpuBefore, after: meter.sample(), keystrokes: keystrokes)) }
 }
 
 let args = Args()

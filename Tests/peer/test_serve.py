@@ -31,10 +31,18 @@ def test_serve_accepts_flow_control_flags(tmp_path):
         p.wait(timeout=10)
 
 
-def test_serve_on_one_event_loop_runs_a_whole_session(tmp_path):
-    """`--single-event-loop`: the API, the agent's control channel and both data-channel sockets share one thread."""
-    g = Gangwayd(tmp_path, extra_args=["--single-event-loop"])
-    agent = Agent(g, tmp_path, "one-loop")
+def test_serve_refuses_both_event_loop_layouts(tmp_path):
+    p = subprocess.run([binary("gangwayd"), "serve", "--data-dir", str(tmp_path / "d"), "--listen", "127.0.0.1:0",
+                        "--single-event-loop", "--all-event-loops"], capture_output=True, text=True, timeout=30)
+    assert p.returncode != 0
+    assert "--single-event-loop and --all-event-loops contradict each other" in p.stderr, p.stderr
+
+
+def test_serve_on_all_event_loops_runs_a_whole_session(tmp_path):
+    """`--all-event-loops` (one loop per core; the default is one loop): a session's client and agent sockets may sit
+    on different threads, and output, input and the exit code still cross between them."""
+    g = Gangwayd(tmp_path, extra_args=["--all-event-loops"])
+    agent = Agent(g, tmp_path, "all-loops")
     try:
         ssm = g.boto3()
         online = wait_for(lambda: [i for i in ssm.describe_instance_information()["InstanceInformationList"]

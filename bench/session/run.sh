@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Session benchmark, one run: throughput of `cat` of a 256 MiB file through a Gangway session (gangwayd relay +
-# gangway-agent PTY; then again with `gangwayd serve --single-event-loop`) vs `ssh -tt root@localhost` vs a raw PTY;
+# gangway-agent PTY; then again with `gangwayd serve --all-event-loops`) vs `ssh -tt root@localhost` vs a raw PTY;
 # keystroke echo round trip p50/p99 through Gangway vs a direct PTY and vs ssh -tt (the relayed-terminal reference:
 # ssh client, sshd and one TCP hop; Gangway has a third process and a second hop), and ssh through a socat TCP relay
 # (one minimal relay process, like gangwayd: what a relay hop itself costs on this machine).
@@ -40,10 +40,11 @@ AWS_ACCESS_KEY_ID=$KEY_ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_CONFIG_FILE=/dev/nul
   --first-line "stty raw echo; echo go''on; exec cat > /dev/null"
 stop_stack
 
-# ---- the same with gangwayd on one event loop: a session's two sockets share a thread, no wake-up per relayed frame
-start_stack oneloop --single-event-loop
-echo "== Gangway session, gangwayd --single-event-loop"
-"$BIN/SessionBench" --mode gangway --label gangway_single_loop --server "$URL" --key-id "$KEY_ID" --secret "$SECRET" \
+# ---- the same with gangwayd's sockets spread over one event loop per core (the default is one loop): a session's
+# two sockets then often sit on different threads, and each relayed frame wakes the other one
+start_stack allloops --all-event-loops
+echo "== Gangway session, gangwayd --all-event-loops"
+"$BIN/SessionBench" --mode gangway --label gangway_all_loops --server "$URL" --key-id "$KEY_ID" --secret "$SECRET" \
   --target "$TARGET" --file "$FILE" --keystrokes "$KEYSTROKES" "${PACE[@]}" --cpu "gangwayd=$GW_PID,agent=$AGENT_PID,client=self"
 stop_stack
 

@@ -43,11 +43,15 @@ public struct ControlPlaneConfig: Sendable {
     /// Seconds a client may leave that budget full without acknowledging anything before gangwayd cuts its
     /// connection (logged and audited as `SlowClientCutOff`); the session stays resumable (default 60).
     public var slowClientCutoffSeconds: TimeInterval = 60
-    /// Serve every socket and request on one NIO event loop (thread) instead of one per core (default false). A
-    /// session's client and agent sockets land on loops in turn, and a frame relayed between two loops costs a thread
-    /// wake-up; on one loop every relay stays on one thread (keystroke echo ~100 µs faster on a 2-core host shared
-    /// with agents and clients), but gangwayd's sockets get at most one core.
-    public var singleEventLoop = false
+    /// Serve every socket on one NIO event loop (thread) (default true) rather than one loop per core. Spread over
+    /// loops, a session's client and agent sockets land on loops in turn (NIO gives no say), and every frame relayed
+    /// between two loops costs a hand-over and a thread wake-up: gangwayd spent 103–109 µs of CPU per keystroke
+    /// that way against 54–71 µs on one loop, and echo p50 194–204 µs against 150–201 µs (2-core bench host, same
+    /// runs). The price: socket I/O, TLS and the relay of all sessions share one core (request handlers still run on
+    /// every core's loop), so aggregate bulk output is capped near one core's worth — 3 concurrent `cat`s measured
+    /// 5 % below the spread layout on 2 cores. `false` (`serve --all-event-loops`) spreads sockets over one loop per
+    /// core, for hosts relaying a lot of bulk output at once.
+    public var singleEventLoop = true
     /// Relay a session's frames inside the NIO pipeline on the sockets' event loops (`RelayFrameHandler`, default
     /// true) rather than through a task per socket. `GANGWAY_RELAY_IN_TASKS=1` in gangwayd's environment turns it
     /// off (to compare, or to rule it out).

@@ -50,8 +50,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a client may leave that budget full without acknowledging anything before gangwayd cuts its connection; the session stays resumable (default 60).")
     var slowClientCutoff: Double?
 
-    @Flag(help: "Serve all sockets and requests on one event loop (thread) instead of one per core: each session's relay stays on one thread (lower keystroke latency on a small host shared with agents), but gangwayd's sockets get at most one core.")
+    @Flag(help: "Serve all sockets on one event loop (thread). The default: each session's relay stays on one thread (about half the CPU per keystroke, lower echo latency); request handlers still use every core.")
     var singleEventLoop = false
+
+    @Flag(help: "Spread sockets over one event loop per core instead: more aggregate bulk throughput on a big host, but a session's two sockets often sit on different threads and each relayed frame wakes the other one (config: single_event_loop = false).")
+    var allEventLoops = false
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -71,7 +74,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let policyGrace { cfg.policyGraceSeconds = policyGrace }
         if let clientAckBudget { cfg.clientAckBudgetBytes = clientAckBudget }
         if let slowClientCutoff { cfg.slowClientCutoffSeconds = slowClientCutoff }
+        if singleEventLoop && allEventLoops {
+            throw ValidationError("--single-event-loop and --all-event-loops contradict each other; give one")
+        }
         if singleEventLoop { cfg.singleEventLoop = true }
+        if allEventLoops { cfg.singleEventLoop = false }
         if noRecording { cfg.recordSessions = false }
         do { try cfg.validate() } catch { throw ValidationError("\(error)") }
 

@@ -141,19 +141,14 @@ final class PTYOutputReader: @unchecked Sendable {
 /// A PTY read returns at most 4 KiB (the line discipline's buffer) and NIO stops reading after a read that did not
 /// fill its buffer, so on its own it would hand over one 4 KiB read per readable event: for bulk output, 16 times the
 /// frames. After NIO's read the handler therefore keeps reading the descriptor itself (non-blocking, on the event
-/// loop, while the channel is open so the descriptor is NIO's and valid) while reads come back full, until
-/// `gatherLimit` bytes are collected, like the agent's read loop before. A short read means the terminal had no more
-/// at that moment, so no read is spent finding nothing (that was one extra read per keystroke's echo).
+/// loop, while the channel is open so the descriptor is NIO's and valid) until it would block or `gatherLimit` bytes
+/// are collected, like the agent's read loop before.
 private final class PTYReadHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     static let gatherLimit = 64 * 1024
-    /// The most one PTY read returns (the line discipline's buffer). A read that returned less emptied the terminal's
-    /// output at that moment: gathering more would cost a read that finds nothing (one per keystroke's echo).
-    static let fullPTYRead = 4096
     private let reader: PTYOutputReader
     private let fd: Int32
     private var pending: [UInt8] = []
-    private var lastReadBytes = 0
     private var scratch = [UInt8](repeating: 0, count: 4096)
 
     init(reader: PTYOutputReader, fd: Int32) {
@@ -167,13 +162,12 @@ private final class PTYReadHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        lastReadBytes = buffer.readableBytes
         pending.append(contentsOf: buffer.readableBytesView)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         guard !pending.isEmpty else { context.read(); return }
-        if lastReadBytes >= Self.fullPTYRead { gather() }
+        gather()
         let chunk = pending
         pending = []
         if reader.push(chunk) { context.read() }
@@ -185,7 +179,6 @@ private final class PTYReadHandler: ChannelInboundHandler {
             let n = scratch.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             guard n > 0 else { return }
             pending.append(contentsOf: scratch[..<n])
-            if n < Self.fullPTYRead { return }  // drained just now
         }
     }
 

@@ -194,6 +194,11 @@ final class SessionRelay: Sendable {
         return peers
     }
 
+    /// The event loops of the attached client's and agent's sockets (nil: not attached, or a peer without a channel).
+    var socketEventLoops: (client: (any EventLoop)?, agent: (any EventLoop)?) {
+        state.withLock { ($0.client?.channel?.eventLoop, $0.agent?.channel?.eventLoop) }
+    }
+
     // MARK: frames
 
     func writeFailed() { state.withLock { $0.counters.failedWrites += 1 } }

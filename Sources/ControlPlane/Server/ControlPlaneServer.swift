@@ -125,7 +125,10 @@ public final class ControlPlaneServer: Sendable {
             }
         }
         state.mutate { $0.maintenanceTask = maintenance }
-        services.logger.info("gangwayd listening", metadata: ["url": "\(baseURL)"])
+        services.logger.info("gangwayd listening", metadata: [
+            "url": "\(baseURL)",
+            "socket_loops": "\(config.singleEventLoop ? "one (--all-event-loops spreads them)" : "one per core")",
+        ])
     }
 
     /// Runs until the server stops (for `gangwayd serve`).

@@ -47,6 +47,7 @@ final class ConsoleLoop {
     static let tickMillis: Int32 = 10
     static let drainBudget: UInt64 = 6_000_000        // ns of output parsing per tick, then keys again
     static let drainChunk = 64 * 1024
+    static let floodBacklog = 256 * 1024             // bytes waiting for a pane before FloodSkip is tried
 
     init(source: any FleetSource, theme: Theme, keys: KeyTable, themes: ThemeLibrary) {
         self.source = source
@@ -198,9 +199,14 @@ final class ConsoleLoop {
     // MARK: output
 
     /// Feeds pending shell output into the pane screens, round-robin in 64 KiB chunks, within a time budget,
-    /// so a flood never starves key handling.
+    /// so a flood never starves key handling. A pane behind by more than `floodBacklog` first leaves out the part of
+    /// the flood that would scroll out of its screen and scrollback unseen (`FloodSkip`), so it catches up at once.
     func drainOutput() {
         let start = DispatchTime.now().uptimeNanoseconds
+        for (id, pane) in panes where pane.fedRest.atRest && inbox.pendingBytes(id) >= Self.floodBacklog {
+            let keep = Pane.scrollbackLines + pane.screen.rows
+            _ = inbox.dropSkippable(id) { FloodSkip.skippablePrefix($0, keepLines: keep) }
+        }
         var progressed = true
         while progressed && DispatchTime.now().uptimeNanoseconds - start < Self.drainBudget {
             progressed = false
@@ -209,6 +215,7 @@ final class ConsoleLoop {
                 if chunk.isEmpty { continue }
                 progressed = true
                 pane.screen.feed(chunk)
+                pane.fedRest.scan(chunk)
                 pane.send(pane.screen.takeOutput())
                 pane.lastActivity = Date()
             }
@@ -221,6 +228,7 @@ final class ConsoleLoop {
             let chunk = inbox.takeOutput(id, max: Self.drainChunk)
             if chunk.isEmpty { break }
             pane.screen.feed(chunk)
+            pane.fedRest.scan(chunk)
         }
     }
 }

@@ -22,6 +22,10 @@ final class Pane {
     var scrollback = 0
     var copyMode = false
     var needsFull = true
+    /// Whether everything fed to `screen` so far left its parser at rest (no sequence open): flood output may only
+    /// be skipped from such a point (`FloodSkip`).
+    var fedRest = VTRestTracker()
+    static let scrollbackLines = 5_000
     private let outgoing: AsyncStream<PaneOutgoing>.Continuation
     private let outgoingStream: AsyncStream<PaneOutgoing>
     var tasks: [Task<Void, Never>] = []
@@ -30,7 +34,7 @@ final class Pane {
         self.id = id
         self.target = target
         self.targetName = targetName
-        screen = TerminalScreen(rows: rows, cols: cols, scrollbackLines: 5_000)
+        screen = TerminalScreen(rows: rows, cols: cols, scrollbackLines: Self.scrollbackLines)
         (outgoingStream, outgoing) = AsyncStream.makeStream(of: PaneOutgoing.self)
     }
 

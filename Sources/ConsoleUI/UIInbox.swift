@@ -116,6 +116,27 @@ final class UIInbox: @unchecked Sendable {
         return chunk
     }
 
+    /// Bytes of a pane's output waiting to be drawn.
+    func pendingBytes(_ pane: PaneID) -> Int {
+        lock.withLock { output[pane]?.count ?? 0 }
+    }
+
+    /// Drops the start of a pane's waiting output that `skippable` (given all of it) says need not be drawn, lets
+    /// waiting producers continue, and returns how many bytes went.
+    func dropSkippable(_ pane: PaneID, _ skippable: (UnsafeBufferPointer<UInt8>) -> Int) -> Int {
+        lock.lock()
+        guard var buf = output[pane], !buf.isEmpty else { lock.unlock(); return 0 }
+        let n = min(buf.count, max(0, buf.withUnsafeBufferPointer(skippable)))
+        if n > 0 {
+            buf.removeFirst(n)
+            output[pane] = buf
+        }
+        let resume = n > 0 && buf.count < highWater ? (waiters.removeValue(forKey: pane) ?? []) : []
+        lock.unlock()
+        for c in resume { c.resume() }
+        return n
+    }
+
     func dropPane(_ pane: PaneID) {
         lock.lock()
         output[pane] = nil

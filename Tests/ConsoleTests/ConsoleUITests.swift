@@ -84,6 +84,40 @@ import Testing
         h.waitFor(text: "EXITED 0")
     }
 
+    /// `gangway demo` (a real gangwayd and agents in one process): a flood in a pane whose drawing falls megabytes
+    /// behind — the agent's send window, the client's and the console's buffers — still stops at once on Ctrl-C,
+    /// because the pane skips the part of the flood that would scroll out of its screen and scrollback unseen
+    /// (FloodSkip). Drawing all of it took 6 s here.
+    @Test func ctrlCStopsAFloodPromptly() throws {
+        let h = TmuxHarness()
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gw-ui-demo-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        h.start("\(Self.binary) demo", cols: 160, rows: 45,
+                env: ["HOME": home, "GANGWAY_THEMES": Self.root.appendingPathComponent("themes").path, "TERM": "tmux-256color"])
+        defer { h.stop(); try? FileManager.default.removeItem(atPath: home) }
+        h.waitFor(text: "Online 8", timeout: 60)
+        h.keys("Enter")                       // first row, sorted by name: db-1
+        h.waitFor(text: "Sessions 1", timeout: 20)
+        h.type("echo ready-$((6*7))")
+        h.keys("Enter")
+        h.waitFor(text: "ready-42", timeout: 20)
+        h.type("yes flood-flood-flood")
+        h.keys("Enter")
+        h.waitFor(text: "flood-flood-flood\nflood-flood-flood", timeout: 10)
+        Thread.sleep(forTimeInterval: 4)      // megabytes fall behind the drawing
+        let start = Date()
+        h.keys("C-c")
+        h.type("echo done-$((6*7))")
+        h.keys("Enter")
+        h.waitFor("the shell's answer after Ctrl-C", timeout: 30) { $0.split(separator: "\n").contains { $0.hasPrefix("done-42") } }
+        let took = Date().timeIntervalSince(start)
+        #expect(took < 3, "Ctrl-C took \(took) s to stop the flood")
+        h.keys("C-g", ":")
+        h.type("q")
+        h.keys("Enter")
+        h.waitFor(text: "EXITED 0", timeout: 20)
+    }
+
     @Test func floodOfOutputKeepsKeysResponsive() throws {
         let h = TmuxHarness()
         let home = try launch(h)

@@ -1,0 +1,122 @@
+/// Output a flood (`yes`, `cat` of a big log) would scroll past unseen: which start of not-yet-shown output can be
+/// left out without changing what the screen and its scrollback hold afterwards. A pane that skips it catches up with
+/// a flood at once instead of scrolling through every line (libvterm moves the whole screen buffer for each line),
+/// so Ctrl-C takes effect in a moment rather than after seconds of drawing.
+///
+/// Bytes can be skipped when
+/// 1. the terminal's parser is at rest before them (no escape sequence, control string or UTF-8 character open:
+///    `VTRestTracker` over everything fed so far),
+/// 2. they are plain text lines: printable characters, tab, backspace, CR and LF — nothing that changes modes,
+///    character sets, colours or the cursor otherwise (no ESC, no other C0 control, no UTF-8-encoded C1 control) —
+///    ending with CR LF, so the cursor is at column 0 with no wrap pending, and
+/// 3. at least `keepLines` line feeds follow them, so all they would have drawn scrolls off the screen and then out of
+///    the scrollback (`keepLines` = scrollback capacity + screen rows).
+///
+/// Not covered (the screen may then differ in rows the flood overwrote instead of scrolling): the cursor parked below
+/// a scroll region, where line feeds overwrite the last row.
+public enum FloodSkip {
+    static let cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
+
+    /// How many bytes at the start of `bytes` can be skipped (0: none), given that the parser is at rest before them.
+    public static func skippablePrefix(_ bytes: UnsafeBufferPointer<UInt8>, keepLines: Int) -> Int {
+        guard keepLines >= 0, bytes.count > 2 else { return 0 }
+        // The latest cut that leaves `keepLines` line feeds after it: at or before the keepLines-th LF from the end.
+        var seen = 0
+        var latest = bytes.count
+        while latest > 0 && seen < keepLines {
+            latest -= 1
+            if bytes[latest] == lf { seen += 1 }
+        }
+        guard seen == keepLines else { return 0 }
+        // Only plain text may be skipped: stop at the first byte that is not.
+        var i = 0
+        while i < latest {
+            let b = bytes[i]
+            if b < 0x20 {
+                if b != lf && b != cr && b != 0x09 && b != 0x08 { break }
+            } else if b == 0xC2, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) {
+                break  // a C1 control (CSI, OSC, …) in UTF-8
+            } else if b == 0x1B {
+                break
+            }
+            i += 1
+        }
+        // The last CR LF that ends at or before that point.
+        var cut = i
+        while cut >= 2 && !(bytes[cut - 1] == lf && bytes[cut - 2] == cr) { cut -= 1 }
+        return cut >= 2 ? cut : 0
+    }
+
+    public static func skippablePrefix(_ bytes: [UInt8], keepLines: Int) -> Int {
+        bytes.withUnsafeBufferPointer { skippablePrefix($0, keepLines: keepLines) }
+    }
+}
+
+/// Follows a terminal byte stream closely enough to tell whether the parser is at rest: not inside an escape
+/// sequence, a CSI sequence, a control string (OSC, DCS, SOS, PM, APC) or a UTF-8 character. Conservative: anything
+/// it does not model keeps it from reporting rest until the sequence visibly ends.
+public struct VTRestTracker: Sendable {
+    enum State: Sendable { case ground, escape, csi, string, stringEscape }
+    private var state = State.ground
+    private var utf8Pending = 0
+    /// The lead byte 0xC2 was just seen (U+0080–U+009F are C1 controls).
+    private var afterC2 = false
+
+    public init() {}
+
+    public var atRest: Bool { state == .ground && utf8Pending == 0 }
+
+    public mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for b in bytes { step(b) }
+    }
+
+    public mutating func scan(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { scan($0) }
+    }
+
+    private mutating func step(_ b: UInt8) {
+        // CAN and SUB abort any sequence; ESC starts a new one (or may end a string).
+        if b == 0x18 || b == 0x1A { state = .ground; utf8Pending = 0; afterC2 = false; return }
+        if b >= 0x80 && b < 0xC0 && utf8Pending > 0 {
+            utf8Pending -= 1
+            if afterC2 && b <= 0x9F { c1(b) }
+            afterC2 = false
+            return
+        }
+        utf8Pending = 0
+        afterC2 = false
+        if b >= 0xC0 {
+            utf8Pending = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1
+            afterC2 = b == 0xC2
+            return
+        }
+        switch state {
+        case .ground:
+            if b == 0x1B { state = .escape }
+        case .escape:
+            switch b {
+            case 0x1B: state = .escape
+            case UInt8(ascii: "["): state = .csi
+            case UInt8(ascii: "]"), UInt8(ascii: "P"), UInt8(ascii: "X"), UInt8(ascii: "^"), UInt8(ascii: "_"): state = .string
+            case 0x20...0x2F, 0x00...0x1F: break  // intermediates; C0 controls run inside sequences
+            default: state = .ground
+            }
+        case .csi:
+            if b == 0x1B { state = .escape } else if (0x40...0x7E).contains(b) { state = .ground }
+        case .string:
+            if b == 0x07 { state = .ground } else if b == 0x1B { state = .stringEscape }
+        case .stringEscape:
+            if b == UInt8(ascii: "\\") { state = .ground } else { state = .escape; step(b) }
+        }
+    }
+
+    /// A C1 control in UTF-8 (the second byte of C2 80…C2 9F).
+    private mutating func c1(_ second: UInt8) {
+        switch second {
+        case 0x9B: state = .csi                                  // CSI
+        case 0x90, 0x98, 0x9D, 0x9E, 0x9F: state = .string        // DCS, SOS, OSC, PM, APC
+        case 0x9C: state = .ground                               // ST
+        default: break
+        }
+    }
+}

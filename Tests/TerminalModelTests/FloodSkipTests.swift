@@ -1,0 +1,114 @@
+import Testing
+@testable import TerminalModel
+
+/// Skipping the start of a flood must leave the screen and the scrollback exactly as drawing all of it would: checked
+/// on real libvterm screens, one fed everything, the other fed what `FloodSkip` leaves.
+@Suite struct FloodSkipTests {
+    static let rows = 6, cols = 20, scrollback = 30
+
+    /// Everything a user could see: the screen's text and colours, the cursor, every scrollback line.
+    static func view(_ s: TerminalScreen) -> String {
+        var out = s.dumpText() + "\n--\n" + s.dumpAttributes() + "\n--\ncursor \(s.cursor.row),\(s.cursor.col)\n--\n"
+        for i in 0..<s.scrollbackCount {
+            out += s.scrollbackLine(i).map { c in c.scalar == 0 ? " " : String(UnicodeScalar(c.scalar).map(Character.init) ?? "?") }
+                .joined() + "|\(s.scrollbackLine(i).map { "\($0.foreground)" }.joined(separator: ","))\n"
+        }
+        return out + "bells \(s.bellCount) title \(s.title)"
+    }
+
+    /// Feeds `before`, then `flood` whole to one screen and with its skippable start left out to another.
+    static func both(before: [UInt8], flood: [UInt8]) -> (full: String, skipped: String, skippedBytes: Int) {
+        let keep = scrollback + rows
+        let full = TerminalScreen(rows: rows, cols: cols, scrollbackLines: scrollback)
+        let short = TerminalScreen(rows: rows, cols: cols, scrollbackLines: scrollback)
+        var rest = VTRestTracker()
+        for s in [full, short] { s.feed(before) }
+        rest.scan(before)
+        let n = rest.atRest ? FloodSkip.skippablePrefix(flood, keepLines: keep) : 0
+        full.feed(flood)
+        short.feed(flood[n...])
+        return (view(full), view(short), n)
+    }
+
+    /// Seeded random plain text lines: ASCII, tabs, backspaces, lone CRs, accents and wide characters, lines longer than
+    /// the screen (they wrap), all ending in CR LF.
+    static func floodLines(_ count: Int, seed: UInt64) -> [UInt8] {
+        var rng = SplitMix(seed: seed)
+        let pieces = ["word", " ", "\t", "é", "中", "x\u{8}y", "progress 50%\r", "αβγ", "🙂", "-", "0123456789"]
+        var text = ""
+        for _ in 0..<count {
+            let n = Int(rng.next() % 12)
+            for _ in 0..<n { text += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            text += "\r\n"
+        }
+        return Array(text.utf8)
+    }
+
+    @Test("a plain-text flood loses its unseen start, and screen, colours, cursor and scrollback stay the same",
+          arguments: 0..<40)
+    func skippingChangesNothingVisible(seed: Int) {
+        // Before the flood: colour set, cursor moved, a title, a bell: state the skipped text must not disturb.
+        let before = Array("\u{1b}]0;flood test\u{7}hello\r\n\u{1b}[31mred \u{1b}[3;5Hmoved\u{7}".utf8)
+        let r = Self.both(before: before, flood: Self.floodLines(200, seed: UInt64(seed)))
+        #expect(r.skippedBytes > 0, "nothing skipped")
+        #expect(r.full == r.skipped)
+    }
+
+    @Test("nothing is skipped past an escape sequence, a bell or a C1 control, and what is skipped ends before it")
+    func stopsAtControls() {
+        for control in ["\u{1b}[32m", "\u{7}", "\u{9b}1m", "\u{e}"] {
+            var flood = Self.floodLines(100, seed: 7)
+            let at = flood.count / 3
+            flood.insert(contentsOf: Array(control.utf8), at: at)
+            flood += Self.floodLines(100, seed: 8)
+            let r = Self.both(before: [], flood: flood)
+            #expect(r.skippedBytes > 0 && r.skippedBytes <= at, "\(control.debugDescription): skipped \(r.skippedBytes), control at \(at)")
+            #expect(r.full == r.skipped, "\(control.debugDescription)")
+        }
+    }
+
+    @Test("nothing is skipped when the parser is inside a sequence, or when too few lines follow to hide it")
+    func restAndLineCount() {
+        let flood = Self.floodLines(200, seed: 3)
+        for open: [UInt8] in [Array("\u{1b}[3".utf8), Array("\u{1b}]0;title without end".utf8), Array("\u{1b}P".utf8),
+                              [0xE4, 0xB8]] {
+            let r = Self.both(before: open, flood: flood)
+            #expect(r.skippedBytes == 0, "\(open)")
+        }
+        let few = Self.floodLines(Self.scrollback + Self.rows - 1, seed: 4)
+        #expect(FloodSkip.skippablePrefix(few, keepLines: Self.scrollback + Self.rows) == 0)
+        // Bare LF lines (no CR): the cursor column would carry over, so no cut.
+        let bare = Array(String(repeating: "line\n", count: 500).utf8)
+        #expect(FloodSkip.skippablePrefix(bare, keepLines: 36) == 0)
+    }
+
+    @Test("the rest tracker follows sequences to their end")
+    func restTracker() {
+        for (text, atRest) in [("plain", true), ("\u{1b}[31", false), ("\u{1b}[31m", true), ("\u{1b}]0;t", false),
+                               ("\u{1b}]0;t\u{7}", true), ("\u{1b}]0;t\u{1b}\\", true), ("\u{1b}(", false),
+                               ("\u{1b}(B", true), ("\u{e4}", true), ("\u{9d}0;t", false),
+                               ("\u{9d}0;t\u{9c}", true), ("\u{1b}[1\u{18}", true)] {
+            var t = VTRestTracker()
+            t.scan(Array(text.utf8))
+            #expect(t.atRest == atRest, "\(text.debugDescription)")
+        }
+        var t = VTRestTracker()
+        t.scan([0xE4, 0xB8])  // two bytes of a three-byte character
+        #expect(!t.atRest)
+        t.scan([0xAD])
+        #expect(t.atRest)
+    }
+}
+
+/// A small seeded generator for reproducible test input.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

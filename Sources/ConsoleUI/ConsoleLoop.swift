@@ -204,8 +204,8 @@ final class ConsoleLoop {
     func drainOutput() {
         let start = DispatchTime.now().uptimeNanoseconds
         for (id, pane) in panes where pane.fedRest.atRest && inbox.pendingBytes(id) >= Self.floodBacklog {
-            let keep = Pane.scrollbackLines + pane.screen.rows
-            _ = inbox.dropSkippable(id) { FloodSkip.skippablePrefix($0, keepLines: keep) }
+            let keep = Pane.scrollbackLines + 2 * pane.screen.rows  // see FloodSkip
+            _ = inbox.dropSkippable(id) { FloodSkip.skip($0, keepLines: keep) }
         }
         var progressed = true
         while progressed && DispatchTime.now().uptimeNanoseconds - start < Self.drainBudget {

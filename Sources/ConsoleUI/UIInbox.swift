@@ -1,6 +1,7 @@
 import ConsoleCore
 import Foundation
 import Recording
+import TerminalModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -121,14 +122,15 @@ final class UIInbox: @unchecked Sendable {
         lock.withLock { output[pane]?.count ?? 0 }
     }
 
-    /// Drops the start of a pane's waiting output that `skippable` (given all of it) says need not be drawn, lets
-    /// waiting producers continue, and returns how many bytes went.
-    func dropSkippable(_ pane: PaneID, _ skippable: (UnsafeBufferPointer<UInt8>) -> Int) -> Int {
+    /// Replaces the start of a pane's waiting output that `skip` (given all of it) says need not be drawn, lets
+    /// waiting producers continue, and returns how many bytes were left out.
+    func dropSkippable(_ pane: PaneID, _ skip: (UnsafeBufferPointer<UInt8>) -> FloodSkip.Skip) -> Int {
         lock.lock()
         guard var buf = output[pane], !buf.isEmpty else { lock.unlock(); return 0 }
-        let n = min(buf.count, max(0, buf.withUnsafeBufferPointer(skippable)))
+        let s = buf.withUnsafeBufferPointer(skip)
+        let n = min(buf.count, max(0, s.count))
         if n > 0 {
-            buf.removeFirst(n)
+            buf.replaceSubrange(0..<n, with: s.replacement)
             output[pane] = buf
         }
         let resume = n > 0 && buf.count < highWater ? (waiters.removeValue(forKey: pane) ?? []) : []

@@ -16,25 +16,34 @@ import Testing
         return out + "bells \(s.bellCount) title \(s.title)"
     }
 
+    /// Every row full of text (on a coloured background), then the cursor up to row 2, column 4: the flood's first
+    /// lines land on rows that still hold this, where drawing everything would have scrolled in fresh rows.
+    static let fullScreenThenUp = Array(("\u{1b}[45m" + String(repeating: "0123456789abcdefghij0123456789\r\n", count: rows)
+                                        + "\u{1b}[2;4H").utf8)
+
     /// Feeds `before`, then `flood` whole to one screen and with its skippable start left out to another.
     static func both(before: [UInt8], flood: [UInt8]) -> (full: String, skipped: String, skippedBytes: Int) {
-        let keep = scrollback + rows
+        let keep = scrollback + 2 * rows
         let full = TerminalScreen(rows: rows, cols: cols, scrollbackLines: scrollback)
         let short = TerminalScreen(rows: rows, cols: cols, scrollbackLines: scrollback)
         var rest = VTRestTracker()
         for s in [full, short] { s.feed(before) }
         rest.scan(before)
-        let n = rest.atRest ? FloodSkip.skippablePrefix(flood, keepLines: keep) : 0
+        let skip = rest.atRest ? FloodSkip.skip(flood, keepLines: keep) : FloodSkip.Skip(count: 0, replacement: [])
         full.feed(flood)
-        short.feed(flood[n...])
-        return (view(full), view(short), n)
+        short.feed(skip.replacement + flood[skip.count...])
+        return (view(full), view(short), skip.count)
     }
 
     /// Seeded random plain text lines: ASCII, tabs, backspaces, lone CRs, accents and wide characters, lines longer than
     /// the screen (they wrap), all ending in CR LF.
-    static func floodLines(_ count: Int, seed: UInt64) -> [UInt8] {
+    static func floodLines(_ count: Int, seed: UInt64, colours: Bool = false) -> [UInt8] {
         var rng = SplitMix(seed: seed)
-        let pieces = ["word", " ", "\t", "é", "中", "x\u{8}y", "progress 50%\r", "αβγ", "🙂", "-", "0123456789"]
+        var pieces = ["word", " ", "\t", "é", "中", "x\u{8}y", "progress 50%\r", "αβγ", "🙂", "-", "0123456789"]
+        if colours {
+            pieces += ["\u{1b}[31m", "\u{1b}[1;32m", "\u{1b}[0m", "\u{1b}[m", "\u{1b}[38;5;208m", "\u{1b}[48;2;10;20;30m",
+                       "\u{1b}[K", "\u{1b}[0;7m", "\u{1b}[4:3m", "\u{1b}[01;34m", "\u{1b}[00m"]
+        }
         var text = ""
         for _ in 0..<count {
             let n = Int(rng.next() % 12)
@@ -49,14 +58,33 @@ import Testing
     func skippingChangesNothingVisible(seed: Int) {
         // Before the flood: colour set, cursor moved, a title, a bell: state the skipped text must not disturb.
         let before = Array("\u{1b}]0;flood test\u{7}hello\r\n\u{1b}[31mred \u{1b}[3;5Hmoved\u{7}".utf8)
+            + Self.fullScreenThenUp
         let r = Self.both(before: before, flood: Self.floodLines(200, seed: UInt64(seed)))
         #expect(r.skippedBytes > 0, "nothing skipped")
         #expect(r.full == r.skipped)
     }
 
-    @Test("nothing is skipped past an escape sequence, a bell or a C1 control, and what is skipped ends before it")
+    @Test("a colourised flood (SGR, erase to end of line) is skipped too, keeping the colour it ends with",
+          arguments: 0..<40)
+    func colourisedFloods(seed: Int) {
+        let r = Self.both(before: Array("\u{1b}[44mblue ground\r\n".utf8) + Self.fullScreenThenUp,
+                          flood: Self.floodLines(200, seed: UInt64(1000 + seed), colours: true))
+        #expect(r.skippedBytes > 0, "nothing skipped")
+        #expect(r.full == r.skipped)
+    }
+
+    @Test("the replacement keeps the SGR sequences from the last reset on")
+    func replacementFromLastReset() {
+        let lines = String(repeating: "x\r\n", count: 50)
+        let flood = Array(("\u{1b}[31ma\r\n\u{1b}[1mb\r\n\u{1b}[0;32mc\r\n\u{1b}[4md\u{1b}[K\r\n" + lines).utf8)
+        let skip = FloodSkip.skip(flood, keepLines: 40)
+        #expect(skip.count > 0)
+        #expect(String(decoding: skip.replacement, as: UTF8.self) == "\u{1b}[0;32m\u{1b}[4m")
+    }
+
+    @Test("nothing is skipped past another escape sequence, a bell or a C1 control, and what is skipped ends before it")
     func stopsAtControls() {
-        for control in ["\u{1b}[32m", "\u{7}", "\u{9b}1m", "\u{e}"] {
+        for control in ["\u{1b}[2J", "\u{1b}[5A", "\u{1b}[2K", "\u{1b}]0;x\u{7}", "\u{1b}(0", "\u{7}", "\u{9b}1m", "\u{e}"] {
             var flood = Self.floodLines(100, seed: 7)
             let at = flood.count / 3
             flood.insert(contentsOf: Array(control.utf8), at: at)
@@ -75,8 +103,8 @@ import Testing
             let r = Self.both(before: open, flood: flood)
             #expect(r.skippedBytes == 0, "\(open)")
         }
-        let few = Self.floodLines(Self.scrollback + Self.rows - 1, seed: 4)
-        #expect(FloodSkip.skippablePrefix(few, keepLines: Self.scrollback + Self.rows) == 0)
+        let few = Self.floodLines(Self.scrollback + 2 * Self.rows - 1, seed: 4)
+        #expect(FloodSkip.skippablePrefix(few, keepLines: Self.scrollback + 2 * Self.rows) == 0)
         // Bare LF lines (no CR): the cursor column would carry over, so no cut.
         let bare = Array(String(repeating: "line\n", count: 500).utf8)
         #expect(FloodSkip.skippablePrefix(bare, keepLines: 36) == 0)

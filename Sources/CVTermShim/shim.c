@@ -17,6 +17,8 @@ struct gw_term {
     char *out; size_t out_len, out_cap; // bytes for the program (keys, query replies)
     sb_line *ring;                   // scrollback ring
     int ring_cap, ring_head, ring_count; // head = index of the newest line
+    unsigned char u8[4];             // a UTF-8 sequence begun in one feed (see gw_term_feed)
+    int u8_len, u8_need;
 };
 
 static void flatten_color(const VTermColor *c, uint8_t *kind, uint8_t *idx, uint8_t *r, uint8_t *g, uint8_t *b, int is_fg) {
@@ -188,10 +190,65 @@ void gw_term_free(gw_term *t) {
     free(t);
 }
 
+/* Only well-formed UTF-8 without C1 controls reaches libvterm. libvterm 0.1.4 writes through a NULL pointer or moves
+   memory out of bounds on some byte streams any program on a remote host can print: a C1 control sent as UTF-8
+   (U+0080-U+009F) followed by some sequences ("\xc2\x9b\x1b[K", "\xc2\x90\x1b[K"), and a UTF-8 sequence cut by an
+   escape sequence whose continuation byte then completes a C1 control in insert mode ("\x1b[4h\xc2\x1bM\x801").
+   So: C1 controls sent as UTF-8 are dropped (as terminals that ignore C1 in UTF-8 do); malformed, overlong, surrogate
+   or out-of-range sequences, and sequences cut by anything but a continuation byte, become U+FFFD; a sequence begun
+   at the end of one feed continues in the next. Returns len. */
+static void u8_put(char *buf, size_t *k, const unsigned char *b, int n) {
+    for (int i = 0; i < n; i++) buf[(*k)++] = (char)b[i];
+}
+
+static void u8_replacement(char *buf, size_t *k) {
+    static const unsigned char fffd[3] = {0xEF, 0xBF, 0xBD};
+    u8_put(buf, k, fffd, 3);
+}
+
+/* A complete sequence of t->u8_len bytes: passed on, dropped (C1) or replaced. */
+static void u8_finish(gw_term *t, char *buf, size_t *k) {
+    const unsigned char *s = t->u8;
+    uint32_t cp;
+    uint32_t min;
+    switch (t->u8_len) {
+    case 2: cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F); min = 0x80; break;
+    case 3: cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F); min = 0x800; break;
+    default: cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) | ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+             min = 0x10000; break;
+    }
+    if (cp >= 0x80 && cp <= 0x9F) { /* C1 control: dropped */ }
+    else if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) u8_replacement(buf, k);
+    else u8_put(buf, k, s, t->u8_len);
+    t->u8_len = t->u8_need = 0;
+}
+
 size_t gw_term_feed(gw_term *t, const char *bytes, size_t len) {
-    size_t n = vterm_input_write(t->vt, bytes, len);
+    const unsigned char *in = (const unsigned char *)bytes;
+    char buf[4096];
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = in[i];
+        if (t->u8_need > 0) {
+            if (b >= 0x80 && b <= 0xBF) {
+                t->u8[t->u8_len++] = b;
+                if (--t->u8_need == 0) u8_finish(t, buf, &k);
+                goto next;
+            }
+            u8_replacement(buf, &k);          /* cut short: the byte is taken on its own below */
+            t->u8_len = t->u8_need = 0;
+        }
+        if (b < 0x80) buf[k++] = (char)b;
+        else if (b >= 0xC2 && b <= 0xDF) { t->u8[0] = b; t->u8_len = 1; t->u8_need = 1; }
+        else if (b >= 0xE0 && b <= 0xEF) { t->u8[0] = b; t->u8_len = 1; t->u8_need = 2; }
+        else if (b >= 0xF0 && b <= 0xF4) { t->u8[0] = b; t->u8_len = 1; t->u8_need = 3; }
+        else u8_replacement(buf, &k);         /* stray continuation, C0/C1 lead, F5-FF */
+    next:
+        if (k > sizeof buf - 8) { vterm_input_write(t->vt, buf, k); k = 0; }
+    }
+    if (k) vterm_input_write(t->vt, buf, k);
     vterm_screen_flush_damage(t->screen);
-    return n;
+    return len;
 }
 
 void gw_term_resize(gw_term *t, int rows, int cols) {

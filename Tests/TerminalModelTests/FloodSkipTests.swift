@@ -73,6 +73,29 @@ import Testing
         #expect(r.full == r.skipped)
     }
 
+    @Test("hostile mixes of text, sequences and stray bytes: whatever is skipped changes nothing visible", arguments: 0..<60)
+    func fuzzedFloods(seed: Int) {
+        var rng = SplitMix(seed: UInt64(5000 + seed))
+        let pieces: [[UInt8]] = [
+            Array("text ".utf8), Array("\r\n".utf8), Array("\r\n".utf8), Array("\r\n".utf8), Array("\n".utf8), [0x0D],
+            Array("\u{1b}[31m".utf8), Array("\u{1b}[m".utf8), Array("\u{1b}[K".utf8), Array("\u{1b}[1K".utf8),
+            Array("\u{1b}[2;3H".utf8), Array("\u{1b}[?25l".utf8), Array("\u{1b}]0;t\u{7}".utf8), Array("\u{1b}(0".utf8),
+            Array("\u{1b}[".utf8), Array("\u{1b}".utf8), [0x07], [0x0E], [0x0F], [0x08], [0x09], [0xC2, 0x9B], [0xE4, 0xB8],
+            [0xFF], [0x80], Array("中".utf8), Array("\u{1b}[38;5;".utf8), Array("\u{1b}[3".utf8), Array("m".utf8),
+            Array("\u{1b}[0;4m".utf8), Array("\u{1b}[10r".utf8), Array("\u{1b}M".utf8), Array("\u{1b}D".utf8),
+        ]
+        var before: [UInt8] = []
+        for _ in 0..<40 { before += pieces[Int(rng.next() % UInt64(pieces.count))] }
+        var flood: [UInt8] = []
+        for _ in 0..<3000 {
+            // Mostly lines of text, with the rest sprinkled in.
+            let p = rng.next() % 10 < 6 ? (rng.next() % 2 == 0 ? pieces[0] : pieces[1]) : pieces[Int(rng.next() % UInt64(pieces.count))]
+            flood += p
+        }
+        let r = Self.both(before: before, flood: flood)
+        #expect(r.full == r.skipped, "skipped \(r.skippedBytes) of \(flood.count) bytes")
+    }
+
     @Test("the replacement keeps the SGR sequences from the last reset on")
     func replacementFromLastReset() {
         let lines = String(repeating: "x\r\n", count: 50)

@@ -118,6 +118,25 @@ import Testing
         h.waitFor(text: "EXITED 0", timeout: 20)
     }
 
+    /// A remote program printing bytes that crashed libvterm 0.1.4 (a C1 CSI sent as UTF-8, then ESC [ K) must not
+    /// take the console down.
+    @Test func hostileOutputInAPaneDoesNotCrashTheConsole() throws {
+        let h = TmuxHarness()
+        let home = try launch(h)
+        defer { h.stop(); try? FileManager.default.removeItem(atPath: home) }
+        h.waitFor(text: "web-10")
+        h.keys("Enter")
+        h.waitFor(text: "api-4$")
+        h.type("printf '\\302\\233\\033[K\\033[4h\\302\\033M\\2001'; echo; echo still-$((6*7))")
+        h.keys("Enter")
+        h.waitFor(text: "still-42")
+        h.keys("C-g", "d")
+        h.waitFor(text: "NAME↑")
+        #expect(!h.screen().contains("EXITED"))
+        h.keys("q")
+        h.waitFor(text: "EXITED 0")
+    }
+
     @Test func floodOfOutputKeepsKeysResponsive() throws {
         let h = TmuxHarness()
         let home = try launch(h)

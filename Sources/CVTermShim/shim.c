@@ -19,6 +19,12 @@ struct gw_term {
     int ring_cap, ring_head, ring_count; // head = index of the newest line
     unsigned char u8[4];             // a UTF-8 sequence begun in one feed (see gw_term_feed)
     int u8_len, u8_need;
+    /* REP (CSI Ps b) is expanded here, not by libvterm (see rep_filter) */
+    int ps;                          // parser position: 0 ground, 1 after ESC, 2 in CSI, 3 in a string, 4 ESC in a string
+    char csi[256]; int csi_len;      // a CSI's bytes after ESC [, held until its final byte
+    int csi_dropping;                // the CSI outgrew csi[]: dropped up to its final byte
+    unsigned char last[4]; int last_len, last_need; // the last graphic character printed (UTF-8)
+    char vt_in[4096]; size_t vt_in_len; // bytes on their way to libvterm
 };
 
 static void flatten_color(const VTermColor *c, uint8_t *kind, uint8_t *idx, uint8_t *r, uint8_t *g, uint8_t *b, int is_fg) {
@@ -223,6 +229,92 @@ static void u8_finish(gw_term *t, char *buf, size_t *k) {
     t->u8_len = t->u8_need = 0;
 }
 
+static void out_flush(gw_term *t) {
+    if (t->vt_in_len) vterm_input_write(t->vt, t->vt_in, t->vt_in_len);
+    t->vt_in_len = 0;
+}
+
+static void out_byte(gw_term *t, unsigned char b) {
+    if (t->vt_in_len == sizeof t->vt_in) out_flush(t);
+    t->vt_in[t->vt_in_len++] = (char)b;
+}
+
+/* libvterm 0.1.4 loops forever on REP (CSI Ps b) with nothing printed before it, and writes through a NULL pointer
+   on REP after a wide character in the last column ("\xe4\xb8\xad\x1b[;99H\x1b[b"). xterm-256color's terminfo has
+   `rep`, so full-screen programs send it. REP is therefore done here: the last graphic character printed is written
+   Ps times (at most a screenful; none if nothing was printed), and libvterm never sees a REP. This needs the parser
+   position, so CSI sequences are held until their final byte (C0 controls inside them go through at once, as
+   libvterm would run them; one longer than 256 bytes is dropped). */
+static void rep_filter(gw_term *t, unsigned char b) {
+    switch (t->ps) {
+    case 0: /* ground */
+        if (b == 0x1B) { t->ps = 1; return; }
+        out_byte(t, b);
+        if (b >= 0x20 && b < 0x7F) { t->last[0] = b; t->last_len = 1; t->last_need = 0; }
+        else if (b >= 0xC0) { t->last[0] = b; t->last_len = 1; t->last_need = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1; }
+        else if (b >= 0x80 && t->last_need > 0) { t->last[t->last_len++] = b; t->last_need--; }
+        return;
+    case 1: /* after ESC (held) */
+        if (b == '[') { t->ps = 2; t->csi_len = 0; t->csi_dropping = 0; return; }
+        if (b == 0x1B) return;                       /* ESC ESC: the first is moot */
+        out_byte(t, 0x1B);
+        out_byte(t, b);
+        if (b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_') t->ps = 3;
+        else if (b >= 0x20 && b <= 0x2F) t->ps = 1;  /* intermediate: ESC stays open (already passed on) */
+        else t->ps = 0;
+        if (t->ps == 1) t->ps = 5;                   /* 5: ESC passed on, waiting for its final byte */
+        return;
+    case 5: /* ESC with intermediates, passed on */
+        if (b == 0x1B) { t->ps = 1; return; }
+        out_byte(t, b);
+        if (!(b >= 0x20 && b <= 0x2F) && b >= 0x20) t->ps = 0;
+        return;
+    case 2: /* CSI, held */
+        if (b == 0x1B) { t->ps = 1; return; }        /* aborted: a new escape begins */
+        if (b == 0x18 || b == 0x1A) { t->ps = 0; out_byte(t, b); return; }
+        if (b < 0x20) { out_byte(t, b); return; }     /* C0 inside a CSI runs at once */
+        if (b >= 0x40 && b <= 0x7E) {                 /* final byte */
+            t->ps = 0;
+            if (t->csi_dropping) return;
+            if (b == 'b') {
+                long n = 0;
+                int plain = 1;
+                for (int i = 0; i < t->csi_len; i++) {
+                    char c = t->csi[i];
+                    if (c >= '0' && c <= '9') { if (n < 1000000) n = n * 10 + (c - '0'); }
+                    else { plain = 0; break; }        /* private or several parameters: not a REP we know */
+                }
+                if (!plain) return;
+                if (n < 1) n = 1;
+                long cap = (long)t->rows * t->cols;
+                if (n > cap) n = cap;
+                if (t->last_len > 0 && t->last_need == 0)
+                    for (long r = 0; r < n; r++)
+                        for (int i = 0; i < t->last_len; i++) out_byte(t, t->last[i]);
+                return;
+            }
+            out_byte(t, 0x1B); out_byte(t, '[');
+            for (int i = 0; i < t->csi_len; i++) out_byte(t, (unsigned char)t->csi[i]);
+            out_byte(t, b);
+            return;
+        }
+        if (t->csi_len < (int)sizeof t->csi) t->csi[t->csi_len++] = (char)b;
+        else t->csi_dropping = 1;
+        return;
+    case 3: /* string (OSC, DCS, …), passed on */
+        if (b == 0x1B) { t->ps = 4; return; }
+        out_byte(t, b);
+        if (b == 0x07 || b == 0x18 || b == 0x1A) t->ps = 0;
+        return;
+    default: /* 4: ESC inside a string (held) */
+        if (b == '\\') { out_byte(t, 0x1B); out_byte(t, b); t->ps = 0; return; }
+        t->ps = 1;                                  /* the string ended; a new escape */
+        out_byte(t, 0x1B); out_byte(t, '\\');        /* close the string as ST would */
+        rep_filter(t, b);
+        return;
+    }
+}
+
 size_t gw_term_feed(gw_term *t, const char *bytes, size_t len) {
     const unsigned char *in = (const unsigned char *)bytes;
     char buf[4096];
@@ -244,9 +336,13 @@ size_t gw_term_feed(gw_term *t, const char *bytes, size_t len) {
         else if (b >= 0xF0 && b <= 0xF4) { t->u8[0] = b; t->u8_len = 1; t->u8_need = 3; }
         else u8_replacement(buf, &k);         /* stray continuation, C0/C1 lead, F5-FF */
     next:
-        if (k > sizeof buf - 8) { vterm_input_write(t->vt, buf, k); k = 0; }
+        if (k > sizeof buf - 8) {
+            for (size_t j = 0; j < k; j++) rep_filter(t, (unsigned char)buf[j]);
+            k = 0;
+        }
     }
-    if (k) vterm_input_write(t->vt, buf, k);
+    for (size_t j = 0; j < k; j++) rep_filter(t, (unsigned char)buf[j]);
+    out_flush(t);
     vterm_screen_flush_damage(t->screen);
     return len;
 }

@@ -2,8 +2,8 @@ import Testing
 @testable import TerminalModel
 
 /// Output from a remote host is untrusted: no byte stream may crash the console's terminal model. libvterm 0.1.4
-/// crashed (NULL write, out-of-bounds memmove) on the first five streams below; the shim now passes it only
-/// well-formed UTF-8 without C1 controls.
+/// crashed (NULL write, out-of-bounds memmove) or looped forever on the streams below; the shim now passes it only
+/// well-formed UTF-8 without C1 controls, and does REP (CSI Ps b) itself.
 @Suite struct HostileInputTests {
     static let crashers: [[UInt8]] = [
         [0xC2, 0x9B, 0x1B, 0x5B, 0x4B],                               // C1 CSI as UTF-8, then ESC [ K
@@ -11,6 +11,8 @@ import Testing
         Array("\u{1b}[4h".utf8) + [0xC2] + Array("\u{1b}M".utf8) + [0x80, 0x31],  // insert mode, a cut sequence
         Array("\u{1b}[4h".utf8) + [0xC2] + Array("\u{1b}m".utf8) + [0x85, 0x91],
         Array("\u{1b}[4h".utf8) + [0xC2] + Array("\u{1b}[".utf8) + [0x9F, 0x99, 0x82],
+        Array("中\u{1b}[;99H\u{1b}[b".utf8),                         // REP after a wide character in the last column
+        Array("\u{1b}[b".utf8),                                      // REP with nothing before it: libvterm looped forever
     ]
 
     /// After anything, the screen still takes text and shows it.
@@ -19,7 +21,7 @@ import Testing
         return s.dumpText().contains("alive-42")
     }
 
-    @Test("streams that crashed libvterm are drawn without crashing", arguments: 0..<5)
+    @Test("streams that crashed or hung libvterm are drawn without crashing", arguments: 0..<7)
     func knownCrashers(index: Int) {
         let s = TerminalScreen(rows: 6, cols: 20, scrollbackLines: 30)
         s.feed(Self.crashers[index])
@@ -39,6 +41,7 @@ import Testing
             Array("\u{1b}[M".utf8), Array("\u{1b}[P".utf8), Array("\u{1b}[@".utf8), Array("\u{1b}[3S".utf8),
             Array("\u{1b}P".utf8), Array("\u{1b}\\".utf8), Array("\u{1b}#8".utf8), Array("\u{1b}[?69h".utf8),
             Array("\u{1b}[3;10s".utf8), [0xCC, 0x81], [0xF0, 0x9F, 0x99, 0x82], [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80],
+            Array("\u{1b}[b".utf8), Array("\u{1b}[5b".utf8), Array("\u{1b}[;99H".utf8), Array("\u{1b}[?1b".utf8),
         ]
         let s = TerminalScreen(rows: 6, cols: 20, scrollbackLines: 30)
         for _ in 0..<40 {
@@ -50,6 +53,15 @@ import Testing
             s.feed(chunk)
         }
         #expect(Self.stillWorks(s))
+    }
+
+    @Test("REP repeats the last character printed, also a wide one, also across feeds and past colour changes")
+    func repeatCharacter() {
+        let s = TerminalScreen(rows: 3, cols: 20)
+        s.feed(Array("ab\u{1b}[3bc\r\n中\u{1b}[2b\r\n\u{1b}[31mx\u{1b}[0m\u{1b}[2by".utf8))
+        s.feed(Array("\u{1b}[".utf8))
+        s.feed(Array("b".utf8))
+        #expect(s.dumpText() == "abbbbc\n中中中\nxxxyy")
     }
 
     @Test("C1 controls sent as UTF-8 are dropped; malformed UTF-8 shows U+FFFD; a character split over two feeds is kept")

@@ -20,7 +20,8 @@ struct gw_term {
     unsigned char u8[4];             // a UTF-8 sequence begun in one feed (see gw_term_feed)
     int u8_len, u8_need;
     /* REP (CSI Ps b) is expanded here, not by libvterm (see rep_filter) */
-    int ps;                          // parser position: 0 ground, 1 after ESC, 2 in CSI, 3 in a string, 4 ESC in a string
+    int ps;                          // parser position: 0 ground, 1 after ESC, 2 in CSI, 3 in a string, 4 ESC in a
+                                     // string, 5 ESC with intermediates
     char csi[256]; int csi_len;      // a CSI's bytes after ESC [, held until its final byte
     int csi_dropping;                // the CSI outgrew csi[]: dropped up to its final byte
     unsigned char last[4]; int last_len, last_need; // the last graphic character printed (UTF-8)
@@ -260,9 +261,8 @@ static void rep_filter(gw_term *t, unsigned char b) {
         out_byte(t, 0x1B);
         out_byte(t, b);
         if (b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_') t->ps = 3;
-        else if (b >= 0x20 && b <= 0x2F) t->ps = 1;  /* intermediate: ESC stays open (already passed on) */
+        else if (b >= 0x20 && b <= 0x2F) t->ps = 5;  /* intermediate: passed on, waiting for the final byte */
         else t->ps = 0;
-        if (t->ps == 1) t->ps = 5;                   /* 5: ESC passed on, waiting for its final byte */
         return;
     case 5: /* ESC with intermediates, passed on */
         if (b == 0x1B) { t->ps = 1; return; }

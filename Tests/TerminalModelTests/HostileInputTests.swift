@@ -1,3 +1,4 @@
+import GangwayTesting
 import Testing
 @testable import TerminalModel
 
@@ -30,7 +31,7 @@ import Testing
 
     @Test("seeded random hostile streams (sequences, modes, stray and cut UTF-8) never crash", arguments: 0..<80)
     func fuzzed(seed: Int) {
-        var rng = SplitMix(seed: UInt64(90_000 + seed))
+        var rng = SeededGenerator(seed: UInt64(90_000 + seed))
         let pieces: [[UInt8]] = [
             Array("text ".utf8), [0x0D, 0x0A], [0x0A], [0x0D], Array("\u{1b}[31m".utf8), Array("\u{1b}[K".utf8),
             Array("\u{1b}[2;3H".utf8), Array("\u{1b}]0;t\u{7}".utf8), Array("\u{1b}(0".utf8), Array("\u{1b}[".utf8), [0x1B],

@@ -22,6 +22,23 @@ import Testing
         #expect(AcknowledgeContent.parse(Array(#"{"AcknowledgedMessageType":"a","AcknowledgedMessageId":"b","AcknowledgedMessageSequenceNumber":99999999999999999999,"IsSequentialMessage":true}"#.utf8)) == nil)
     }
 
+    /// An acknowledgement names its message by the id's lowercase hyphenated text, as the reference agent does; the
+    /// hand formatter must give exactly Foundation's text for every id (random, all-zero, all-ones).
+    @Test func acknowledgementNamesTheMessageIdInLowercaseText() throws {
+        var ids = (0..<200).map { _ in MessageID.random() } + (0..<50).map { _ in UUID() }
+        ids.append(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        ids.append(UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)))
+        for id in ids { #expect(MessageID.lowercasedText(id) == id.uuidString.lowercased()) }
+        let message = ClientMessage(messageType: .outputStreamData, createdDate: 1, sequenceNumber: 7, payloadType: .output,
+                                    payload: [0x61])
+        let ack = ClientMessage.acknowledging(message, now: 2)
+        let json = try object(ack.payload)
+        #expect(json["AcknowledgedMessageId"] as? String == message.messageId.uuidString.lowercased())
+        #expect(json["AcknowledgedMessageSequenceNumber"] as? Int == 7)
+        #expect(json["AcknowledgedMessageType"] as? String == "output_stream_data")
+        #expect(json["IsSequentialMessage"] as? Bool == true)
+    }
+
     @Test func openDataChannelInputOmitsTheOtherSidesField() throws {
         let client = try object(PayloadJSON.encode(OpenDataChannelInput.client(requestId: "r", tokenValue: "t", clientId: "c")))
         #expect(Set(client.keys) == ["MessageSchemaVersion", "RequestId", "TokenValue", "ClientId", "ClientVersion"])

@@ -44,6 +44,29 @@ for (name, values) in rows {
     print(name.padding(toLength: 20, withPad: " ", startingAt: 0) + values.map(fmt).joined(separator: " "))
 }
 
+/// The codec work of one keystroke's round trip at one end: a 1-byte data message encoded and decoded, its
+/// acknowledgement made, encoded, decoded and parsed (each end of a session does this for every key).
+@MainActor
+func keystrokeNanos() -> Double {
+    var n = 0
+    let start = clock.now
+    repeat {
+        for i in 0..<1000 {
+            let data = ClientMessage(messageType: .inputStreamData, createdDate: 1_700_000_000_000, sequenceNumber: Int64(i),
+                                     payloadType: .output, payload: [UInt8(0x61 + i % 26)])
+            guard let received = try? ClientMessage.decode(data.encode()) else { continue }
+            let ack = ClientMessage.acknowledging(received, now: 1_700_000_000_001)
+            guard let ackIn = try? ClientMessage.decode(ack.encode()),
+                  let content = AcknowledgeContent.parse(ackIn.payload) else { continue }
+            sink &+= Int(content.acknowledgedMessageSequenceNumber)
+        }
+        n += 1000
+    } while clock.now - start < budget
+    let elapsed = clock.now - start
+    return (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9) / Double(n)
+}
+print(String(format: "one keystroke (data + ack, encode, decode, ack parse): %.0f ns", keystrokeNanos()))
+
 /// One direction, agent → client, over a lossless in-memory link: send, deliver, ack, free the window.
 /// `codec`: nil passes ClientMessage values; otherwise every frame (data and ack) is encoded and decoded.
 @MainActor

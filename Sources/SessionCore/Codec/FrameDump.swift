@@ -37,7 +37,7 @@ public struct FrameDump: Codable, Sendable, Equatable {
         createdDate = header.createdDate
         sequenceNumber = header.sequenceNumber
         flags = header.flags
-        messageId = header.messageId.uuidString.lowercased()
+        messageId = MessageID.lowercasedText(header.messageId)
         payloadDigest = Self.hex(header.payloadDigest)
         digestValid = computed == header.payloadDigest
         payloadType = header.payloadType.rawValue

@@ -18,6 +18,26 @@ public enum MessageID {
         }
     }
 
+    /// The canonical lowercase hyphenated text of `id` (what `uuidString.lowercased()` gives), without Foundation's
+    /// formatter: every acknowledgement names its message this way, so it is on the per-keystroke path.
+    public static func lowercasedText(_ id: UUID) -> String {
+        String(unsafeUninitializedCapacity: 36) { out in
+            withUnsafeBytes(of: id.uuid) { raw in
+                let hex: StaticString = "0123456789abcdef"
+                hex.withUTF8Buffer { digits in
+                    var o = 0
+                    for i in 0..<16 {
+                        if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = 0x2D; o += 1 }
+                        out[o] = digits[Int(raw[i] >> 4)]
+                        out[o + 1] = digits[Int(raw[i] & 0x0F)]
+                        o += 2
+                    }
+                }
+            }
+            return 36
+        }
+    }
+
     private static let generator = Mutex(Xoshiro256StarStar(seededBy: SystemRandomNumberGenerator()))
 }
 

@@ -29,21 +29,26 @@ public struct AcknowledgeContent: Codable, Sendable, Equatable {
 
     public init(acknowledging message: ClientMessage) {
         self.init(acknowledgedMessageType: message.messageType.rawValue,
-                  acknowledgedMessageId: message.messageId.uuidString.lowercased(),
+                  acknowledgedMessageId: MessageID.lowercasedText(message.messageId),
                   acknowledgedMessageSequenceNumber: message.sequenceNumber)
     }
 
     /// Compact JSON in the reference's field order, without going through JSONEncoder (acks are per message, so
     /// this sits on the hot path).
     public func jsonBytes() -> [UInt8] {
-        var s = "{\"AcknowledgedMessageType\":"
-        s += Self.quoted(acknowledgedMessageType)
-        s += ",\"AcknowledgedMessageId\":"
-        s += Self.quoted(acknowledgedMessageId)
-        s += ",\"AcknowledgedMessageSequenceNumber\":"
-        s += String(acknowledgedMessageSequenceNumber)
-        s += isSequentialMessage ? ",\"IsSequentialMessage\":true}" : ",\"IsSequentialMessage\":false}"
-        return Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(160)
+        func append(_ literal: StaticString) {
+            literal.withUTF8Buffer { out.append(contentsOf: $0) }
+        }
+        append("{\"AcknowledgedMessageType\":")
+        out.append(contentsOf: Self.quoted(acknowledgedMessageType).utf8)
+        append(",\"AcknowledgedMessageId\":")
+        out.append(contentsOf: Self.quoted(acknowledgedMessageId).utf8)
+        append(",\"AcknowledgedMessageSequenceNumber\":")
+        out.append(contentsOf: String(acknowledgedMessageSequenceNumber).utf8)
+        append(isSequentialMessage ? ",\"IsSequentialMessage\":true}" : ",\"IsSequentialMessage\":false}")
+        return out
     }
 
     /// Parses an ack payload: a fast path for the exact shape `jsonBytes()` and Go produce, JSONDecoder otherwise.

@@ -105,16 +105,26 @@ final class UIInbox: @unchecked Sendable {
 
     /// Takes up to `max` bytes of a pane's output and lets waiting producers continue.
     func takeOutput(_ pane: PaneID, max: Int) -> [UInt8] {
+        consume(pane, orElse: []) { buf in
+            let n = min(max, buf.count)
+            let chunk = Array(buf[0..<n])
+            buf.removeFirst(n)
+            return (chunk, n > 0)
+        }
+    }
+
+    /// Runs `body` on a pane's waiting output in place (under the lock; nothing waiting: `empty`), then, if `body`
+    /// says it consumed some and the output is back under the high-water mark, lets the producers parked on the pane
+    /// continue.
+    private func consume<R>(_ pane: PaneID, orElse empty: R,
+                            _ body: (inout [UInt8]) -> (result: R, consumed: Bool)) -> R {
         lock.lock()
-        guard var buf = output[pane], !buf.isEmpty else { lock.unlock(); return [] }
-        let n = min(max, buf.count)
-        let chunk = Array(buf[0..<n])
-        buf.removeFirst(n)
-        output[pane] = buf
-        let resume = buf.count < highWater ? (waiters.removeValue(forKey: pane) ?? []) : []
+        guard output[pane]?.isEmpty == false else { lock.unlock(); return empty }
+        let (result, consumed) = body(&output[pane]!)
+        let resume = consumed && output[pane]!.count < highWater ? (waiters.removeValue(forKey: pane) ?? []) : []
         lock.unlock()
         for c in resume { c.resume() }
-        return chunk
+        return result
     }
 
     /// Bytes of a pane's output waiting to be drawn.
@@ -125,18 +135,12 @@ final class UIInbox: @unchecked Sendable {
     /// Replaces the start of a pane's waiting output that `skip` (given all of it) says need not be drawn, lets
     /// waiting producers continue, and returns how many bytes were left out.
     func dropSkippable(_ pane: PaneID, _ skip: (UnsafeBufferPointer<UInt8>) -> FloodSkip.Skip) -> Int {
-        lock.lock()
-        guard var buf = output[pane], !buf.isEmpty else { lock.unlock(); return 0 }
-        let s = buf.withUnsafeBufferPointer(skip)
-        let n = min(buf.count, max(0, s.count))
-        if n > 0 {
-            buf.replaceSubrange(0..<n, with: s.replacement)
-            output[pane] = buf
+        consume(pane, orElse: 0) { buf in
+            let s = buf.withUnsafeBufferPointer(skip)
+            let n = min(buf.count, max(0, s.count))
+            if n > 0 { buf.replaceSubrange(0..<n, with: s.replacement) }
+            return (n, n > 0)
         }
-        let resume = n > 0 && buf.count < highWater ? (waiters.removeValue(forKey: pane) ?? []) : []
-        lock.unlock()
-        for c in resume { c.resume() }
-        return n
     }
 
     func dropPane(_ pane: PaneID) {

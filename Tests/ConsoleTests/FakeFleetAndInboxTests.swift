@@ -1,4 +1,5 @@
 import Foundation
+import TerminalModel
 import Testing
 @testable import ConsoleCore
 @testable import ConsoleUI
@@ -72,6 +73,42 @@ func readUntil(_ shell: any ShellChannel, _ text: String, seconds: Double = 10) 
         }
         await producer.value
         #expect(total == 8 * chunk.count && produced.value == 8)
+    }
+
+    /// A pane far behind a flood drops the flood's start (FloodSkip): the producer parked at the high-water mark goes
+    /// on at once, and what is left is the replacement followed by the bytes after the cut, in order.
+    @Test func droppingAFloodsStartReleasesTheProducerAndKeepsTheRest() async throws {
+        let inbox = UIInbox()
+        let line = Array("flood-flood\r\n".utf8)
+        let chunk = Array((0..<(256 * 1024 / line.count + 1)).map { _ in line }.joined())
+        let produced = Counter()
+        let producer = Task.detached {
+            for _ in 0..<6 {
+                await inbox.appendOutput(1, chunk)
+                produced.increment()
+            }
+            await inbox.appendOutput(1, Array("tail-42".utf8))
+            produced.increment()
+        }
+        for _ in 0..<100 where produced.value < 4 { try await Task.sleep(nanoseconds: 5_000_000) }
+        try await Task.sleep(nanoseconds: 50_000_000)
+        #expect(produced.value == 4)  // parked past the 1 MiB mark
+        let before = inbox.pendingBytes(1)
+        let dropped = inbox.dropSkippable(1) { FloodSkip.skip($0, keepLines: 100) }
+        #expect(dropped > before - 100 * line.count - line.count && dropped <= before)
+        for _ in 0..<100 where produced.value < 7 { try await Task.sleep(nanoseconds: 5_000_000) }
+        #expect(produced.value == 7)  // released without a single byte taken
+        await producer.value
+        var rest: [UInt8] = []
+        while true {
+            let got = inbox.takeOutput(1, max: 64 * 1024)
+            if got.isEmpty { break }
+            rest += got
+        }
+        #expect(rest.count == 6 * chunk.count - dropped + 7)
+        #expect(rest.suffix(7) == Array("tail-42".utf8)[...])
+        #expect(rest.prefix(line.count * 3) == Array([line, line, line].joined())[...])
+        #expect(inbox.dropSkippable(1) { FloodSkip.skip($0, keepLines: 0) } == 0)  // nothing waiting: nothing to do
     }
 }
 

@@ -109,7 +109,9 @@ let package = Package(
         .executableTarget(name: "SessionCoreBench", dependencies: ["SessionCore"], path: "bench/sessioncore",
                           swiftSettings: strict),
 
-        .executableTarget(name: "SessionBench", dependencies: ["ChannelIO", "AWSCore", "SessionCore", "HostAgent"],
+        .executableTarget(name: "SessionBench", dependencies: ["ChannelIO", "AWSCore", "SessionCore", "HostAgent",
+                                                             .product(name: "NIOCore", package: "swift-nio"),
+                                                             .product(name: "NIOPosix", package: "swift-nio")],
                           path: "bench/session/Sources/SessionBench", swiftSettings: strict),
 
         // ---- Test support: fakes and in-process servers.

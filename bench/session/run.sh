@@ -3,7 +3,8 @@
 # gangway-agent PTY; then again with `gangwayd serve --all-event-loops`) vs `ssh -tt root@localhost` vs a raw PTY;
 # keystroke echo round trip p50/p99 through Gangway vs a direct PTY and vs ssh -tt (the relayed-terminal reference:
 # ssh client, sshd and one TCP hop; Gangway has a third process and a second hop), and ssh through a socat TCP relay
-# (one minimal relay process, like gangwayd: what a relay hop itself costs on this machine).
+# (one minimal relay process, like gangwayd: what a relay hop itself costs on this machine), and through a bare
+# SwiftNIO TCP relay (the same hop on the framework gangwayd is built on, without WebSocket, SSM or recording).
 # Each echo line is followed by the CPU time the processes on the path spent per keystroke during it
 # (`*_cpu_per_key_us`, from /proc/PID/task/*/schedstat): on this machine the round trip tracks that CPU time.
 # Last, the throughput of Gangway and ssh again, RUNS times alternating, with the medians and their ratio (ssh's
@@ -106,6 +107,17 @@ if command -v socat >/dev/null 2>&1; then
 else
   echo "(socat not installed: no ssh-through-a-relay reference; bash .ci/deps --test installs it)"
 fi
+# ---- and through a bare SwiftNIO TCP relay (SessionBench --mode nio-relay: one event loop, no WebSocket, no SSM
+# messages, no recording): the framework's own cost for a hop, the floor under gangwayd's relay.
+NIO_RELAY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$BIN/SessionBench" --mode nio-relay --listen "$NIO_RELAY_PORT" --to "$SSH_PORT" >/dev/null &
+NIO_RELAY_PID=$!
+PIDS+=($!)
+sleep 0.5
+NIO_RELAYED=(ssh -tt -q -p "$NIO_RELAY_PORT" -i "$WORK/userkey" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1)
+"$BIN/SessionBench" --mode command --label ssh_via_nio_relay --keystrokes "$KEYSTROKES" "${PACE[@]}" \
+  --cpu "ssh=child,nio_relay=$NIO_RELAY_PID,sshd=descendants:$SSHD_PID" \
+  --command "exec $(printf '%q ' "${NIO_RELAYED[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'"
 
 # ---- throughput again, Gangway and ssh alternating RUNS times (the figures above are one sample each)
 start_stack repeat

@@ -282,6 +282,7 @@ do {
     switch args["mode"] {
     case "direct": try await direct(args)
     case "command": try commandEcho(args)
+    case "nio-relay": try nioRelay(args)
     default: try await gangway(args)
     }
 } catch {

@@ -258,6 +258,10 @@ static void rep_filter(gw_term *t, unsigned char b) {
     case 1: /* after ESC (held) */
         if (b == '[') { t->ps = 2; t->csi_len = 0; t->csi_dropping = 0; return; }
         if (b == 0x1B) return;                       /* ESC ESC: the first is moot */
+        if (b < 0x20 && b != 0x18 && b != 0x1A) {   /* C0 inside an escape runs at once; the escape goes on */
+            out_byte(t, b);
+            return;
+        }
         out_byte(t, 0x1B);
         out_byte(t, b);
         if (b == ']' || b == 'P' || b == 'X' || b == '^' || b == '_') t->ps = 3;
@@ -267,7 +271,7 @@ static void rep_filter(gw_term *t, unsigned char b) {
     case 5: /* ESC with intermediates, passed on */
         if (b == 0x1B) { t->ps = 1; return; }
         out_byte(t, b);
-        if (!(b >= 0x20 && b <= 0x2F) && b >= 0x20) t->ps = 0;
+        if ((b >= 0x30) || b == 0x18 || b == 0x1A) t->ps = 0;  /* final byte, or CAN/SUB cancel */
         return;
     case 2: /* CSI, held */
         if (b == 0x1B) { t->ps = 1; return; }        /* aborted: a new escape begins */
@@ -408,3 +412,5 @@ size_t gw_term_read_output(gw_term *t, char *buf, size_t len) {
     return n;
 }
 size_t gw_term_output_pending(const gw_term *t) { return t->out_len; }
+
+int gw_term_at_rest(const gw_term *t) { return t->ps == 0 && t->u8_need == 0; }

@@ -203,7 +203,7 @@ final class ConsoleLoop {
     /// the flood that would scroll out of its screen and scrollback unseen (`FloodSkip`), so it catches up at once.
     func drainOutput() {
         let start = DispatchTime.now().uptimeNanoseconds
-        for (id, pane) in panes where pane.fedRest.atRest && inbox.pendingBytes(id) >= Self.floodBacklog {
+        for (id, pane) in panes where pane.screen.parserAtRest && inbox.pendingBytes(id) >= Self.floodBacklog {
             let keep = Pane.scrollbackLines + 2 * pane.screen.rows  // see FloodSkip
             _ = inbox.dropSkippable(id) { FloodSkip.skip($0, keepLines: keep) }
         }
@@ -215,7 +215,6 @@ final class ConsoleLoop {
                 if chunk.isEmpty { continue }
                 progressed = true
                 pane.screen.feed(chunk)
-                pane.fedRest.scan(chunk)
                 pane.send(pane.screen.takeOutput())
                 pane.lastActivity = Date()
             }
@@ -228,7 +227,6 @@ final class ConsoleLoop {
             let chunk = inbox.takeOutput(id, max: Self.drainChunk)
             if chunk.isEmpty { break }
             pane.screen.feed(chunk)
-            pane.fedRest.scan(chunk)
         }
     }
 }

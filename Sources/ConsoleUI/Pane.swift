@@ -22,9 +22,6 @@ final class Pane {
     var scrollback = 0
     var copyMode = false
     var needsFull = true
-    /// Whether everything fed to `screen` so far left its parser at rest (no sequence open): flood output may only
-    /// be skipped from such a point (`FloodSkip`).
-    var fedRest = VTRestTracker()
     static let scrollbackLines = 5_000
     private let outgoing: AsyncStream<PaneOutgoing>.Continuation
     private let outgoingStream: AsyncStream<PaneOutgoing>

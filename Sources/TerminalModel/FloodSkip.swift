@@ -5,7 +5,7 @@
 ///
 /// Bytes can be skipped when
 /// 1. the terminal's parser is at rest before them (no escape sequence, control string or UTF-8 character open:
-///    `VTRestTracker` over everything fed so far),
+///    `TerminalScreen.parserAtRest`),
 /// 2. they are text lines: printable characters, tab, backspace, CR and LF, colour and attribute changes (SGR,
 ///    `ESC [ … m`) and erase-to-end-of-line (`ESC [ K`) — nothing that changes modes, character sets or moves the
 ///    cursor otherwise (no other escape sequence, no other C0 control, no UTF-8-encoded C1 control) — ending with
@@ -105,74 +105,5 @@ public enum FloodSkip {
         var first = params.lowerBound
         while first < params.upperBound, bytes[first] == UInt8(ascii: "0") { first += 1 }
         return first == params.upperBound || bytes[first] == UInt8(ascii: ";")
-    }
-}
-
-/// Follows a terminal byte stream closely enough to tell whether the parser is at rest: not inside an escape
-/// sequence, a CSI sequence, a control string (OSC, DCS, SOS, PM, APC) or a UTF-8 character. Conservative: anything
-/// it does not model keeps it from reporting rest until the sequence visibly ends.
-public struct VTRestTracker: Sendable {
-    enum State: Sendable { case ground, escape, csi, string, stringEscape }
-    private var state = State.ground
-    private var utf8Pending = 0
-    /// The lead byte 0xC2 was just seen (U+0080–U+009F are C1 controls).
-    private var afterC2 = false
-
-    public init() {}
-
-    public var atRest: Bool { state == .ground && utf8Pending == 0 }
-
-    public mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>) {
-        for b in bytes { step(b) }
-    }
-
-    public mutating func scan(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { scan($0) }
-    }
-
-    private mutating func step(_ b: UInt8) {
-        // CAN and SUB abort any sequence; ESC starts a new one (or may end a string).
-        if b == 0x18 || b == 0x1A { state = .ground; utf8Pending = 0; afterC2 = false; return }
-        if b >= 0x80 && b < 0xC0 && utf8Pending > 0 {
-            utf8Pending -= 1
-            if afterC2 && b <= 0x9F { c1(b) }
-            afterC2 = false
-            return
-        }
-        utf8Pending = 0
-        afterC2 = false
-        if b >= 0xC0 {
-            utf8Pending = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1
-            afterC2 = b == 0xC2
-            return
-        }
-        switch state {
-        case .ground:
-            if b == 0x1B { state = .escape }
-        case .escape:
-            switch b {
-            case 0x1B: state = .escape
-            case UInt8(ascii: "["): state = .csi
-            case UInt8(ascii: "]"), UInt8(ascii: "P"), UInt8(ascii: "X"), UInt8(ascii: "^"), UInt8(ascii: "_"): state = .string
-            case 0x20...0x2F, 0x00...0x1F: break  // intermediates; C0 controls run inside sequences
-            default: state = .ground
-            }
-        case .csi:
-            if b == 0x1B { state = .escape } else if (0x40...0x7E).contains(b) { state = .ground }
-        case .string:
-            if b == 0x07 { state = .ground } else if b == 0x1B { state = .stringEscape }
-        case .stringEscape:
-            if b == UInt8(ascii: "\\") { state = .ground } else { state = .escape; step(b) }
-        }
-    }
-
-    /// A C1 control in UTF-8 (the second byte of C2 80…C2 9F).
-    private mutating func c1(_ second: UInt8) {
-        switch second {
-        case 0x9B: state = .csi                                  // CSI
-        case 0x90, 0x98, 0x9D, 0x9E, 0x9F: state = .string        // DCS, SOS, OSC, PM, APC
-        case 0x9C: state = .ground                               // ST
-        default: break
-        }
     }
 }

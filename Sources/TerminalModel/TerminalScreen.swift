@@ -90,6 +90,11 @@ public final class TerminalScreen {
     /// Number of BELs seen.
     public var bellCount: UInt { UInt(gw_term_bells(term)) }
 
+    /// Whether everything fed so far has ended: no escape sequence, CSI, control string (OSC, DCS, …) or UTF-8
+    /// character is open, so the next byte starts afresh. Flood output may only be skipped from such a point
+    /// (`FloodSkip`). The terminal's own input filter tracks this (it holds CSI sequences to their final byte).
+    public var parserAtRest: Bool { gw_term_at_rest(term) != 0 }
+
     // MARK: scrollback
 
     /// Lines in the scrollback ring (bounded by `scrollbackLines`).

@@ -55,4 +55,7 @@ void gw_term_paste(gw_term *t, int start);
 /// Bytes waiting to go to the program (key encodings and replies to terminal queries).
 size_t gw_term_read_output(gw_term *t, char *buf, size_t len);
 size_t gw_term_output_pending(const gw_term *t);
+/// 1 when everything fed so far has ended: no escape, CSI or control string (OSC, DCS, …) and no UTF-8 character
+/// is under way, so the next byte starts afresh (what FloodSkip needs before cutting a flood).
+int gw_term_at_rest(const gw_term *t);
 #endif

@@ -73,7 +73,12 @@ extension DataChannelConnection {
         var room = true
         for action in actions {
             switch action {
-            case .deliver(let type, let bytes): room = events.buffer.offer(.data(type, bytes)) && room
+            case .deliver(let type, let bytes):
+                if let dataSink, type == .output || type == .stdErr {
+                    dataSink.write(bytes)
+                } else {
+                    room = events.buffer.offer(.data(type, bytes)) && room
+                }
             case .control(let control): events.buffer.offer(.control(control))
             case .write, .armTimer: break
             }

@@ -53,16 +53,21 @@ public actor DataChannelConnection {
     var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// Frames that failed to decode and were dropped.
     public internal(set) var malformedFrames = 0
+    /// Where output and stderr data go, on the loop, instead of `events` (nil: `events`).
+    let dataSink: (any DataChannelSink)?
 
     /// - Parameters:
     ///   - openingFrame: the JSON text frame sent first on every socket (OpenDataChannelInput).
     ///   - maxBufferedEventBytes: unconsumed `.data` bytes after which the socket is no longer read.
     ///   - maxQueuedSendBytes: bytes queued behind the send window after which `send` waits.
     ///   - eventLoop: the loop for the sockets and timers (default: the next of NIO's shared loops).
+    ///   - dataSink: takes every `.output` and `.stdErr` payload on the loop, in order, as the frame carrying it is
+    ///     read (then `events` carries only the other payloads and control messages). Set here, before the first
+    ///     frame, so nothing is delivered both ways.
     public init(url: URL, openingFrame: String, role: DataStream.Role, tls: ChannelTLS? = nil,
                 streamConfig: StreamConfig = .init(), frameLimits: FrameLimits = .default,
                 maxBufferedEventBytes: Int = 4 << 20, maxQueuedSendBytes: Int = 1 << 20,
-                eventLoop: (any EventLoop)? = nil, logger: Logger) {
+                eventLoop: (any EventLoop)? = nil, dataSink: (any DataChannelSink)? = nil, logger: Logger) {
         self.url = url
         let loop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
         self.eventLoop = loop
@@ -74,6 +79,7 @@ public actor DataChannelConnection {
         self.limits = frameLimits
         self.maxQueuedSendBytes = max(1, maxQueuedSendBytes)
         self.stream = DataStream(role: role, config: streamConfig)
+        self.dataSink = dataSink
         self.events = DataChannelEvents(buffer: EventBuffer(highWaterBytes: maxBufferedEventBytes))
     }
 
@@ -92,8 +98,21 @@ public actor DataChannelConnection {
     /// Queues stream bytes (sequenced, acked, resent). Waits while more than `maxQueuedSendBytes` wait for the
     /// window, so a fast producer is slowed to the peer's pace. Returns at once after `close()`.
     public func send(_ bytes: [UInt8], payloadType: PayloadType = .output) async {
-        guard !isClosed, !bytes.isEmpty else { return }
+        if !sendNow(bytes, payloadType: payloadType) { await waitForSendRoom() }
+    }
+
+    /// `send` for a caller already on the loop (`assumeIsolated`): queues the bytes and writes what the window allows
+    /// at once, without a task. Returns false when more than `maxQueuedSendBytes` now wait for the window: the caller
+    /// should stop producing until `waitForSendRoom()` returns.
+    @discardableResult
+    public func sendNow(_ bytes: [UInt8], payloadType: PayloadType = .output) -> Bool {
+        guard !isClosed, !bytes.isEmpty else { return true }
         perform(stream.send(bytes, payloadType: payloadType, now: .monotonicNow()))
+        return stream.queuedBytes <= maxQueuedSendBytes
+    }
+
+    /// Returns once no more than `maxQueuedSendBytes` wait for the window (or the connection is closed).
+    public func waitForSendRoom() async {
         while !isClosed, stream.queuedBytes > maxQueuedSendBytes {
             await withCheckedContinuation { sendWaiters.append($0) }
         }

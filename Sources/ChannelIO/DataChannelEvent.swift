@@ -41,3 +41,10 @@ public enum DataChannelError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// Takes a data channel's output on its event loop, synchronously, as each frame is read (`DataChannelConnection`'s
+/// `dataSink`): for a consumer that writes it straight out (`gangway connect` to the terminal) without a task
+/// hand-over per frame. `write` runs on the loop: while it blocks, the socket is not read (TCP pushes back).
+public protocol DataChannelSink: Sendable {
+    func write(_ bytes: [UInt8])
+}

@@ -1,4 +1,5 @@
 import Foundation
+import GangwayTesting
 import Testing
 
 /// The real `gangway console --fake-fleet` (real local PTY shells) driven through tmux like a user.

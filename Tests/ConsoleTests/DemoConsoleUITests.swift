@@ -1,4 +1,5 @@
 import Foundation
+import GangwayTesting
 import Testing
 
 /// `gangway demo` as a user runs it: a real in-process gangwayd with eight real agents, driven through tmux.

@@ -1,4 +1,5 @@
 import Foundation
+import GangwayTesting
 import Testing
 
 /// Replay panes in `gangway demo`, driven through tmux: a shell session is recorded by the real gangwayd, then

@@ -13,8 +13,10 @@ public enum ConnectTerminal {
     /// Exit status after `~.` (as ssh).
     public static let escapeExitStatus: Int32 = 255
 
+    /// - Parameter directOutput: the sink the session was started with (`SSMShellSession.start(directOutput:)`),
+    ///   opened here once the terminal is ready; nil when the session's output comes through `shell.output`.
     public static func run(_ shell: SSMShellSession, inputFD: Int32 = STDIN_FILENO, outputFD: Int32 = STDOUT_FILENO,
-                           errorFD: Int32 = STDERR_FILENO) async -> Int32 {
+                           errorFD: Int32 = STDERR_FILENO, directOutput: TerminalOutput? = nil) async -> Int32 {
         let interactive = TerminalRawMode.isTerminal(inputFD)
         let raw = TerminalRawMode(fd: inputFD)
         if interactive {
@@ -58,42 +60,47 @@ public enum ConnectTerminal {
         }
         defer { noticeTask.cancel() }
 
-        // Keystrokes: a blocking reader thread feeds an ordered stream; one task forwards it. The thread hands each
-        // chunk over on the data channel's event loop (in order: one loop, FIFO), so the forwarding task wakes on the
-        // thread that writes the socket instead of on whichever loop is next (a second thread wake-up per key).
-        let (keys, keySink) = AsyncStream.makeStream(of: [UInt8].self)
+        // Remote output held while the session was set up goes out now, after the line above.
+        directOutput?.open()
+
+        // Keystrokes: a blocking reader thread hands each chunk to the data channel's event loop, which frames and
+        // writes it in that turn (`sendOnLoop`): no task or stream per key. `~.` and `~?` are caught on the reader
+        // thread. When the channel's send queue is over its limit (a big paste, a file on stdin) the reader waits
+        // until it has room, so stdin is read no faster than the session takes it.
         let loop = shell.eventLoop
+        let escaped = EscapeFlag()
+        let room = SendRoom()
         let reader = Thread {
+            var escapes = EscapeDetector()
             var buf = [UInt8](repeating: 0, count: 65536)
+            func hand(_ bytes: [UInt8]) {
+                room.waitUntilOpen()
+                loop.execute {
+                    guard !shell.sendOnLoop(bytes) else { return }
+                    room.close()
+                    Task { await shell.waitForSendRoom(); room.open() }
+                }
+            }
             while true {
                 let n = read(inputFD, &buf, buf.count)
                 if n < 0, errno == EINTR { continue }
                 if n <= 0 { break }
                 let chunk = Array(buf[0..<n])
-                loop.execute { keySink.yield(chunk) }
-            }
-            loop.execute { keySink.finish() }
-        }
-        reader.start()
-        let escaped = EscapeFlag()
-        let forwarder = Task {
-            var escapes = EscapeDetector()
-            for await chunk in keys {
                 let (bytes, action) = interactive ? escapes.feed(chunk) : (chunk, .none)
-                if !bytes.isEmpty { await shell.send(bytes) }
+                if !bytes.isEmpty { hand(bytes) }
                 switch action {
                 case .disconnect:
                     escaped.set()
-                    await shell.terminate(message: "Connection to \(shell.target) closed (~.).")
+                    Task { await shell.terminate(message: nil) }
                     return
                 case .help: writeAll(errorFD, EscapeDetector.helpText)
                 case .none: break
                 }
             }
             // Input ended (a pipe or /dev/null): end the remote shell as Ctrl-D would.
-            if !interactive { await shell.send([4]) }
+            if !interactive { hand([4]) }
         }
-        defer { forwarder.cancel() }
+        reader.start()
 
         var status: Int32 = 0
         for await event in shell.output {
@@ -101,8 +108,12 @@ public enum ConnectTerminal {
             case .data(let bytes):
                 writeAll(outputFD, bytes)
             case .exited(let code, let message):
+                directOutput?.close()
                 raw.restore()
-                if let message, !message.isEmpty { writeAll(errorFD, "\n\(message)\n") }
+                // After `~.` the session ends either way round (our TerminateSession's answer, or gangwayd's
+                // channel_closed first, with its own text): the user reads the same line in both cases.
+                let shown = escaped.isSet ? "Connection to \(shell.target) closed (~.)." : message
+                if let shown, !shown.isEmpty { writeAll(errorFD, "\n\(shown)\n") }
                 if let sig = interrupted.value {
                     status = 128 + sig
                 } else {
@@ -136,7 +147,22 @@ public enum ConnectTerminal {
     }
 }
 
-/// A set-once flag shared between the key forwarder and the output loop.
+/// Whether the keystroke reader may hand over more input: closed (on the loop) while the data channel's send queue is
+/// over its limit, opened again when it has room. The reader blocks in `waitUntilOpen` meanwhile.
+final class SendRoom: @unchecked Sendable {
+    // @unchecked: `isOpen` is guarded by `condition`.
+    private let condition = NSCondition()
+    private var isOpen = true
+    func close() { condition.lock(); isOpen = false; condition.unlock() }
+    func open() { condition.lock(); isOpen = true; condition.broadcast(); condition.unlock() }
+    func waitUntilOpen() {
+        condition.lock()
+        while !isOpen { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// A set-once flag shared between the key reader and the output loop.
 final class EscapeFlag: @unchecked Sendable {
     // @unchecked: `value` is guarded by `lock`.
     private let lock = NSLock()

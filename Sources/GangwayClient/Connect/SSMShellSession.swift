@@ -56,8 +56,11 @@ public actor SSMShellSession: ShellChannel {
     /// - Parameters:
     ///   - tls: for wss:// stream URLs with a private CA or an IP address host.
     ///   - resumeWindow: how long to keep trying ResumeSession after the socket drops.
+    ///   - directOutput: takes the remote output (and stderr) on the data channel's loop as it is read, instead of
+    ///     `output` (which then carries only `.exited`); `gangway connect` writes it straight to the terminal.
     public static func start(ssm: SSMClient, target: String, reason: String? = nil, documentName: String? = nil,
                              cols: Int, rows: Int, tls: ChannelTLS? = nil, resumeWindow: Duration = .seconds(300),
+                             directOutput: (any DataChannelSink)? = nil,
                              logger: Logger = SSMShellSession.defaultLogger()) async throws -> SSMShellSession {
         let info = try await ssm.startSession(target: target, documentName: documentName, reason: reason)
         guard let token = info.TokenValue, !token.isEmpty, let stream = info.StreamUrl, let url = URL(string: stream) else {
@@ -67,7 +70,8 @@ public actor SSMShellSession: ShellChannel {
         let opening = try OpenDataChannelInput.client(requestId: UUID().uuidString.lowercased(), tokenValue: token,
                                                       clientId: clientId, clientVersion: clientVersion).jsonText()
         let channel = DataChannelConnection(url: url, openingFrame: opening, role: .client, tls: tls,
-                                            maxBufferedEventBytes: maxUnreadOutputBytes, logger: logger)
+                                            maxBufferedEventBytes: maxUnreadOutputBytes, dataSink: directOutput,
+                                            logger: logger)
         do {
             try await channel.connect()
         } catch {
@@ -105,6 +109,18 @@ public actor SSMShellSession: ShellChannel {
     public func send(_ bytes: [UInt8]) async {
         guard !finished else { return }
         await channel.send(bytes, payloadType: .output)
+    }
+
+    /// `send` from code already on `eventLoop` (inside `eventLoop.execute`): the keystroke is framed and written in
+    /// that turn of the loop, without a task. Returns false when the channel's send queue is over its limit: stop
+    /// producing until `waitForSendRoom()` returns. Must run on `eventLoop`.
+    public nonisolated func sendOnLoop(_ bytes: [UInt8]) -> Bool {
+        channel.assumeIsolated { $0.sendNow(bytes, payloadType: .output) }
+    }
+
+    /// Returns once the data channel's send queue has room again (or the session ended).
+    public func waitForSendRoom() async {
+        await channel.waitForSendRoom()
     }
 
     public func resize(cols: Int, rows: Int) async {

@@ -38,16 +38,20 @@ struct ConnectCommand: AsyncParsableCommand {
         }
         let size = TerminalRawMode.windowSize(fd: STDOUT_FILENO) ?? TerminalRawMode.windowSize(fd: STDIN_FILENO)
             ?? (Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80, Int(ProcessInfo.processInfo.environment["LINES"] ?? "") ?? 24)
+        // The remote output goes to the terminal from the data channel's loop as it is read (held until the terminal
+        // is set up in ConnectTerminal.run).
+        let terminal = TerminalOutput(fd: STDOUT_FILENO)
         let shell: SSMShellSession
         do {
             shell = try await CLIErrors.readable {
                 try await SSMShellSession.start(ssm: ssm, target: instanceId, reason: reason, documentName: document,
-                                                cols: size.cols, rows: size.rows, tls: aws.channelTLS(endpoint: settings.endpointURL))
+                                                cols: size.cols, rows: size.rows, tls: aws.channelTLS(endpoint: settings.endpointURL),
+                                                directOutput: terminal)
             }
         } catch let e as ShellSessionError {
             throw CLIError(e.description)
         }
-        let status = await ConnectTerminal.run(shell)
+        let status = await ConnectTerminal.run(shell, directOutput: terminal)
         throw ExitCode(status)
     }
 }

@@ -2,14 +2,16 @@ import Foundation
 import Testing
 
 /// Runs a command inside a private tmux server (its own socket) and reads the screen like a user would.
-final class TmuxHarness {
-    let socket = "gw-uitest-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    let session = "ui"
+public final class TmuxHarness {
+    public let socket = "gw-uitest-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    public let session = "ui"
+
+    public init() {}
 
     /// Runs tmux with posix_spawn and waitpid (Foundation.Process can miss the exit of a tmux client whose
     /// server inherited its descriptors). Output goes through a temp file, only when asked.
     @discardableResult
-    func tmux(_ args: [String], capture: Bool = false) -> String {
+    public func tmux(_ args: [String], capture: Bool = false) -> String {
         let outPath = NSTemporaryDirectory() + "\(socket)-\(UInt32.random(in: 0...UInt32.max)).out"
         let argv = ["tmux", "-L", socket] + args
         var actions = posix_spawn_file_actions_t()
@@ -41,21 +43,21 @@ final class TmuxHarness {
         return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
     }
 
-    func start(_ command: String, cols: Int, rows: Int, env: [String: String]) {
+    public func start(_ command: String, cols: Int, rows: Int, env: [String: String]) {
         let exports = env.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(cols)", "-y", "\(rows)",
               "env \(exports) \(command); echo EXITED $?; exec cat"])
     }
 
-    func keys(_ k: String...) { tmux(["send-keys", "-t", session] + k) }
-    func type(_ text: String) { tmux(["send-keys", "-t", session, "-l", text]) }
-    func screen() -> String { tmux(["capture-pane", "-t", session, "-p"], capture: true) }
-    func resize(cols: Int, rows: Int) { tmux(["resize-window", "-t", session, "-x", "\(cols)", "-y", "\(rows)"]) }
-    func stop() { tmux(["kill-server"]) }
+    public func keys(_ k: String...) { tmux(["send-keys", "-t", session] + k) }
+    public func type(_ text: String) { tmux(["send-keys", "-t", session, "-l", text]) }
+    public func screen() -> String { tmux(["capture-pane", "-t", session, "-p"], capture: true) }
+    public func resize(cols: Int, rows: Int) { tmux(["resize-window", "-t", session, "-x", "\(cols)", "-y", "\(rows)"]) }
+    public func stop() { tmux(["kill-server"]) }
 
     /// Waits until `predicate(screen)` holds (polling the real screen), or records an issue showing the screen.
     @discardableResult
-    func waitFor(_ what: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
+    public func waitFor(_ what: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
                  _ predicate: (String) -> Bool) -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var s = ""
@@ -68,7 +70,7 @@ final class TmuxHarness {
         return s
     }
 
-    func waitFor(text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+    public func waitFor(text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) -> String {
         waitFor("'\(text)'", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(text) }
     }
 }

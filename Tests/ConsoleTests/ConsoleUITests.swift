@@ -99,12 +99,8 @@ import Testing
         h.waitFor(text: "Online 8", timeout: 60)
         h.keys("Enter")                       // first row, sorted by name: db-1
         h.waitFor(text: "Sessions 1", timeout: 20)
-        h.type("echo ready-$((6*7))")
-        h.keys("Enter")
-        h.waitFor(text: "ready-42", timeout: 20)
-        h.type("yes flood-flood-flood")
-        h.keys("Enter")
-        h.waitFor(text: "flood-flood-flood\nflood-flood-flood", timeout: 10)
+        h.run("echo ready-$((6*7))", until: "ready-42")
+        h.run("yes flood-flood-flood", until: "flood-flood-flood\nflood-flood-flood", timeout: 10)
         Thread.sleep(forTimeInterval: 4)      // megabytes fall behind the drawing
         let start = Date()
         h.keys("C-c")

@@ -32,14 +32,10 @@ struct ConnectTerminalTests {
             }
             let lines = first.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
             #expect(lines.first?.hasPrefix("Starting session with SessionId: ") == true, "\(first)")
-            h.type("echo ready-$((6*7))")
-            h.keys("Enter")
-            h.waitFor(text: "ready-42", timeout: 20)
+            h.run("echo ready-$((6*7))", until: "ready-42")
 
             // Output: 200,000 lines, every one, in order, through the terminal.
-            h.type("seq 1 200000; echo seq-$((6*7))")
-            h.keys("Enter")
-            h.waitFor(text: "seq-42", timeout: 60)
+            h.run("seq 1 200000; echo seq-$((6*7))", until: "seq-42", timeout: 60)
             let raw = (try? String(contentsOfFile: captured, encoding: .utf8)) ?? ""
             let afterCommand = raw.range(of: "echo seq-$((6*7))\r\n").map { String(raw[$0.upperBound...]) } ?? ""
             // Each line as the terminal shows it: what follows its last CR (bash switches bracketed paste off with
@@ -55,9 +51,8 @@ struct ConnectTerminalTests {
             let pasted = NSTemporaryDirectory() + "gw-pasted-\(UUID().uuidString.prefix(8)).txt"
             defer { unlink(pasted) }
             try Data(repeating: UInt8(ascii: "x"), count: 2_000_000).write(to: URL(fileURLWithPath: pasteFile))
-            h.type("stty raw -echo; echo paste-now; head -c 2000000 > \(pasted); stty sane; echo pasted-$(wc -c < \(pasted))")
-            h.keys("Enter")
-            h.waitFor(text: "paste-now", timeout: 20)
+            h.run("stty raw -echo; echo paste-now; head -c 2000000 > \(pasted); stty sane; echo pasted-$(wc -c < \(pasted))",
+                  until: "paste-now")
             h.tmux(["load-buffer", pasteFile])
             h.tmux(["paste-buffer", "-t", h.session])
             h.waitFor(text: "pasted-2000000", timeout: 60)

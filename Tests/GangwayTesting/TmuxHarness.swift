@@ -70,6 +70,15 @@ public final class TmuxHarness {
         return s
     }
 
+    /// Types `command`, presses Enter and waits until `text` is on the screen.
+    @discardableResult
+    public func run(_ command: String, until text: String, timeout: Double = 20,
+                    sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        type(command)
+        keys("Enter")
+        return waitFor(text: text, timeout: timeout, sourceLocation: sourceLocation)
+    }
+
     public func waitFor(text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) -> String {
         waitFor("'\(text)'", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(text) }
     }

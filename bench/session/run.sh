@@ -94,30 +94,32 @@ ssh_throughput
 
 # ---- the same ssh through one relay process (socat, a TCP relay in C): what any relay hop costs on this machine.
 # Gangway's data path has such a hop by design (gangwayd; hosts open no port); this shows what the hop itself costs.
+# relayed_ssh_echo LABEL PORT RELAY_NAME RELAY_PID: the ssh echo through a relay listening on PORT.
+relayed_ssh_echo() {
+  local relayed=(ssh -tt -q -p "$2" -i "$WORK/userkey" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1)
+  "$BIN/SessionBench" --mode command --label "$1" --keystrokes "$KEYSTROKES" "${PACE[@]}" \
+    --cpu "ssh=child,$3=$4,sshd=descendants:$SSHD_PID" \
+    --command "exec $(printf '%q ' "${relayed[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'"
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 if command -v socat >/dev/null 2>&1; then
-  RELAY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  RELAY_PORT=$(free_port)
   socat "TCP-LISTEN:$RELAY_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$SSH_PORT,nodelay" &
   RELAY_PID=$!
   PIDS+=($!)
   sleep 0.3
-  RELAYED=(ssh -tt -q -p "$RELAY_PORT" -i "$WORK/userkey" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1)
-  "$BIN/SessionBench" --mode command --label ssh_via_relay --keystrokes "$KEYSTROKES" "${PACE[@]}" \
-    --cpu "ssh=child,socat=descendants:$RELAY_PID,sshd=descendants:$SSHD_PID" \
-    --command "exec $(printf '%q ' "${RELAYED[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'"
+  relayed_ssh_echo ssh_via_relay "$RELAY_PORT" socat "descendants:$RELAY_PID"
 else
   echo "(socat not installed: no ssh-through-a-relay reference; bash .ci/deps --test installs it)"
 fi
 # ---- and through a bare SwiftNIO TCP relay (SessionBench --mode nio-relay: one event loop, no WebSocket, no SSM
 # messages, no recording): the framework's own cost for a hop, the floor under gangwayd's relay.
-NIO_RELAY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+NIO_RELAY_PORT=$(free_port)
 "$BIN/SessionBench" --mode nio-relay --listen "$NIO_RELAY_PORT" --to "$SSH_PORT" >/dev/null &
 NIO_RELAY_PID=$!
 PIDS+=($!)
 sleep 0.5
-NIO_RELAYED=(ssh -tt -q -p "$NIO_RELAY_PORT" -i "$WORK/userkey" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1)
-"$BIN/SessionBench" --mode command --label ssh_via_nio_relay --keystrokes "$KEYSTROKES" "${PACE[@]}" \
-  --cpu "ssh=child,nio_relay=$NIO_RELAY_PID,sshd=descendants:$SSHD_PID" \
-  --command "exec $(printf '%q ' "${NIO_RELAYED[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'"
+relayed_ssh_echo ssh_via_nio_relay "$NIO_RELAY_PORT" nio_relay "$NIO_RELAY_PID"
 
 # ---- throughput again, Gangway and ssh alternating RUNS times (the figures above are one sample each)
 start_stack repeat

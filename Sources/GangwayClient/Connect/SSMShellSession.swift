@@ -128,6 +128,13 @@ public actor SSMShellSession: ShellChannel {
         await channel.send(SizeData(cols: UInt32(clamping: cols), rows: UInt32(clamping: rows)).jsonBytes(), payloadType: .size)
     }
 
+    /// Drops the data channel's socket without ending the session, as a network failure would: the session resumes
+    /// (ResumeSession and a new socket) and nothing is lost or repeated. For tests, and for a client that detects a
+    /// dead connection itself.
+    public func dropConnection() async {
+        await channel.dropConnection()
+    }
+
     /// Terminates the session on the server and closes the channel.
     public func close() async {
         await terminate(message: nil)

@@ -13,10 +13,10 @@ public enum ConnectTerminal {
     /// Exit status after `~.` (as ssh).
     public static let escapeExitStatus: Int32 = 255
 
-    /// - Parameter directOutput: the sink the session was started with (`SSMShellSession.start(directOutput:)`),
-    ///   opened here once the terminal is ready; nil when the session's output comes through `shell.output`.
-    public static func run(_ shell: SSMShellSession, inputFD: Int32 = STDIN_FILENO, outputFD: Int32 = STDOUT_FILENO,
-                           errorFD: Int32 = STDERR_FILENO, directOutput: TerminalOutput? = nil) async -> Int32 {
+    /// - Parameter output: the terminal's output, which the session was started with
+    ///   (`SSMShellSession.start(directOutput:)`); opened here once the terminal is ready.
+    public static func run(_ shell: SSMShellSession, output: TerminalOutput, inputFD: Int32 = STDIN_FILENO,
+                           errorFD: Int32 = STDERR_FILENO) async -> Int32 {
         let interactive = TerminalRawMode.isTerminal(inputFD)
         let raw = TerminalRawMode(fd: inputFD)
         if interactive {
@@ -27,7 +27,7 @@ public enum ConnectTerminal {
 
         // Resize: a signal source, not polling.
         let winch = await SignalWaiter.registeredSource(SIGWINCH) {
-            if let size = TerminalRawMode.windowSize(fd: outputFD) ?? TerminalRawMode.windowSize(fd: inputFD) {
+            if let size = TerminalRawMode.windowSize(fd: output.fd) ?? TerminalRawMode.windowSize(fd: inputFD) {
                 Task { await shell.resize(cols: size.cols, rows: size.rows) }
             }
         }
@@ -61,7 +61,7 @@ public enum ConnectTerminal {
         defer { noticeTask.cancel() }
 
         // Remote output held while the session was set up goes out now, after the line above.
-        directOutput?.open()
+        output.open()
 
         // Keystrokes: a blocking reader thread hands each chunk to the data channel's event loop, which frames and
         // writes it in that turn (`sendOnLoop`): no task or stream per key. `~.` and `~?` are caught on the reader
@@ -106,9 +106,9 @@ public enum ConnectTerminal {
         for await event in shell.output {
             switch event {
             case .data(let bytes):
-                writeAll(outputFD, bytes)
+                output.write(bytes)  // not expected: the session hands output and stderr to `output` itself
             case .exited(let code, let message):
-                directOutput?.close()
+                output.close()
                 raw.restore()
                 // After `~.` the session ends either way round (our TerminateSession's answer, or gangwayd's
                 // channel_closed first, with its own text): the user reads the same line in both cases.

@@ -51,7 +51,7 @@ struct ConnectCommand: AsyncParsableCommand {
         } catch let e as ShellSessionError {
             throw CLIError(e.description)
         }
-        let status = await ConnectTerminal.run(shell, directOutput: terminal)
+        let status = await ConnectTerminal.run(shell, output: terminal)
         throw ExitCode(status)
     }
 }

@@ -71,11 +71,12 @@ extension DataChannelConnection {
         // Writes (acks, window refills) and timers first, then the deliveries.
         perform(actions)
         var room = true
+        var sinkRoom = true
         for action in actions {
             switch action {
             case .deliver(let type, let bytes):
                 if let dataSink, type == .output || type == .stdErr {
-                    dataSink.write(bytes)
+                    sinkRoom = dataSink.offer(bytes) && sinkRoom
                 } else {
                     room = events.buffer.offer(.data(type, bytes)) && room
                 }
@@ -85,13 +86,17 @@ extension DataChannelConnection {
         }
         wakeSendersIfRoom()
         if stream.isIdle { wakeIdleWaiters() }
-        if !room {
+        if !room || !sinkRoom {
             let loop = eventLoop
-            events.buffer.whenDrained { [weak self] in
+            let resume: @Sendable () -> Void = { [weak self] in
                 loop.execute { [weak self] in self?.assumeIsolated { $0.resumeReading(generation: gen) } }
             }
+            // Read again once both have room: the events' consumer caught up and the sink drained.
+            let sink = sinkRoom ? nil : dataSink
+            let afterEvents: @Sendable () -> Void = { if let sink { sink.whenRoom(resume) } else { resume() } }
+            if room { afterEvents() } else { events.buffer.whenDrained(afterEvents) }
         }
-        return room
+        return room && sinkRoom
     }
 
     func resumeReading(generation gen: Int) {

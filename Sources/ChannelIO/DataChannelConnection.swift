@@ -121,6 +121,11 @@ public actor DataChannelConnection {
     /// Sends an unsequenced message (agent_session_state, gangway_echo_state, …) after what is already queued.
     /// Dropped if the socket is down (unsequenced messages are not resent).
     public func sendControl(_ message: ClientMessage) async {
+        sendControlNow(message)
+    }
+
+    /// `sendControl` for a caller already on the loop (`assumeIsolated`).
+    public func sendControlNow(_ message: ClientMessage) {
         guard case .open(let socket) = state else {
             logger.debug("data channel down: dropping \(message.messageType)")
             return

@@ -45,6 +45,23 @@ public enum DataChannelError: Error, Sendable, CustomStringConvertible {
 /// Takes a data channel's output on its event loop, synchronously, as each frame is read (`DataChannelConnection`'s
 /// `dataSink`): for a consumer that writes it straight out (`gangway connect` to the terminal) without a task
 /// hand-over per frame. `write` runs on the loop: while it blocks, the socket is not read (TCP pushes back).
+///
+/// A sink that must not block the loop (a PTY shared with other sessions' loops) implements `offer` and `whenRoom`
+/// instead: it queues what it cannot take now, and the connection stops reading its socket while the sink is full.
 public protocol DataChannelSink: Sendable {
     func write(_ bytes: [UInt8])
+    /// Takes `bytes` (on the loop). Returns false when the sink is full: the connection reads no more from its socket
+    /// until `whenRoom` calls back. Default: `write`, then true.
+    func offer(_ bytes: [UInt8]) -> Bool
+    /// Calls `resume` (on any thread) once the sink has room again, or now. Default: now.
+    func whenRoom(_ resume: @escaping @Sendable () -> Void)
+}
+
+extension DataChannelSink {
+    public func offer(_ bytes: [UInt8]) -> Bool {
+        write(bytes)
+        return true
+    }
+
+    public func whenRoom(_ resume: @escaping @Sendable () -> Void) { resume() }
 }

@@ -16,7 +16,11 @@ struct ConnectTerminalTests {
             let h = TmuxHarness()
             defer { h.stop() }
             let captured = cluster.root + "/pane.out"
-            h.start("\(Executables.path("gangway")) connect \(target) --endpoint-url \(cluster.baseURL)", cols: 100, rows: 30,
+            // After connect, the terminal's mode as the shell sees it: keystrokes are read on connect's event loop
+            // through a non-blocking second open of the terminal, which must leave the shell's descriptors blocking.
+            let modeCheck = "python3 -c \"import fcntl,os; print('stdin-' + ('nonblocking' if fcntl.fcntl(0, fcntl.F_GETFL) & os.O_NONBLOCK else 'blocking'))\""
+            h.start("\(Executables.path("gangway")) connect \(target) --endpoint-url \(cluster.baseURL); s=$?; \(modeCheck); (exit $s)",
+                    cols: 100, rows: 30,
                     env: ["AWS_ACCESS_KEY_ID": cluster.credentials.accessKeyId,
                           "AWS_SECRET_ACCESS_KEY": cluster.credentials.secretAccessKey,
                           "AWS_REGION": "us-east-1", "HOME": cluster.root, "TERM": "tmux-256color"])
@@ -64,6 +68,7 @@ struct ConnectTerminalTests {
             h.type("~.")
             let end = h.waitFor(text: "EXITED 255", timeout: 20)
             #expect(end.contains("closed (~.)"), "\(end)")
+            #expect(end.contains("stdin-blocking"), "\(end)")
         }
     }
 }

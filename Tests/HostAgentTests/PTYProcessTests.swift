@@ -1,4 +1,6 @@
 import Foundation
+import NIOPosix
+import Synchronization
 import Testing
 @testable import HostAgent
 #if canImport(Glibc)
@@ -114,6 +116,44 @@ import Glibc
         #expect(total == 8_000_000)
         #expect(await pty.waitForExit() == 0)
         #expect(FileManager.default.fileExists(atPath: done.path))
+    }
+
+    /// The agent's way of taking output (a consumer on the reading loop): a consumer that says stop is given nothing
+    /// more, the program blocks on its full terminal, and after `resume` every byte arrives, then the end.
+    @Test func aConsumerThatSaysStopBlocksTheProgramAndResumeLosesNothing() async throws {
+        let done = FileManager.default.temporaryDirectory.appendingPathComponent("gangway-pty-done-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: done) }
+        final class Collect: PTYOutputConsumer, @unchecked Sendable {
+            let state = Mutex((total: 0, refused: false, ended: false, yes: true))
+            func output(_ bytes: [UInt8]) -> Bool {
+                state.withLock { s in
+                    s.total += bytes.count
+                    s.yes = s.yes && bytes.allSatisfy { $0 == UInt8(ascii: "y") }
+                    if s.total >= 1_000_000 && !s.refused { s.refused = true; return false }
+                    return true
+                }
+            }
+            func outputEnded() { state.withLock { $0.ended = true } }
+        }
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let user = try RunAsUser.current()
+        let pty = try PTYProcess.spawn(PTYSpawnSpec(
+            path: "/bin/sh", arguments: ["sh", "-c", "stty raw; head -c 8000000 /dev/zero | tr '\\0' 'y'; : > \(done.path)"],
+            environment: PTYSpawnSpec.sessionEnvironment(user: user, shell: "/bin/sh"), rows: 24, cols: 80), eventLoop: loop)
+        let consumer = Collect()
+        try await loop.submit { pty.output.deliver(to: consumer) }.get()
+        try await Task.sleep(for: .seconds(1))
+        let stopped = consumer.state.withLock { $0 }
+        #expect(stopped.refused)
+        #expect(stopped.total < 1_200_000, "\(stopped.total) bytes taken after the consumer said stop")
+        #expect(!FileManager.default.fileExists(atPath: done.path), "the program finished while nobody took its output")
+        pty.output.resume()
+        for _ in 0..<200 where !consumer.state.withLock({ $0.ended }) { try await Task.sleep(for: .milliseconds(50)) }
+        let end = consumer.state.withLock { $0 }
+        #expect(end.ended)
+        #expect(end.total == 8_000_000 && end.yes)
+        #expect(await pty.waitForExit() == 0)
+        pty.closeMaster()
     }
 
     @Test func closingTheMasterEndsAWaitingRead() async throws {

@@ -63,44 +63,12 @@ public enum ConnectTerminal {
         // Remote output held while the session was set up goes out now, after the line above.
         output.open()
 
-        // Keystrokes: a blocking reader thread hands each chunk to the data channel's event loop, which frames and
-        // writes it in that turn (`sendOnLoop`): no task or stream per key. `~.` and `~?` are caught on the reader
-        // thread. When the channel's send queue is over its limit (a big paste, a file on stdin) the reader waits
-        // until it has room, so stdin is read no faster than the session takes it.
-        let loop = shell.eventLoop
+        // Keystrokes: read on the data channel's event loop and written to the socket in that turn (a reader
+        // thread for files and /dev/null); see KeystrokeInput.
         let escaped = EscapeFlag()
-        let room = SendRoom()
-        let reader = Thread {
-            var escapes = EscapeDetector()
-            var buf = [UInt8](repeating: 0, count: 65536)
-            func hand(_ bytes: [UInt8]) {
-                room.waitUntilOpen()
-                loop.execute {
-                    guard !shell.sendOnLoop(bytes) else { return }
-                    room.close()
-                    Task { await shell.waitForSendRoom(); room.open() }
-                }
-            }
-            while true {
-                let n = read(inputFD, &buf, buf.count)
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { break }
-                let chunk = Array(buf[0..<n])
-                let (bytes, action) = interactive ? escapes.feed(chunk) : (chunk, .none)
-                if !bytes.isEmpty { hand(bytes) }
-                switch action {
-                case .disconnect:
-                    escaped.set()
-                    Task { await shell.terminate(message: nil) }
-                    return
-                case .help: writeAll(errorFD, EscapeDetector.helpText)
-                case .none: break
-                }
-            }
-            // Input ended (a pipe or /dev/null): end the remote shell as Ctrl-D would.
-            if !interactive { hand([4]) }
-        }
-        reader.start()
+        let keystrokes = await KeystrokeInput.start(inputFD: inputFD, interactive: interactive, shell: shell,
+                                                    escaped: escaped, errorFD: errorFD)
+        defer { keystrokes.stop() }
 
         var status: Int32 = 0
         for await event in shell.output {

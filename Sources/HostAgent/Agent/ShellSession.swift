@@ -10,7 +10,8 @@ import SessionCore
 ///
 /// The session, its data channel, its socket and the PTY's reads all run on one event loop (this actor's executor):
 /// a keystroke is read from the socket, written to the terminal, and its echo read and sent on one thread, without
-/// waking another.
+/// waking another. Keystrokes go from the socket's read to the PTY in one turn of the loop (`ShellInput`, the
+/// channel's data sink), without a task hand-over.
 actor ShellSession {
     struct Environment: Sendable {
         var api: AgentAPI
@@ -33,6 +34,12 @@ actor ShellSession {
 
     var channel: DataChannelConnection?
     var pty: PTYProcess?
+    /// Where the channel writes keystrokes (created with the channel).
+    var input: ShellInput?
+    /// The terminal's output on its way to the channel: carries an unfinished UTF-8 sequence to the next chunk.
+    var outputBoundary = UTF8Boundary()
+    var outputEnded = false
+    var outputEndWaiters: [CheckedContinuation<Void, Never>] = []
     var lastEcho: Bool?
     var pendingSize: (cols: UInt16, rows: UInt16)?
     var terminateReason: String?
@@ -64,6 +71,7 @@ actor ShellSession {
                 rows: pendingSize?.rows ?? 24, cols: pendingSize?.cols ?? 80)
             let pty = try PTYProcess.spawn(spec, eventLoop: channel.eventLoop)
             self.pty = pty
+            input?.attach(pty)
             logger.info("shell started", metadata: ["pid": "\(pty.pid)", "user": "\(env.user.name)"])
             if terminateReason != nil { await pty.terminate(grace: env.killGrace) }
             await pump(pty: pty, channel: channel)
@@ -96,8 +104,12 @@ actor ShellSession {
             throw HostAgentError.invalidConfig("server URL \(env.api.server) cannot be turned into a WebSocket URL")
         }
         let frame = try await openingFrame()
+        // Called by the channel on this loop, before each keystroke is written: a password prompt may just have
+        // turned echo off.
+        let input = ShellInput(beforeWrite: { [weak self] in self?.assumeIsolated { $0.checkEcho() } })
+        self.input = input
         let channel = DataChannelConnection(url: url, openingFrame: frame, role: .agent, tls: env.tls,
-                                            eventLoop: eventLoop, logger: logger)
+                                            eventLoop: eventLoop, dataSink: input, logger: logger)
         try await channel.connect()
         return channel
     }
@@ -133,8 +145,9 @@ actor ShellSession {
     // MARK: pumps
 
     func pump(pty: PTYProcess, channel: DataChannelConnection) async {
-        let outputDone = AtomicFlag()
-        let output = Task { await self.pumpOutput(pty: pty, channel: channel); _ = outputDone.setOnce() }
+        // The terminal's output is sent on the loop as it is read (`outputArrived`), no task per read.
+        pty.output.deliver(to: ShellOutput(session: self))
+        let output = Task { await self.waitForOutputEnd() }
         let input = Task { await self.pumpInput(pty: pty, channel: channel) }
         let status = await pty.waitForExit()
         // Output still buffered in the PTY follows the exit. If the terminal stays open after a second (background
@@ -155,9 +168,9 @@ actor ShellSession {
         _ = await channel.waitUntilAcknowledged(timeout: .milliseconds(serviceEnded ? 50 : 300))
         await SessionSignallerTask.killLeftovers(pty)
         input.cancel()
+        self.input?.close()
         await channel.close()
         pty.closeMaster()
-        _ = outputDone
     }
 
     func finishes(_ task: Task<Void, Never>, within timeout: Duration) async -> Bool {
@@ -170,25 +183,43 @@ actor ShellSession {
         }
     }
 
-    func pumpOutput(pty: PTYProcess, channel: DataChannelConnection) async {
-        var boundary = UTF8Boundary()
-        while let chunk = await pty.read() {
-            await checkEcho(pty: pty, channel: channel)
-            let complete = boundary.complete(chunk)
-            if !complete.isEmpty { await channel.send(complete) }
+    /// A chunk of the terminal's output, on the loop that read it: the echo flag is checked (so gangwayd hears that
+    /// echo went off before the password prompt it came with), then the chunk is framed and written in this turn.
+    /// False (read no more) while the channel's send queue is over its limit; reading resumes when it drains.
+    func outputArrived(_ chunk: [UInt8]) -> Bool {
+        checkEcho()
+        let complete = outputBoundary.complete(chunk)
+        guard !complete.isEmpty, let channel else { return true }
+        if channel.assumeIsolated({ $0.sendNow(complete) }) { return true }
+        let pty = self.pty
+        Task {
+            await channel.waitForSendRoom()
+            pty?.output.resume()
         }
-        let rest = boundary.flush()
-        if !rest.isEmpty { await channel.send(rest) }
+        return false
+    }
+
+    /// The terminal's output ended: sends what the UTF-8 boundary held and wakes `pump`.
+    func outputFinished() {
+        let rest = outputBoundary.flush()
+        if !rest.isEmpty, let channel { channel.assumeIsolated { _ = $0.sendNow(rest) } }
+        outputEnded = true
+        let waiters = outputEndWaiters
+        outputEndWaiters = []
+        for w in waiters { w.resume() }
+    }
+
+    func waitForOutputEnd() async {
+        if outputEnded { return }
+        await withCheckedContinuation { outputEndWaiters.append($0) }
     }
 
     func pumpInput(pty: PTYProcess, channel: DataChannelConnection) async {
         for await event in channel.events {
             switch event {
             case .data(let type, let bytes):
+                // Keystrokes (.output) go to `input`, the channel's data sink, not here.
                 switch type {
-                case .output:
-                    await checkEcho(pty: pty, channel: channel)
-                    await pty.write(bytes)
                 case .size:
                     if let size = try? PayloadJSON.decode(SizeData.self, from: bytes), size.cols > 0, size.rows > 0 {
                         pty.resize(cols: UInt16(clamping: size.cols), rows: UInt16(clamping: size.rows))
@@ -220,14 +251,16 @@ actor ShellSession {
         }
     }
 
-    func checkEcho(pty: PTYProcess, channel: DataChannelConnection) async {
-        guard let echo = pty.echoEnabled, echo != lastEcho else { return }
+    /// Tells gangwayd when the terminal's echo flag changed (so it records input typed with echo off redacted). On
+    /// the loop, before output is sent and before keystrokes are written.
+    func checkEcho() {
+        guard let pty, let channel, let echo = pty.echoEnabled, echo != lastEcho else { return }
         let first = lastEcho == nil
         lastEcho = echo
         if first && echo { return }  // echo on is the default gangwayd assumes
         let message = ClientMessage.control(type: .gangwayEchoState, payloadJSON: Array("{\"Echo\":\(echo)}".utf8),
                                             now: Self.epochMillis())
-        await channel.sendControl(message)
+        channel.assumeIsolated { $0.sendControlNow(message) }
     }
 
     // MARK: messages
@@ -261,4 +294,13 @@ enum SessionSignallerTask {
         try? await Task.sleep(for: .milliseconds(100))
         SessionSignaller.signalSession(pty.pid, signal: SIGKILL)
     }
+}
+
+/// Hands the terminal's output to its session on the loop that read it (`PTYOutputConsumer`). Holds the session
+/// until the output ends (the reader drops its consumer then).
+struct ShellOutput: PTYOutputConsumer {
+    let session: ShellSession
+
+    func output(_ bytes: [UInt8]) -> Bool { session.assumeIsolated { $0.outputArrived(bytes) } }
+    func outputEnded() { session.assumeIsolated { $0.outputFinished() } }
 }

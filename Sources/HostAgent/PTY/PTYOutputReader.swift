@@ -5,7 +5,16 @@ import Synchronization
 import Glibc
 #endif
 
-/// The terminal's output, read on an NIO event loop and handed to one reader task.
+/// Takes a terminal's output on the event loop that reads it, as it is read (`PTYOutputReader.deliver(to:)`).
+protocol PTYOutputConsumer: Sendable {
+    /// A chunk of output. Returns false to stop reading until `PTYOutputReader.resume()`.
+    func output(_ bytes: [UInt8]) -> Bool
+    /// The output ended (every slave descriptor closed, or `close()`); nothing follows.
+    func outputEnded()
+}
+
+/// The terminal's output, read on an NIO event loop and handed to one reader task (`read`) or, once
+/// `deliver(to:)` is called, to a consumer on the loop as it is read.
 ///
 /// The PTY master (a duplicate descriptor, which NIO owns and closes) is a pipe channel on the same event loops as
 /// the data channel's WebSocket, so a shell's output is read where it will be framed and written: no Dispatch
@@ -25,6 +34,7 @@ final class PTYOutputReader: @unchecked Sendable {
         var closeRequested = false
         var channel: (any Channel)?
         var waiter: CheckedContinuation<Void, Never>?
+        var consumer: (any PTYOutputConsumer)?
     }
     private let state = Mutex(State())
 
@@ -100,6 +110,35 @@ final class PTYOutputReader: @unchecked Sendable {
         }
     }
 
+    /// From now on hands the output to `consumer` on the reading loop, starting with what was read and not taken.
+    /// Call on that loop. (Then `read` is not used.)
+    func deliver(to consumer: any PTYOutputConsumer) {
+        let (held, ended): ([UInt8], Bool) = state.withLock { s in
+            s.consumer = consumer
+            defer { s.bytes = [] }
+            return (s.bytes, s.ended)
+        }
+        if !held.isEmpty, !consumer.output(held) {
+            state.withLock { $0.paused = true }
+        } else if !ended {
+            resume()
+        }
+        if ended {
+            state.withLock { $0.consumer = nil }
+            consumer.outputEnded()
+        }
+    }
+
+    /// Reads on after a consumer returned false.
+    func resume() {
+        let channel: (any Channel)? = state.withLock { s in
+            guard s.paused else { return nil }
+            s.paused = false
+            return s.channel
+        }
+        channel?.read()
+    }
+
     /// Stops reading and closes NIO's descriptor; `read` returns what is left, then nil. Idempotent.
     func close() {
         let channel: (any Channel)? = state.withLock { s in
@@ -113,6 +152,11 @@ final class PTYOutputReader: @unchecked Sendable {
 
     /// Adds what one readable event brought. Returns true to keep reading.
     fileprivate func push(_ bytes: [UInt8]) -> Bool {
+        if let consumer = state.withLock({ $0.consumer }) {
+            if consumer.output(bytes) { return true }
+            state.withLock { $0.paused = true }
+            return false
+        }
         let (waiter, keepReading): (CheckedContinuation<Void, Never>?, Bool) = state.withLock { s in
             s.bytes += bytes
             s.paused = s.bytes.count >= Self.highWater
@@ -125,14 +169,16 @@ final class PTYOutputReader: @unchecked Sendable {
     }
 
     fileprivate func finish() {
-        let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
+        let (waiter, consumer): (CheckedContinuation<Void, Never>?, (any PTYOutputConsumer)?) = state.withLock { s in
             s.ended = true
             s.channel = nil
             let w = s.waiter
             s.waiter = nil
-            return w
+            defer { s.consumer = nil }
+            return (w, s.consumer)
         }
         waiter?.resume()
+        consumer?.outputEnded()
     }
 }
 
@@ -146,6 +192,8 @@ final class PTYOutputReader: @unchecked Sendable {
 private final class PTYReadHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     static let gatherLimit = 64 * 1024
+    /// Reads shorter than this drained the terminal's 4 KiB output buffer: nothing more is there to gather.
+    static let gatherThreshold = 2048
     private let reader: PTYOutputReader
     private let fd: Int32
     private var pending: [UInt8] = []
@@ -167,7 +215,8 @@ private final class PTYReadHandler: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         guard !pending.isEmpty else { context.read(); return }
-        gather()
+        // A short read emptied the line discipline's buffer: no second read to learn it (a keystroke's echo).
+        if pending.count >= Self.gatherThreshold { gather() }
         let chunk = pending
         pending = []
         if reader.push(chunk) { context.read() }

@@ -89,6 +89,28 @@ public final class PTYProcess: Sendable {
         await output.read(maxBytes: maxBytes)
     }
 
+    /// Writes what the terminal's input queue takes now of `bytes`, without waiting: the number of bytes written (0
+    /// when the queue is full: `waitUntilWritable()`), or nil if the terminal is gone.
+    public func writeNow(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var offset = 0
+        while offset < bytes.count {
+            if masterClosed.isSet { return nil }
+            let n = bytes.withUnsafeBytes { raw in Glibc.write(masterFD, raw.baseAddress! + offset, raw.count - offset) }
+            if n > 0 { offset += n; continue }
+            let err = gw_errno()
+            if n < 0 && err == EINTR { continue }
+            if n < 0 && (err == EAGAIN || err == EWOULDBLOCK) { return offset }
+            return nil
+        }
+        return offset
+    }
+
+    /// Returns once the terminal's input queue has room again (or the terminal is closed).
+    public func waitUntilWritable() async {
+        if masterClosed.isSet { return }
+        await writable.wait()
+    }
+
     /// Writes all of `bytes` to the terminal's input, waiting while its input queue is full.
     /// Returns false if the terminal is gone.
     @discardableResult

@@ -68,8 +68,8 @@ extension DataChannelConnection {
             return true
         }
         let actions = stream.receive(message, now: .monotonicNow())
-        // Writes (acks, window refills) and timers first, then the deliveries.
-        perform(actions)
+        // The deliveries first (a keystroke to the PTY, an echo to the terminal: what someone waits for), then the
+        // writes (acknowledgements, which wait for a data frame or 2 ms anyway; window refills) and timers.
         var room = true
         var sinkRoom = true
         for action in actions {
@@ -84,6 +84,7 @@ extension DataChannelConnection {
             case .write, .armTimer: break
             }
         }
+        perform(actions)
         wakeSendersIfRoom()
         if stream.isIdle { wakeIdleWaiters() }
         if !room || !sinkRoom {
@@ -121,10 +122,12 @@ extension DataChannelConnection {
 
     // MARK: actions
 
-    /// Writes the actions' frames and flushes them once (at the end of the socket's read, when called from one).
+    /// Writes the actions' frames and flushes them once, then arms the timers (after the flush: a keystroke leaves
+    /// before the resend timer is scheduled).
     func perform(_ actions: [StreamAction]) {
         guard case .open(let socket) = state else { return }
         var wrote = false
+        var deadline: StreamInstant?
         for action in actions {
             switch action {
             case .write(let message):
@@ -135,13 +138,17 @@ extension DataChannelConnection {
                     writeAcknowledgements(to: socket)
                     wrote = true
                 }
-            case .armTimer(let deadline):
-                armTimer(at: deadline)
+            case .armTimer(let at):
+                deadline = at  // each one replaces the one before
             case .deliver, .control:
-                break  // offered by socketReceived; never produced by send/timer/resendAll
+                break  // offered by socketReceived
             }
         }
-        if wrote { socket.flush() }
+        if wrote {
+            socket.flush()
+            cancelAcknowledgementTimerIfIdle()
+        }
+        if let deadline { armTimer(at: deadline) }
     }
 
     // MARK: delayed acknowledgements
@@ -173,16 +180,23 @@ extension DataChannelConnection {
         guard case .open(let socket) = state, !pendingAcks.isEmpty else { return }
         writeAcknowledgements(to: socket)
         socket.flush()
+        cancelAcknowledgementTimerIfIdle()
     }
 
-    /// Writes the pending acknowledgements on `socket`; the caller flushes.
+    /// Writes the pending acknowledgements on `socket`; the caller flushes, then calls
+    /// `cancelAcknowledgementTimerIfIdle` (after the flush: cancelling is not worth delaying the frames for).
     func writeAcknowledgements(to socket: ChannelWebSocket) {
         guard !pendingAcks.isEmpty else { return }
-        // Nothing left for the timer to flush: cancel it (else it fires every 2 ms while typing, to no effect).
-        ackTimer?.cancel()
-        ackTimer = nil
         for frame in pendingAcks { socket.write(binary: frame) }
         pendingAcks = []
+    }
+
+    /// Nothing left for the acknowledgement timer to flush: cancel it (else it fires every 2 ms while typing, to no
+    /// effect).
+    func cancelAcknowledgementTimerIfIdle() {
+        guard pendingAcks.isEmpty, let timer = ackTimer else { return }
+        timer.cancel()
+        ackTimer = nil
     }
 
     // MARK: timer

@@ -14,7 +14,9 @@ import SessionCore
 /// task has buffered; it holds the frames it intercepts, and NIO's reads, until the task reaches the marker and
 /// calls `goLive()`.
 ///
-/// Frames routed during one socket read are written to the peer with one flush at `channelReadComplete`.
+/// Frames routed during one socket read are written to the peer with one flush at `channelReadComplete`, framed here
+/// (`RelayFrameOutput`: a header and the payload as it arrived, written just below NIO's frame encoder, so the write
+/// does not pass the pipeline's other handlers, box a `WebSocketFrame` or allocate a promise per frame).
 ///
 /// Back-pressure: a handler stops NIO's reads on its socket while the peer's socket is not writable (until the write
 /// that found it so completes), and an agent's handler also while the client has the whole acknowledgement budget
@@ -46,6 +48,9 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var readPending = false
     /// Frames routed during the current read, per peer channel; written at `channelReadComplete`.
     private var outbox: [(channel: any Channel, frames: [ByteBuffer])] = []
+    /// The last peer channel written to and its `RelayFrameOutput` context (used only on that channel's loop while
+    /// it is active; the strong reference keeps another channel from taking its identity).
+    private var peerOutput: (channel: any Channel, context: ChannelHandlerContext)?
 
     init(side: DataChannelSocket.Side, peerId: UUID, relay: SessionRelay, recording: any SessionRecording,
          clock: any ControlPlaneClock, maxMessageBytes: Int, onAgentTerminating: @escaping @Sendable () -> Void) {
@@ -68,6 +73,11 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let ops = channel.pipeline.syncOperations
         let decoder = try ops.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
         try ops.addHandler(handler, position: .after(decoder))
+        // Where the peer's handler writes framed messages to this socket. Without it (no encoder found) frames go
+        // through the pipeline as WebSocketFrames.
+        if let encoder = try? ops.handler(type: WebSocketFrameEncoder.self) {
+            try ops.addHandler(RelayFrameOutput(), position: .before(encoder))
+        }
         handler.sendMarker()
     }
 
@@ -193,16 +203,15 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         outbox = []
         let relay = self.relay
         for (channel, frames) in batches {
-            let write: @Sendable () -> EventLoopFuture<Void> = {
-                var last = channel.eventLoop.makeSucceededVoidFuture()
-                for frame in frames {
-                    last = channel.write(WebSocketFrame(fin: true, opcode: .binary, data: frame))
-                    last.whenFailure { _ in relay.writeFailed() }
+            let written: EventLoopFuture<Void>
+            if channel.eventLoop.inEventLoop {
+                written = Self.write(frames, to: channel, output: output(of: channel), relay: relay)
+            } else {
+                written = channel.eventLoop.flatSubmit {
+                    let output = try? channel.pipeline.syncOperations.context(handlerType: RelayFrameOutput.self)
+                    return Self.write(frames, to: channel, output: output, relay: relay)
                 }
-                channel.flush()
-                return last
             }
-            let written = channel.eventLoop.inEventLoop ? write() : channel.eventLoop.flatSubmit(write)
             // The peer's NIO buffer is over its high-water mark: read no more from this socket until it drained to
             // the frames just written.
             if !channel.isWritable, !writePaused {
@@ -218,6 +227,47 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 }
             }
         }
+    }
+
+    /// `channel`'s `RelayFrameOutput` context; call on its loop.
+    private func output(of channel: any Channel) -> ChannelHandlerContext? {
+        guard channel.isActive else { return nil }
+        if let cached = peerOutput, cached.channel === channel { return cached.context }
+        guard let found = try? channel.pipeline.syncOperations.context(handlerType: RelayFrameOutput.self) else {
+            return nil
+        }
+        peerOutput = (channel, found)
+        return found
+    }
+
+    /// Writes `frames` as binary WebSocket messages to `channel` and flushes; on its loop. Through `output` (the
+    /// peer's `RelayFrameOutput` context) when there is one, else through the whole pipeline.
+    private static func write(_ frames: [ByteBuffer], to channel: any Channel, output: ChannelHandlerContext?,
+                              relay: SessionRelay) -> EventLoopFuture<Void> {
+        let done = channel.eventLoop.makePromise(of: Void.self)
+        done.futureResult.whenFailure { _ in relay.writeFailed() }
+        guard let output else {
+            for (i, frame) in frames.enumerated() {
+                channel.write(WebSocketFrame(fin: true, opcode: .binary, data: frame),
+                              promise: i == frames.count - 1 ? done : nil)
+            }
+            channel.flush()
+            return done.futureResult
+        }
+        for (i, frame) in frames.enumerated() {
+            let promise = i == frames.count - 1 ? done : nil
+            var header = channel.allocator.buffer(capacity: RelayFrameOutput.maxHeaderBytes + RelayFrameOutput.copyBelow)
+            RelayFrameOutput.writeHeader(payloadLength: frame.readableBytes, into: &header)
+            if frame.readableBytes < RelayFrameOutput.copyBelow {
+                header.writeImmutableBuffer(frame)
+                output.write(NIOAny(header), promise: promise)
+            } else {
+                output.write(NIOAny(header), promise: nil)
+                output.write(NIOAny(frame), promise: promise)
+            }
+        }
+        output.flush()
+        return done.futureResult
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -262,5 +312,33 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard live, !budgetPaused, !writePaused, readPending else { return }
         readPending = false
         context.read()
+    }
+}
+
+/// A pass-through point just before NIO's WebSocket frame encoder on a relayed socket: the peer's `RelayFrameHandler`
+/// writes framed binary messages (ByteBuffers) through this handler's context, so they go straight to TLS or the
+/// socket. Frames from gangwayd are never masked (RFC 6455 §5.1: only a client masks).
+final class RelayFrameOutput: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// A binary frame's header: 2 bytes, 4 with a 16-bit length, 10 with a 64-bit one.
+    static let maxHeaderBytes = 10
+    /// Payloads shorter than this are copied behind their header (one buffer, one iovec); longer ones are written
+    /// as they are, after a separate header.
+    static let copyBelow = 1024
+
+    /// Writes the header of an unmasked, final, binary frame of `payloadLength` bytes.
+    static func writeHeader(payloadLength: Int, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(0x82))  // FIN, binary
+        if payloadLength < 126 {
+            buffer.writeInteger(UInt8(payloadLength))
+        } else if payloadLength <= Int(UInt16.max) {
+            buffer.writeInteger(UInt8(126))
+            buffer.writeInteger(UInt16(payloadLength))
+        } else {
+            buffer.writeInteger(UInt8(127))
+            buffer.writeInteger(UInt64(payloadLength))
+        }
     }
 }

@@ -201,27 +201,35 @@ extension DataChannelConnection {
 
     // MARK: timer
 
+    /// Schedules the resend timer for `deadline`, unless the one scheduled fires no later: it fires first and the
+    /// stream, finding nothing due yet, asks again for the real deadline. So a keystroke after everything was
+    /// acknowledged does not cancel and reschedule a timer (the stream forgets its deadline when nothing is in flight;
+    /// the loop's timer is left to fire once, harmlessly).
     func armTimer(at deadline: StreamInstant) {
+        if timerTask != nil, let scheduled = timerDeadline, scheduled <= deadline { return }
         timerTask?.cancel()
         timerToken += 1
         let token = timerToken
         let delay = deadline.nanoseconds(since: .monotonicNow())
-        // An event-loop timer: arming and cancelling it on every send costs a heap entry, not a task and a
-        // Dispatch timer.
+        timerDeadline = deadline
+        // An event-loop timer: a heap entry, not a task and a Dispatch timer.
         timerTask = eventLoop.scheduleTask(in: .nanoseconds(Int64(clamping: delay))) { [weak self] in
             self?.assumeIsolated { $0.timerFired(token: token) }
         }
     }
 
     func timerFired(token: Int) {
-        guard token == timerToken, case .open = state else { return }
+        guard token == timerToken else { return }
         timerTask = nil
+        timerDeadline = nil
+        guard case .open = state else { return }
         perform(stream.timerFired(now: .monotonicNow()))
     }
 
     func cancelTimer() {
         timerTask?.cancel()
         timerTask = nil
+        timerDeadline = nil
         timerToken += 1
     }
 

@@ -47,6 +47,8 @@ public actor DataChannelConnection {
     var ackTimer: Scheduled<Void>?
     // Resend timer.
     var timerTask: Scheduled<Void>?
+    /// When `timerTask` fires.
+    var timerDeadline: StreamInstant?
     var timerToken = 0
     // Waiters.
     var sendWaiters: [CheckedContinuation<Void, Never>] = []

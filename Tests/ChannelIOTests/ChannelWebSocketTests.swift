@@ -76,6 +76,30 @@ struct ChannelWebSocketTests {
         await server.shutdown()
     }
 
+    @Test("input sent after everything was acknowledged is still resent when unacknowledged (the resend timer left from before fires early and re-arms)")
+    func resendAfterAnAcknowledgedMessage() async throws {
+        let server = try ScriptedWebSocketServer()
+        let channel = DataChannelConnection(url: server.url, openingFrame: "{}", role: .client, logger: Self.logger())
+        try await channel.connect()
+        func inputs(_ text: String) -> Int {
+            server.frames.compactMap(Self.decoded).filter { $0.messageType == .inputStreamData && $0.payload == Array(text.utf8) }.count
+        }
+        await channel.send(Array("a".utf8))
+        #expect(await server.waitForFrames { _ in inputs("a") == 1 })
+        let first = try #require(server.frames.compactMap(Self.decoded).first { $0.messageType == .inputStreamData })
+        try await server.send([server.binary(ClientMessage.acknowledging(first, now: 1).encode())])
+        for _ in 0..<100 where await !channel.isIdle { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await channel.isIdle)
+
+        // Nothing in flight, but the first message's timer is still scheduled; this one is never acknowledged.
+        await channel.send(Array("b".utf8))
+        #expect(await server.waitForFrames(timeout: .seconds(3)) { _ in inputs("b") >= 3 }, "\(inputs("b")) copies of the unacknowledged message")
+        #expect(inputs("a") == 1, "the acknowledged message was resent")
+        #expect(await channel.counters.retransmissions >= 2)
+        await channel.close()
+        await server.shutdown()
+    }
+
     @Test("an application that does not consume stops the socket being read; after it catches up every byte arrives once, in order")
     func slowApplicationBoundsBuffering() async throws {
         let server = try ScriptedWebSocketServer()

@@ -19,6 +19,11 @@ import Testing
         let spaced = #"{ "IsSequentialMessage": true, "AcknowledgedMessageSequenceNumber": 42, "AcknowledgedMessageId": "6ba7b810-9dad-11d1-80b4-00c04fd430c8", "AcknowledgedMessageType": "output_stream_data" }"#
         #expect(AcknowledgeContent.parse(Array(spaced.utf8)) == content)
         #expect(AcknowledgeContent.parse(Array("{}".utf8)) == nil)
+        // Text that must be escaped (never sent by a peer, but the JSON must stay valid) round-trips.
+        let odd = AcknowledgeContent(acknowledgedMessageType: "a\"b\\c\u{1}é", acknowledgedMessageId: "x",
+                                     acknowledgedMessageSequenceNumber: -1, isSequentialMessage: false)
+        #expect(try PayloadJSON.decode(AcknowledgeContent.self, from: odd.jsonBytes()) == odd)
+        #expect(AcknowledgeContent.parse(odd.jsonBytes()) == odd)
         #expect(AcknowledgeContent.parse(Array(#"{"AcknowledgedMessageType":"a","AcknowledgedMessageId":"b","AcknowledgedMessageSequenceNumber":99999999999999999999,"IsSequentialMessage":true}"#.utf8)) == nil)
     }
 

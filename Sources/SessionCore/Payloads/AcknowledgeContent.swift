@@ -42,9 +42,9 @@ public struct AcknowledgeContent: Codable, Sendable, Equatable {
             literal.withUTF8Buffer { out.append(contentsOf: $0) }
         }
         append("{\"AcknowledgedMessageType\":")
-        out.append(contentsOf: Self.quoted(acknowledgedMessageType).utf8)
+        Self.appendQuoted(acknowledgedMessageType, to: &out)
         append(",\"AcknowledgedMessageId\":")
-        out.append(contentsOf: Self.quoted(acknowledgedMessageId).utf8)
+        Self.appendQuoted(acknowledgedMessageId, to: &out)
         append(",\"AcknowledgedMessageSequenceNumber\":")
         out.append(contentsOf: String(acknowledgedMessageSequenceNumber).utf8)
         append(isSequentialMessage ? ",\"IsSequentialMessage\":true}" : ",\"IsSequentialMessage\":false}")
@@ -55,6 +55,17 @@ public struct AcknowledgeContent: Codable, Sendable, Equatable {
     public static func parse(_ bytes: [UInt8]) -> AcknowledgeContent? {
         if let fast = AckFastParser.parse(bytes) { return fast }
         return try? PayloadJSON.decode(AcknowledgeContent.self, from: bytes)
+    }
+
+    /// Appends `text` as a JSON string, without building an intermediate String when it needs no escaping.
+    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 < 0x7F }) {
+            out.append(0x22)
+            out.append(contentsOf: text.utf8)
+            out.append(0x22)
+        } else {
+            out.append(contentsOf: quoted(text).utf8)
+        }
     }
 
     static func quoted(_ text: String) -> String {

@@ -115,15 +115,11 @@ public final class PTYProcess: Sendable {
     /// Returns false if the terminal is gone.
     @discardableResult
     public func write(_ bytes: [UInt8]) async -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            if masterClosed.isSet { return false }
-            let n = bytes.withUnsafeBytes { raw in Glibc.write(masterFD, raw.baseAddress! + offset, bytes.count - offset) }
-            if n > 0 { offset += n; continue }
-            let err = gw_errno()
-            if n < 0 && err == EINTR { continue }
-            if n < 0 && (err == EAGAIN || err == EWOULDBLOCK) { await writable.wait(); continue }
-            return false
+        var rest = bytes[...]
+        while !rest.isEmpty {
+            guard let n = writeNow(rest) else { return false }
+            rest = rest.dropFirst(n)
+            if !rest.isEmpty { await waitUntilWritable() }
         }
         return true
     }

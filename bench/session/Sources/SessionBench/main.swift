@@ -196,6 +196,9 @@ func echo(_ channel: DataChannelConnection, _ it: inout DataChannelEvents.AsyncI
     }
     print(String(format: "\(label)_echo_us p50 %.0f p99 %.0f", percentile(rtts, 0.5), percentile(rtts, 0.99)))
     if let meter, let cpuBefore { print(meter.report(label: label, before: cpuBefore, after: meter.sample(), keystrokes: keystrokes)) }
+    // Resends or duplicates here would mean acknowledgements were late (a stall), not a slow path.
+    let c = await channel.counters
+    print("\(label)_client_stream sent \(c.messagesSent) resent \(c.retransmissions) duplicates_received \(c.duplicatesReceived)")
 }
 
 func direct(_ args: Args) async throws {

@@ -29,11 +29,6 @@ public enum FloodSkip {
         public var replacement: [UInt8]
     }
 
-    /// How many bytes at the start of `bytes` can be skipped (0: none), given that the parser is at rest before them.
-    public static func skippablePrefix(_ bytes: UnsafeBufferPointer<UInt8>, keepLines: Int) -> Int {
-        skip(bytes, keepLines: keepLines).count
-    }
-
     /// What at the start of `bytes` can be skipped, given that the parser is at rest before them.
     public static func skip(_ bytes: UnsafeBufferPointer<UInt8>, keepLines: Int) -> Skip {
         let none = Skip(count: 0, replacement: [])
@@ -74,10 +69,6 @@ public enum FloodSkip {
         var replacement: [UInt8] = []
         for r in sgr where r.upperBound <= cut { replacement.append(contentsOf: bytes[r]) }
         return Skip(count: cut, replacement: replacement)
-    }
-
-    public static func skippablePrefix(_ bytes: [UInt8], keepLines: Int) -> Int {
-        bytes.withUnsafeBufferPointer { skippablePrefix($0, keepLines: keepLines) }
     }
 
     public static func skip(_ bytes: [UInt8], keepLines: Int) -> Skip {

@@ -126,10 +126,10 @@ import Testing
             #expect(r.skippedBytes == 0, "\(open)")
         }
         let few = Self.floodLines(Self.scrollback + 2 * Self.rows - 1, seed: 4)
-        #expect(FloodSkip.skippablePrefix(few, keepLines: Self.scrollback + 2 * Self.rows) == 0)
+        #expect(FloodSkip.skip(few, keepLines: Self.scrollback + 2 * Self.rows).count == 0)
         // Bare LF lines (no CR): the cursor column would carry over, so no cut.
         let bare = Array(String(repeating: "line\n", count: 500).utf8)
-        #expect(FloodSkip.skippablePrefix(bare, keepLines: 36) == 0)
+        #expect(FloodSkip.skip(bare, keepLines: 36).count == 0)
     }
 
     @Test("the terminal knows when its parser is at rest: every sequence followed to its end")

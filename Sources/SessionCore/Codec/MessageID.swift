@@ -23,15 +23,11 @@ public enum MessageID {
     public static func lowercasedText(_ id: UUID) -> String {
         String(unsafeUninitializedCapacity: 36) { out in
             withUnsafeBytes(of: id.uuid) { raw in
-                let hex: StaticString = "0123456789abcdef"
-                hex.withUTF8Buffer { digits in
-                    var o = 0
-                    for i in 0..<16 {
-                        if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = 0x2D; o += 1 }
-                        out[o] = digits[Int(raw[i] >> 4)]
-                        out[o + 1] = digits[Int(raw[i] & 0x0F)]
-                        o += 2
-                    }
+                var o = 0
+                for i in 0..<16 {
+                    if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = 0x2D; o += 1 }
+                    LowerHex.write(raw[i], into: out, at: o)
+                    o += 2
                 }
             }
             return 36
@@ -65,4 +61,23 @@ struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     }
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}
+
+/// Lowercase hexadecimal digits, written straight into a buffer (message ids, frame dumps).
+enum LowerHex {
+    /// Writes `byte`'s two digits at `out[at]` and `out[at + 1]`.
+    static func write(_ byte: UInt8, into out: UnsafeMutableBufferPointer<UInt8>, at: Int) {
+        out[at] = digit(byte >> 4)
+        out[at + 1] = digit(byte & 0x0F)
+    }
+
+    /// The digits of `bytes`, two per byte.
+    static func text(_ bytes: [UInt8]) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            for (i, b) in bytes.enumerated() { write(b, into: out, at: 2 * i) }
+            return bytes.count * 2
+        }
+    }
+
+    private static func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 }

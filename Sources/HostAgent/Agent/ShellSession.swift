@@ -192,6 +192,7 @@ actor ShellSession {
         guard !complete.isEmpty, let channel else { return true }
         if channel.assumeIsolated({ $0.sendNow(complete) }) { return true }
         let pty = self.pty
+        // On this loop (the actor's executor), so it runs after the reader has taken this `false` and paused.
         Task {
             await channel.waitForSendRoom()
             pty?.output.resume()

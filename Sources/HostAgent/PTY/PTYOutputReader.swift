@@ -129,7 +129,8 @@ final class PTYOutputReader: @unchecked Sendable {
         }
     }
 
-    /// Reads on after a consumer returned false.
+    /// Reads on after a consumer returned false. Call it after that `false` was returned (a task on the reading
+    /// loop, as `ShellSession` does, runs only after it): a resume that comes earlier finds nothing paused.
     func resume() {
         let channel: (any Channel)? = state.withLock { s in
             guard s.paused else { return nil }

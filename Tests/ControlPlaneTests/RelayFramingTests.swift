@@ -30,10 +30,7 @@ struct RelayFramingTests {
             #expect(frame.count == Self.messageLengths[i])
             try await s.client.sendBinary(frame)
         }
-        var toAgent: [[UInt8]] = []
-        while toAgent.count < payloads.count, let m = Frames.decode(await s.agentData.next(within: 10)) {
-            if m.messageType == .inputStreamData { toAgent.append(m.payload) }
-        }
+        let toAgent = await Self.payloads(of: .inputStreamData, count: payloads.count, on: s.agentData)
         #expect(toAgent.map(\.count) == payloads.map(\.count))
         #expect(toAgent == payloads)
 
@@ -42,11 +39,17 @@ struct RelayFramingTests {
                                       flags: i == 0 ? 1 : 0, payloadType: .output, payload: p).encode()
             try await s.agentData.sendBinary(frame)
         }
-        var toClient: [[UInt8]] = []
-        while toClient.count < payloads.count, let m = Frames.decode(await s.client.next(within: 10)) {
-            if m.messageType == .outputStreamData { toClient.append(m.payload) }
-        }
+        let toClient = await Self.payloads(of: .outputStreamData, count: payloads.count, on: s.client)
         #expect(toClient.map(\.count) == payloads.map(\.count))
         #expect(toClient == payloads)
+    }
+
+    /// The payloads of the first `count` messages of `type` that `socket` receives (fewer after 10 s of silence).
+    static func payloads(of type: MessageType, count: Int, on socket: TestSocket) async -> [[UInt8]] {
+        var got: [[UInt8]] = []
+        while got.count < count, let m = Frames.decode(await socket.next(within: 10)) {
+            if m.messageType == type { got.append(m.payload) }
+        }
+        return got
     }
 }

@@ -169,6 +169,23 @@ def agents(gangwayd, tmp_path):
         a.stop()
 
 
+def key_env(tmp_path, key, **extra):
+    """This environment without AWS_* settings, plus `key` and no AWS config files: a client run with a bare key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID=key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"],
+               AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"), **extra)
+    return env
+
+
+def online_instance(gangwayd, timeout=20):
+    """The id of an instance gangwayd reports Online, waiting up to `timeout` seconds for one."""
+    ssm = gangwayd.boto3()
+    online = wait_for(lambda: [i for i in ssm.describe_instance_information()["InstanceInformationList"]
+                               if i["PingStatus"] == "Online"], timeout=timeout)
+    assert online, "no agent came Online"
+    return online[0]["InstanceId"]
+
+
 def wait_for(predicate, timeout=10.0, interval=0.2):
     """Polls predicate until it returns a truthy value or timeout passes; returns the last value."""
     deadline = time.monotonic() + timeout

@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 
-from conftest import Agent, Gangwayd, binary, wait_for
+from conftest import Agent, Gangwayd, binary, key_env, online_instance, wait_for
 
 
 def test_piped_input_is_taken_no_faster_than_the_remote_program_reads(tmp_path):
@@ -17,13 +17,8 @@ def test_piped_input_is_taken_no_faster_than_the_remote_program_reads(tmp_path):
     proc = None
     received = f"/tmp/gw-pipe-in-{uuid.uuid4().hex[:8]}.sha"  # written by the agent's (unprivileged) shell user
     try:
-        ssm = g.boto3()
-        online = wait_for(lambda: [i for i in ssm.describe_instance_information()["InstanceInformationList"]
-                                   if i["PingStatus"] == "Online"], timeout=20)
-        target = online[0]["InstanceId"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(AWS_ACCESS_KEY_ID=g.key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=g.key["SecretAccessKey"],
-                   AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+        target = online_instance(g)
+        env = key_env(tmp_path, g.key)
         proc = subprocess.Popen([binary("gangway"), "connect", target, "--endpoint-url", g.url, "--region", "us-east-1"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         output = bytearray()

@@ -1,17 +1,14 @@
 """`gangway replay SESSION_ID` fetching the recording from a real gangwayd (AmazonSSM.GetSessionRecording)."""
 import json
-import os
 import pathlib
 import subprocess
 
-from conftest import REGION, binary, wait_for
+from conftest import REGION, binary, key_env, wait_for
 from test_agents import instances
 
 
 def replay(gangwayd, tmp_path, key, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(HOME=str(tmp_path), AWS_ACCESS_KEY_ID=key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"],
-               AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+    env = key_env(tmp_path, key, HOME=str(tmp_path))
     return subprocess.run([binary("gangway"), "replay", *args, "--no-wait", "--endpoint-url", gangwayd.url,
                            "--region", REGION], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
 

@@ -1,10 +1,9 @@
 """`gangwayd serve` flags: bad values are refused before anything listens, with the flag named."""
-import os
 import subprocess
 
 import pytest
 
-from conftest import Agent, Gangwayd, binary, wait_for
+from conftest import Agent, Gangwayd, binary, key_env, online_instance
 
 
 @pytest.mark.parametrize("flag,value,message", [
@@ -44,13 +43,8 @@ def test_serve_on_all_event_loops_runs_a_whole_session(tmp_path):
     g = Gangwayd(tmp_path, extra_args=["--all-event-loops"])
     agent = Agent(g, tmp_path, "all-loops")
     try:
-        ssm = g.boto3()
-        online = wait_for(lambda: [i for i in ssm.describe_instance_information()["InstanceInformationList"]
-                                   if i["PingStatus"] == "Online"], timeout=20)
-        target = online[0]["InstanceId"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(AWS_ACCESS_KEY_ID=g.key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=g.key["SecretAccessKey"],
-                   AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+        target = online_instance(g)
+        env = key_env(tmp_path, g.key)
         p = subprocess.run([binary("gangway"), "connect", target, "--endpoint-url", g.url, "--region", "us-east-1"],
                            input="head -c 3000000 /dev/zero | tr '\\0' z | wc -c; echo loop-$((6*7)); exit 4\n",
                            env=env, capture_output=True, text=True, timeout=60)

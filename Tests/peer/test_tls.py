@@ -1,13 +1,12 @@
 """gangwayd with --tls-cert/--tls-key: the agent (wss), the AWS CLI (https) and `gangway connect` (https + wss) work
 when they trust the CA, and refuse the server when they do not."""
 import json
-import os
 import shutil
 import subprocess
 
 import pytest
 
-from conftest import REGION, Agent, Gangwayd, binary, wait_for
+from conftest import REGION, Agent, Gangwayd, binary, key_env, wait_for
 
 
 def openssl(*args, cwd):
@@ -41,11 +40,7 @@ def tls_gangwayd(tmp_path, pki):
 
 
 def aws_env(tmp_path, key):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID=key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"],
-               AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION, AWS_CONFIG_FILE=str(tmp_path / "none"),
-               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
-    return env
+    return key_env(tmp_path, key, AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION)
 
 
 def describe(gangwayd, env, *extra):

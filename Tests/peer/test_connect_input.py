@@ -66,3 +66,22 @@ def test_piped_input_is_taken_no_faster_than_the_remote_program_reads(tmp_path):
             os.unlink(received)
         agent.stop()
         g.stop()
+
+
+def test_input_that_ends_while_the_shell_starts_still_ends_the_session(tmp_path):
+    """Piped input that is over before the remote shell is ready (/dev/null; one command without `exit`): its end
+    still reaches the shell as Ctrl-D, so connect returns instead of holding the session open until its idle timeout."""
+    g = Gangwayd(tmp_path)
+    agent = Agent(g, tmp_path, "eof")
+    try:
+        target = online_instance(g)
+        env = key_env(tmp_path, g.key)
+        connect = [binary("gangway"), "connect", target, "--endpoint-url", g.url, "--region", "us-east-1"]
+        p = subprocess.run(connect, stdin=subprocess.DEVNULL, env=env, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, (p.returncode, p.stdout[-300:], p.stderr[-300:])
+        p = subprocess.run(connect, input="echo one-$((6*7))\n", env=env, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, (p.returncode, p.stdout[-300:], p.stderr[-300:])
+        assert "one-42" in p.stdout, p.stdout[-300:]
+    finally:
+        agent.stop()
+        g.stop()

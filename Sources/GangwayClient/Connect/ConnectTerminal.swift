@@ -67,7 +67,7 @@ public enum ConnectTerminal {
         // thread for files and /dev/null); see KeystrokeInput.
         let escaped = EscapeFlag()
         let keystrokes = await KeystrokeInput.start(inputFD: inputFD, interactive: interactive, shell: shell,
-                                                    escaped: escaped, errorFD: errorFD)
+                                                    output: output, escaped: escaped, errorFD: errorFD)
         defer { keystrokes.stop() }
 
         var status: Int32 = 0

@@ -31,9 +31,10 @@ enum KeystrokeInput {
         }
     }
 
-    static func start(inputFD: Int32, interactive: Bool, shell: SSMShellSession, escaped: EscapeFlag,
-                      errorFD: Int32) async -> Reading {
-        let keys = KeystrokeSender(shell: shell, interactive: interactive, escaped: escaped, errorFD: errorFD)
+    static func start(inputFD: Int32, interactive: Bool, shell: SSMShellSession, output: TerminalOutput,
+                      escaped: EscapeFlag, errorFD: Int32) async -> Reading {
+        let keys = KeystrokeSender(shell: shell, interactive: interactive, output: output, escaped: escaped,
+                                   errorFD: errorFD)
         if let fd = reopenForLoop(inputFD) {
             let loop = shell.eventLoop
             let channel = try? await NIOPipeBootstrap(group: loop)
@@ -98,13 +99,18 @@ enum KeystrokeInput {
 struct KeystrokeSender: Sendable {
     let shell: SSMShellSession
     let interactive: Bool
+    let output: TerminalOutput
     let escaped: EscapeFlag
     let errorFD: Int32
     var escapes = EscapeDetector()
 
-    init(shell: SSMShellSession, interactive: Bool, escaped: EscapeFlag, errorFD: Int32) {
+    /// How long the remote terminal must have been silent before piped input's end is sent as Ctrl-D.
+    static let quietBeforeEnd: UInt64 = 300_000_000
+
+    init(shell: SSMShellSession, interactive: Bool, output: TerminalOutput, escaped: EscapeFlag, errorFD: Int32) {
         self.shell = shell
         self.interactive = interactive
+        self.output = output
         self.escaped = escaped
         self.errorFD = errorFD
     }
@@ -130,9 +136,18 @@ struct KeystrokeSender: Sendable {
     /// Frames and writes `bytes` now. False when the channel's send queue is over its limit.
     func send(_ bytes: [UInt8]) -> Bool { shell.sendOnLoop(bytes) }
 
-    /// Input ended (a pipe or /dev/null): end the remote shell as Ctrl-D would. A terminal does not end this way.
+    /// Input ended (a pipe, a file or /dev/null): end the remote shell as Ctrl-D would, once it has printed
+    /// something and then been silent for `quietBeforeEnd` — a Ctrl-D that reaches the terminal while the shell is
+    /// still starting is lost (the session then stayed open until its idle timeout), and one queued behind commands
+    /// still running is read after them, in order. A terminal does not end this way.
     func inputEnded() {
-        if !interactive { _ = shell.sendOnLoop([4]) }
+        guard !interactive else { return }
+        if let quiet = output.quietNanoseconds, quiet >= Self.quietBeforeEnd {
+            _ = shell.sendOnLoop([4])
+            return
+        }
+        let sender = self
+        shell.eventLoop.scheduleTask(in: .milliseconds(100)) { sender.inputEnded() }
     }
 }
 

@@ -1,4 +1,5 @@
 import ChannelIO
+import Dispatch
 import Synchronization
 
 /// `gangway connect`'s output to the local terminal, written on the data channel's event loop as each frame is read
@@ -18,10 +19,19 @@ public final class TerminalOutput: DataChannelSink {
     public let fd: Int32
     // Writes happen under the lock, so `open()` writing the held bytes and the loop writing new ones cannot interleave.
     private let state = Mutex(State())
+    /// When output last arrived (monotonic nanoseconds; 0: never).
+    private let lastArrival = Atomic<UInt64>(0)
 
     public init(fd: Int32) { self.fd = fd }
 
+    /// How long no output has arrived; nil while none has.
+    public var quietNanoseconds: UInt64? {
+        let last = lastArrival.load(ordering: .relaxed)
+        return last == 0 ? nil : DispatchTime.now().uptimeNanoseconds &- last
+    }
+
     public func write(_ bytes: [UInt8]) {
+        lastArrival.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
         state.withLock { s in
             guard !s.closed else { return }
             if s.open { ConnectTerminal.writeAll(fd, bytes) } else { s.held += bytes }

@@ -107,14 +107,6 @@ struct KeystrokeSender: Sendable {
     /// How long the remote terminal must have been silent before piped input's end is sent as Ctrl-D.
     static let quietBeforeEnd: UInt64 = 300_000_000
 
-    init(shell: SSMShellSession, interactive: Bool, output: TerminalOutput, escaped: EscapeFlag, errorFD: Int32) {
-        self.shell = shell
-        self.interactive = interactive
-        self.output = output
-        self.escaped = escaped
-        self.errorFD = errorFD
-    }
-
     /// The bytes to send of `chunk`, and whether the user ended the session (`~.`: read no more).
     mutating func filter(_ chunk: [UInt8]) -> (bytes: [UInt8], stop: Bool) {
         guard interactive else { return (chunk, false) }

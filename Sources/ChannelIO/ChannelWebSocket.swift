@@ -354,16 +354,9 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     private func send(opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
         guard let output else { return }
         let count = payload.count
-        var buffer = output.channel.allocator.buffer(capacity: count + 14)
-        buffer.writeInteger(0x80 | UInt8(webSocketOpcode: opcode))
-        if count < 126 {
-            buffer.writeInteger(0x80 | UInt8(count))
-        } else if count <= Int(UInt16.max) {
-            buffer.writeInteger(UInt8(0x80 | 126))
-            buffer.writeInteger(UInt16(count))
-        } else {
-            buffer.writeInteger(UInt8(0x80 | 127))
-            buffer.writeInteger(UInt64(count))
+        var buffer = output.channel.allocator.buffer(capacity: WebSocketFrameHeader.maxBytes + 4 + count)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: WebSocketFrameHeader.maxBytes) {
+            WebSocketFrameHeader.write(opcode: UInt8(webSocketOpcode: opcode), payloadLength: count, masked: true, into: $0)
         }
         let key = masks.take()
         buffer.writeBytes(key)

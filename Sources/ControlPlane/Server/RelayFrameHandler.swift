@@ -256,9 +256,12 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         for (i, frame) in frames.enumerated() {
             let promise = i == frames.count - 1 ? done : nil
-            var header = channel.allocator.buffer(capacity: RelayFrameOutput.maxHeaderBytes + RelayFrameOutput.copyBelow)
-            RelayFrameOutput.writeHeader(payloadLength: frame.readableBytes, into: &header)
-            if frame.readableBytes < RelayFrameOutput.copyBelow {
+            let copy = frame.readableBytes < RelayFrameOutput.copyBelow
+            var header = channel.allocator.buffer(capacity: WebSocketFrameHeader.maxBytes + (copy ? frame.readableBytes : 0))
+            header.writeWithUnsafeMutableBytes(minimumWritableBytes: WebSocketFrameHeader.maxBytes) {
+                WebSocketFrameHeader.write(opcode: 0x2, payloadLength: frame.readableBytes, masked: false, into: $0)  // binary
+            }
+            if copy {
                 header.writeImmutableBuffer(frame)
                 output.write(NIOAny(header), promise: promise)
             } else {
@@ -322,23 +325,7 @@ final class RelayFrameOutput: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// A binary frame's header: 2 bytes, 4 with a 16-bit length, 10 with a 64-bit one.
-    static let maxHeaderBytes = 10
     /// Payloads shorter than this are copied behind their header (one buffer, one iovec); longer ones are written
-    /// as they are, after a separate header.
+    /// as they are, after a separate header (`WebSocketFrameHeader`, unmasked).
     static let copyBelow = 1024
-
-    /// Writes the header of an unmasked, final, binary frame of `payloadLength` bytes.
-    static func writeHeader(payloadLength: Int, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(0x82))  // FIN, binary
-        if payloadLength < 126 {
-            buffer.writeInteger(UInt8(payloadLength))
-        } else if payloadLength <= Int(UInt16.max) {
-            buffer.writeInteger(UInt8(126))
-            buffer.writeInteger(UInt16(payloadLength))
-        } else {
-            buffer.writeInteger(UInt8(127))
-            buffer.writeInteger(UInt64(payloadLength))
-        }
-    }
 }

@@ -57,22 +57,18 @@ public struct AcknowledgeContent: Codable, Sendable, Equatable {
         return try? PayloadJSON.decode(AcknowledgeContent.self, from: bytes)
     }
 
-    /// Appends `text` as a JSON string, without building an intermediate String when it needs no escaping.
+    /// Appends `text` as a JSON string: as it is between quotes when it needs no escaping (type names and UUIDs
+    /// never do), through the encoder otherwise.
     static func appendQuoted(_ text: String, to out: inout [UInt8]) {
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 < 0x7F }) {
             out.append(0x22)
             out.append(contentsOf: text.utf8)
             out.append(0x22)
+        } else if let data = try? JSONEncoder().encode(text) {
+            out.append(contentsOf: data)
         } else {
-            out.append(contentsOf: quoted(text).utf8)
+            out.append(contentsOf: [0x22, 0x22])
         }
-    }
-
-    static func quoted(_ text: String) -> String {
-        // Type names and UUIDs never need escaping; fall back to the encoder for anything else.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 < 0x7F }) { return "\"" + text + "\"" }
-        if let data = try? JSONEncoder().encode(text) { return String(decoding: data, as: UTF8.self) }
-        return "\"\""
     }
 }
 

@@ -115,21 +115,6 @@ public enum ConnectTerminal {
     }
 }
 
-/// Whether the keystroke reader may hand over more input: closed (on the loop) while the data channel's send queue is
-/// over its limit, opened again when it has room. The reader blocks in `waitUntilOpen` meanwhile.
-final class SendRoom: @unchecked Sendable {
-    // @unchecked: `isOpen` is guarded by `condition`.
-    private let condition = NSCondition()
-    private var isOpen = true
-    func close() { condition.lock(); isOpen = false; condition.unlock() }
-    func open() { condition.lock(); isOpen = true; condition.broadcast(); condition.unlock() }
-    func waitUntilOpen() {
-        condition.lock()
-        while !isOpen { condition.wait() }
-        condition.unlock()
-    }
-}
-
 /// A set-once flag shared between the key reader and the output loop.
 final class EscapeFlag: @unchecked Sendable {
     // @unchecked: `value` is guarded by `lock`.

@@ -19,8 +19,6 @@ enum KeystrokeInput {
     /// What was started; `stop()` when the session is over.
     struct Reading {
         fileprivate let channel: (any Channel)?
-        /// True when input is read on the event loop (not by a reader thread).
-        var onLoop: Bool { channel != nil }
         /// Stops reading (the session is over): closes the loop's descriptor; a reader thread is left blocked in
         /// `read` (the process is about to exit).
         func stop() {
@@ -92,6 +90,21 @@ enum KeystrokeInput {
             loop.execute { sender.inputEnded() }
         }
         reader.start()
+    }
+}
+
+/// Whether the keystroke reader may hand over more input: closed (on the loop) while the data channel's send queue is
+/// over its limit, opened again when it has room. The reader blocks in `waitUntilOpen` meanwhile.
+final class SendRoom: @unchecked Sendable {
+    // @unchecked: `isOpen` is guarded by `condition`.
+    private let condition = NSCondition()
+    private var isOpen = true
+    func close() { condition.lock(); isOpen = false; condition.unlock() }
+    func open() { condition.lock(); isOpen = true; condition.broadcast(); condition.unlock() }
+    func waitUntilOpen() {
+        condition.lock()
+        while !isOpen { condition.wait() }
+        condition.unlock()
     }
 }
 

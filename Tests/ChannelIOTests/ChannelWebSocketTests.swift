@@ -85,16 +85,19 @@ struct ChannelWebSocketTests {
             server.frames.compactMap(Self.decoded).filter { $0.messageType == .inputStreamData && $0.payload == Array(text.utf8) }.count
         }
         await channel.send(Array("a".utf8))
-        #expect(await server.waitForFrames { _ in inputs("a") == 1 })
+        // (On a loaded machine "a" may be resent before this acknowledgement reaches the client: that is its timer
+        // doing its job. What must not happen is a copy after it.)
+        #expect(await server.waitForFrames { _ in inputs("a") >= 1 })
         let first = try #require(server.frames.compactMap(Self.decoded).first { $0.messageType == .inputStreamData })
         try await server.send([server.binary(ClientMessage.acknowledging(first, now: 1).encode())])
         for _ in 0..<100 where await !channel.isIdle { try await Task.sleep(for: .milliseconds(10)) }
         #expect(await channel.isIdle)
+        let copiesOfA = inputs("a")
 
         // Nothing in flight, but the first message's timer is still scheduled; this one is never acknowledged.
         await channel.send(Array("b".utf8))
         #expect(await server.waitForFrames(timeout: .seconds(3)) { _ in inputs("b") >= 3 }, "\(inputs("b")) copies of the unacknowledged message")
-        #expect(inputs("a") == 1, "the acknowledged message was resent")
+        #expect(inputs("a") == copiesOfA, "the acknowledged message was resent after its acknowledgement")
         #expect(await channel.counters.retransmissions >= 2)
         await channel.close()
         await server.shutdown()

@@ -27,6 +27,20 @@ import Testing
         ])
     }
 
+    @Test("event lines are written byte for byte as asciicast v2 expects: microsecond times without exponent, never going back")
+    func eventLineBytes() {
+        var w = AsciicastWriter(header: RecordingHeader(width: 80, height: 24))
+        func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+        #expect(text(w.output(Array("a".utf8), at: 0)) == "[0.000000, \"o\", \"a\"]\n")
+        #expect(text(w.input(Array("b".utf8), at: 12.0005, redacted: false)) == "[12.000500, \"i\", \"b\"]\n")
+        #expect(text(w.resize(cols: 132, rows: 43, at: 1_234_567.25)) == "[1234567.250000, \"r\", \"132x43\"]\n")
+        // An earlier clock reading keeps the last time.
+        #expect(text(w.marker("m1", at: 5)) == "[1234567.250000, \"m\", \"m1\"]\n")
+        var v = AsciicastWriter(header: RecordingHeader(width: 80, height: 24))
+        #expect(text(v.output(Array("x".utf8), at: 9.9999996)) == "[10.000000, \"o\", \"x\"]\n")
+        #expect(text(v.output(Array("y".utf8), at: 10.000001)) == "[10.000001, \"o\", \"y\"]\n")
+    }
+
     @Test("random text with every character JSON must escape, at every offset within eight-byte words, reads back the same with our reader and with Foundation's")
     func escapingRoundTripsAtEveryOffset() throws {
         var rng = SeededGenerator(seed: 0x5eed_a5c1)

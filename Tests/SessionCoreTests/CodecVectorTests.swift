@@ -92,6 +92,20 @@ import Testing
         #expect(m.payload == Array("abc".utf8))
     }
 
+    @Test("every known message type decodes to its static; near misses and unknown types keep their own names")
+    func messageTypesDecodeByName() throws {
+        let names = MessageType.all.map(\.rawValue)
+            + ["output_stream_dat", "output_stream_datA", "acknowledge2", "x", "a_type_nobody_defined_here_123"]
+        for name in names {
+            var bytes = Self.expectedInputFrame()
+            let field = Array(name.utf8) + [UInt8](repeating: 0x20, count: 32 - name.utf8.count)
+            bytes.replaceSubrange(4..<36, with: field)
+            let m = try ClientMessage.decode(bytes, limits: FrameLimits(verifyDigest: false, requireValidHeader: false))
+            #expect(m.messageType.rawValue == name)
+            #expect((MessageType.all.contains(m.messageType)) == MessageType.all.map(\.rawValue).contains(name))
+        }
+    }
+
     @Test func largerHeaderLengthMovesThePayload() throws {
         // HL 120: 4 unknown header bytes before PayloadLength; payload starts at 124.
         var bytes = Array(Self.expectedInputFrame()[0..<116])

@@ -65,7 +65,7 @@ struct DataChannelSocket: Sendable {
                     // Awaiting the write keeps order and stops this loop while NIO reports the peer unwritable (it
                     // does not bound memory on its own: see SessionRelay). A failed write means that side just
                     // left; the sender resends unacked data.
-                    for frame in route.frames {
+                    if let frame = route.frame {
                         do { try await writer.writeBinaryMessage(frame) } catch { relay.writeFailed() }
                     }
                 }

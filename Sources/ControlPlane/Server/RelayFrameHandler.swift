@@ -46,8 +46,10 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var budgetPaused = false
     private var writePaused = false
     private var readPending = false
-    /// Frames routed during the current read, per peer channel; written at `channelReadComplete`.
-    private var outbox: [(channel: any Channel, frames: [ByteBuffer])] = []
+    /// Frames routed during the current read and the peer channel they go to; written at `channelReadComplete`
+    /// (or when a frame for another channel comes: the peer was replaced). Kept, with its capacity, between reads.
+    private var outboxChannel: (any Channel)?
+    private var outbox: [ByteBuffer] = []
     /// The last peer channel written to and its `RelayFrameOutput` context (used only on that channel's loop while
     /// it is active; the strong reference keeps another channel from taking its identity).
     private var peerOutput: (channel: any Channel, context: ChannelHandlerContext)?
@@ -170,60 +172,54 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func route(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         let route = relay.take(buffer, from: side, now: clock.now(), recording: recording)
-        if let peer = route.to, !route.frames.isEmpty {
-            forward(route.frames, to: peer)
+        if let peer = route.to, let frame = route.frame {
+            forward(frame, to: peer)
         }
         if route.agentTerminating { onAgentTerminating() }
         if side == .agent { checkBudget(context: context) }
     }
 
-    private func forward(_ frames: [ByteBuffer], to peer: RelayPeer) {
+    private func forward(_ frame: ByteBuffer, to peer: RelayPeer) {
         let relay = self.relay
         guard let channel = peer.channel else {
             // A peer without a channel (only in tests): through its WebSocket writer.
             Task {
-                for frame in frames {
-                    do { try await peer.writer.writeBinaryMessage(frame) } catch { relay.writeFailed() }
-                }
+                do { try await peer.writer.writeBinaryMessage(frame) } catch { relay.writeFailed() }
             }
             return
         }
-        if let i = outbox.firstIndex(where: { $0.channel === channel }) {
-            outbox[i].frames += frames
-        } else {
-            outbox.append((channel, frames))
-        }
+        if let current = outboxChannel, current !== channel, let context { flushOutbox(context: context) }
+        outboxChannel = channel
+        outbox.append(frame)
     }
 
-    /// Writes what this read's frames routed, one flush (one writev) per peer, and on the peer's loop one hand-over
-    /// for the batch rather than one per frame (an agent's echo and its acknowledgement usually arrive together).
+    /// Writes what this read's frames routed with one flush (one writev), and on the peer's loop one hand-over for
+    /// the batch rather than one per frame (an agent's echo and its acknowledgement usually arrive together).
     private func flushOutbox(context: ChannelHandlerContext) {
-        guard !outbox.isEmpty else { return }
-        let batches = outbox
-        outbox = []
+        guard let channel = outboxChannel, !outbox.isEmpty else { return }
         let relay = self.relay
-        for (channel, frames) in batches {
-            let written: EventLoopFuture<Void>
-            if channel.eventLoop.inEventLoop {
-                written = Self.write(frames, to: channel, output: output(of: channel), relay: relay)
-            } else {
-                written = channel.eventLoop.flatSubmit {
-                    let output = try? channel.pipeline.syncOperations.context(handlerType: RelayFrameOutput.self)
-                    return Self.write(frames, to: channel, output: output, relay: relay)
-                }
+        let written: EventLoopFuture<Void>
+        if channel.eventLoop.inEventLoop {
+            written = Self.write(outbox, to: channel, output: output(of: channel), relay: relay)
+        } else {
+            let frames = outbox
+            written = channel.eventLoop.flatSubmit {
+                let output = try? channel.pipeline.syncOperations.context(handlerType: RelayFrameOutput.self)
+                return Self.write(frames, to: channel, output: output, relay: relay)
             }
-            // The peer's NIO buffer is over its high-water mark: read no more from this socket until it drained to
-            // the frames just written.
-            if !channel.isWritable, !writePaused {
-                writePaused = true
-                let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-                let loop = context.eventLoop
-                written.whenComplete { _ in
-                    loop.execute {
-                        let handler = bound.value
-                        handler.writePaused = false
-                        if let context = handler.context { handler.resumeReadsIfPossible(context: context) }
-                    }
+        }
+        outbox.removeAll(keepingCapacity: true)
+        // The peer's NIO buffer is over its high-water mark: read no more from this socket until it drained to
+        // the frames just written.
+        if !channel.isWritable, !writePaused {
+            writePaused = true
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let loop = context.eventLoop
+            written.whenComplete { _ in
+                loop.execute {
+                    let handler = bound.value
+                    handler.writePaused = false
+                    if let context = handler.context { handler.resumeReadsIfPossible(context: context) }
                 }
             }
         }

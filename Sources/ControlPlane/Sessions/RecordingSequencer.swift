@@ -10,17 +10,24 @@ struct RecordingSequencer<Item: Sendable>: Sendable {
 
     /// Returns the items now recordable, in order.
     mutating func received(seq: Int64, _ item: Item) -> [Item] {
-        if seq < next { return [] }
+        var out: [Item] = []
+        received(seq: seq, item) { out.append($0) }
+        return out
+    }
+
+    /// Passes the items now recordable to `each`, in order (no array: this runs for every relayed frame).
+    mutating func received(seq: Int64, _ item: Item, _ each: (Item) -> Void) {
+        if seq < next { return }
         if seq > next {
             if ahead.count < maxAhead, ahead[seq] == nil { ahead[seq] = item }
-            return []
+            return
         }
-        var out = [item]
+        each(item)
         next += 1
+        guard !ahead.isEmpty else { return }
         while let n = ahead.removeValue(forKey: next) {
-            out.append(n)
+            each(n)
             next += 1
         }
-        return out
     }
 }

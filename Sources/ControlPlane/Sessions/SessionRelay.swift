@@ -33,9 +33,9 @@ extension SessionRecording {
 
 /// What the relay did with one frame; the socket handler performs the I/O outside the actor.
 struct RelayRoute: Sendable {
-    /// Write `frames` to this peer, in order (nil: nothing to write now).
+    /// Write `frame` to this peer (nil: nothing to write now).
     var to: RelayPeer?
-    var frames: [ByteBuffer] = []
+    var frame: ByteBuffer?
     var record: [RecordEvent] = []
     /// The agent said the session is ending (agent_session_state Terminating).
     var agentTerminating = false
@@ -264,7 +264,7 @@ private struct RelayState {
                 } else { event = nil }
             default: event = nil
             }
-            route.record = inputOrder.received(seq: message.sequenceNumber, event).compactMap { $0 }
+            inputOrder.received(seq: message.sequenceNumber, event) { if let e = $0 { route.record.append(e) } }
         } else if message.messageType == .acknowledge,
                   let ack = AcknowledgeContent.parse(message.payload),
                   ack.acknowledgedMessageType == MessageType.outputStreamData.rawValue {
@@ -276,7 +276,7 @@ private struct RelayState {
         if finished { return route }
         if let agent {
             route.to = agent
-            route.frames = [frame]
+            route.frame = frame
         } else {
             _ = enqueue(frame, toClient: false, seq: nil)
         }
@@ -300,8 +300,9 @@ private struct RelayState {
         case .outputStreamData:
             lastActivity = now
             let recordable = message.payloadType == .output || message.payloadType == .stdErr
-            route.record = outputOrder.received(seq: message.sequenceNumber,
-                                                recordable ? .output(message.payload) : nil).compactMap { $0 }
+            outputOrder.received(seq: message.sequenceNumber, recordable ? .output(message.payload) : nil) {
+                if let e = $0 { route.record.append(e) }
+            }
         default:
             break
         }
@@ -310,7 +311,7 @@ private struct RelayState {
         if let client {
             if let seq { budget.sent(seq: seq, bytes: frame.readableBytes, now: now) }
             route.to = client
-            route.frames = [frame]
+            route.frame = frame
         } else if enqueue(frame, toClient: true, seq: seq), let seq {
             budget.sent(seq: seq, bytes: frame.readableBytes, now: now)
         }

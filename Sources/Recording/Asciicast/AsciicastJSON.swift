@@ -57,10 +57,23 @@ enum AsciicastJSON {
             || hasZeroByte(word ^ (0x7F &* ones))
     }
 
-    /// Seconds with microsecond precision, no exponent (`12.000500`).
-    static func time(_ t: Double) -> String {
-        let micros = Int64((max(0, t) * 1_000_000).rounded())
-        let frac = String(micros % 1_000_000)
-        return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - frac.count) + frac
+    /// Appends seconds with microsecond precision, no exponent (`12.000500`), without making Strings.
+    static func time(_ t: Double, to out: inout [UInt8]) {
+        let micros = UInt64(clamping: Int64((max(0, t) * 1_000_000).rounded()))
+        var whole = micros / 1_000_000
+        let start = out.count
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(whole % 10))
+            whole /= 10
+        } while whole > 0
+        out[start...].reverse()
+        out.append(UInt8(ascii: "."))
+        var frac = micros % 1_000_000
+        var divisor: UInt64 = 100_000
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(frac / divisor))
+            frac %= divisor
+            divisor /= 10
+        }
     }
 }

@@ -38,11 +38,23 @@ public struct AsciicastWriter: Sendable {
         return out
     }
 
-    private mutating func line(_ time: Double, _ code: String, _ data: String) -> [UInt8] {
+    /// `[time, "code", data]` and a newline, built as bytes (every relayed frame is recorded as one such line).
+    private mutating func line(_ time: Double, _ code: Unicode.Scalar, _ data: String) -> [UInt8] {
         lastTime = max(lastTime, time)  // never go back in time, whatever the clock did
-        var out: [UInt8] = Array("[\(AsciicastJSON.time(lastTime)), \"\(code)\", ".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(data.utf8.count + 40)
+        out.append(UInt8(ascii: "["))
+        AsciicastJSON.time(lastTime, to: &out)
+        out.append(UInt8(ascii: ","))
+        out.append(UInt8(ascii: " "))
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: code))
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ","))
+        out.append(UInt8(ascii: " "))
         AsciicastJSON.string(data, to: &out)
-        out += [UInt8(ascii: "]"), 0x0A]
+        out.append(UInt8(ascii: "]"))
+        out.append(0x0A)
         return out
     }
 

@@ -38,8 +38,9 @@ public struct FrameDump: Codable, Sendable, Equatable {
         sequenceNumber = header.sequenceNumber
         flags = header.flags
         messageId = MessageID.lowercasedText(header.messageId)
-        payloadDigest = Self.hex(header.payloadDigest)
-        digestValid = computed == header.payloadDigest
+        let declared = Array(bytes[FrameLayout.payloadDigestOffset..<(FrameLayout.payloadDigestOffset + FrameLayout.digestLength)])
+        payloadDigest = Self.hex(declared)
+        digestValid = computed == declared
         payloadType = header.payloadType.rawValue
         payloadTypeName = header.payloadType.name
         payloadLength = header.declaredPayloadLength

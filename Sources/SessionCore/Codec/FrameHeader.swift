@@ -15,7 +15,6 @@ public struct FrameHeader: Sendable, Equatable {
     public var sequenceNumber: Int64
     public var flags: UInt64
     public var messageId: UUID
-    public var payloadDigest: [UInt8]
     public var payloadType: PayloadType
     /// The PayloadLength field as declared (the decoder does not use it to slice).
     public var declaredPayloadLength: UInt32
@@ -41,8 +40,6 @@ public struct FrameHeader: Sendable, Equatable {
         messageId = UUID(uuid: (raw[o + 8], raw[o + 9], raw[o + 10], raw[o + 11], raw[o + 12], raw[o + 13],
                                 raw[o + 14], raw[o + 15], raw[o], raw[o + 1], raw[o + 2], raw[o + 3], raw[o + 4],
                                 raw[o + 5], raw[o + 6], raw[o + 7]))
-        let d = FrameLayout.payloadDigestOffset
-        payloadDigest = [UInt8](UnsafeRawBufferPointer(rebasing: raw[d..<(d + FrameLayout.digestLength)]))
         payloadType = PayloadType(raw.loadBE(UInt32.self, at: FrameLayout.payloadTypeOffset))
         declaredPayloadLength = raw.loadBE(UInt32.self, at: Int(hl))
     }
@@ -54,14 +51,18 @@ public struct FrameHeader: Sendable, Equatable {
         self = try result.get()
     }
 
-    /// The MessageType bytes with NULs and ASCII whitespace stripped from both ends.
+    /// The MessageType bytes with NULs and ASCII whitespace stripped from both ends. A type Gangway knows comes back
+    /// as its static's string (no allocation: `output_stream_data` is too long for a small string, and every frame
+    /// has one).
     static func trimmedType(_ raw: UnsafeRawBufferPointer) -> String {
         var start = FrameLayout.messageTypeOffset
         var end = FrameLayout.messageTypeOffset + FrameLayout.messageTypeLength
         func isPad(_ b: UInt8) -> Bool { b == 0 || b == 0x20 || (b >= 0x09 && b <= 0x0D) }
         while start < end && isPad(raw[start]) { start += 1 }
         while end > start && isPad(raw[end - 1]) { end -= 1 }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self)
+        let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+        if let known = MessageType.known(bytes) { return known.rawValue }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// True when the PayloadDigest field equals SHA-256 of `payload`.

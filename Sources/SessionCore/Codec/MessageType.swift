@@ -44,6 +44,21 @@ public struct MessageType: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// output (so it reaches the user's terminal in order): "gangway: access to HOST ends in 60 s: …".
     public static let gangwayNotice = MessageType("gangway_notice")
 
+    /// Every type above, for `known(_:)`: the data channel's most frequent first.
+    public static let all: [MessageType] = [
+        .outputStreamData, .acknowledge, .inputStreamData, .channelClosed, .startPublication, .pausePublication,
+        .agentSessionState, .interactiveShell, .agentTaskReply, .agentTaskComplete, .agentTaskAcknowledge, .agentJob,
+        .agentJobAck, .agentJobReply, .agentJobReplyAck, .agentHeartbeat, .gangwayEchoState, .gangwayNotice,
+    ]
+
+    /// The known type whose name is exactly `bytes` (nil: not one of them).
+    public static func known(_ bytes: UnsafeRawBufferPointer) -> MessageType? {
+        for type in all where type.rawValue.utf8.count == bytes.count {
+            if type.rawValue.utf8.elementsEqual(bytes) { return type }
+        }
+        return nil
+    }
+
     /// True for the two sequenced, acked stream types.
     public var isStreamData: Bool { self == .inputStreamData || self == .outputStreamData }
     /// True for the service's publication messages, whose digest and length are not trustworthy.

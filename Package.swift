@@ -63,6 +63,7 @@ let package = Package(
         .target(name: "ChannelIO",
                 dependencies: [
                     "SessionCore", "AWSCore",
+                    .product(name: "Crypto", package: "swift-crypto"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
                     .product(name: "NIOWebSocket", package: "swift-nio"),

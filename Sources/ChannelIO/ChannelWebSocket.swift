@@ -118,25 +118,14 @@ final class ChannelWebSocket: Sendable {
 
     private static func configureUpgrade(_ channel: any Channel, target: Target, maxMessageBytes: Int,
                                          events: Events) throws -> EventLoopFuture<ChannelWebSocket> {
-        let upgrader = NIOTypedWebSocketClientUpgrader<UpgradeOutcome>(
-            maxFrameSize: maxMessageBytes,
-            enableAutomaticErrorHandling: false,  // ChannelWebSocketHandler answers protocol errors itself
-            upgradePipelineHandler: { channel, _ in
-                channel.eventLoop.makeCompletedFuture {
-                    // The handler encodes (and masks eight bytes at a time) whole frames into one buffer each and
-                    // writes them from a point before NIO's frame encoder, which stays unused.
-                    let encoder = try channel.pipeline.syncOperations.handler(type: WebSocketFrameEncoder.self)
-                    let output = EncodedFrameOutput()
-                    try channel.pipeline.syncOperations.addHandler(output, position: .before(encoder))
-                    let handler = ChannelWebSocketHandler(events: events,
-                                                          output: try channel.pipeline.syncOperations.context(handler: output))
-                    try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
-                        minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1024,
-                        maxAccumulatedFrameSize: maxMessageBytes))
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                    return .upgraded(ChannelWebSocket(channel: channel, handler: handler))
-                }
-            })
+        let upgrader = WebSocketClientUpgrader<UpgradeOutcome>(upgraded: { channel in
+            channel.eventLoop.makeCompletedFuture {
+                // One handler reads the frames from the socket's bytes and writes whole encoded frames.
+                let handler = ChannelWebSocketHandler(events: events, maxMessageBytes: maxMessageBytes)
+                try channel.pipeline.syncOperations.addHandler(handler)
+                return .upgraded(ChannelWebSocket(channel: channel, handler: handler))
+            }
+        })
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: target.hostHeader)
         headers.add(name: "User-Agent", value: "gangway")
@@ -211,20 +200,21 @@ struct MaskingKeys {
     }
 }
 
-/// The frame handler behind `ChannelWebSocket` (after NIO's frame decoder and fragment aggregator). It writes
-/// whole encoded frames (header, masking key, masked payload) as one buffer each.
+/// The frame handler behind `ChannelWebSocket`, right after the socket (or TLS): it reads the server's frames from
+/// the bytes (`WebSocketFrameReader`) and writes whole encoded frames (header, masking key, masked payload) as one
+/// buffer each.
 final class ChannelWebSocketHandler: ChannelDuplexHandler {
-    typealias InboundIn = WebSocketFrame
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = Never
+    typealias OutboundOut = ByteBuffer
 
     private let events: ChannelWebSocket.Events
     private var context: ChannelHandlerContext?
-    /// Where encoded frames are written and flushed: `EncodedFrameOutput`'s context, below NIO's frame encoder.
-    private var output: ChannelHandlerContext?
+    private var reader: WebSocketFrameReader
     private var masks = MaskingKeys()
     private var started = false
-    /// Frames read before `start()`.
-    private var held: [WebSocketFrame] = []
+    /// Messages read before `start()`.
+    private var held: [WebSocketFrameReader.Message] = []
     private var ended = false
     private var endReported = false
     private var peerClose: DataChannelError?
@@ -235,24 +225,21 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     private var unflushed = false
     private var closeSent = false
 
-    init(events: ChannelWebSocket.Events, output: ChannelHandlerContext) {
+    init(events: ChannelWebSocket.Events, maxMessageBytes: Int) {
         self.events = events
-        self.output = output
+        reader = WebSocketFrameReader(maxMessageBytes: maxMessageBytes)
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
-        output = nil
-    }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func start() {
         guard !started else { return }
         started = true
-        let frames = held
+        let messages = held
         held = []
         inRead = true
-        for frame in frames { handle(frame) }
+        for message in messages { handle(message) }
         inRead = false
         flushIfNeeded()
         if ended { reportEnd() }
@@ -265,10 +252,19 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     // MARK: inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        guard started else { held.append(frame); return }
+        let bytes = unwrapInboundIn(data)
         inRead = true
-        handle(frame)
+        do throws(WebSocketFrameReader.Failure) {
+            try reader.read(bytes) { message in
+                if started { handle(message) } else { held.append(message) }
+            }
+        } catch {
+            // Say why (1002 or 1009), then close; the end is reported as the connection lost, with this error.
+            lastError = error
+            sendClose(error.closeCode)
+            flushIfNeeded()
+            context.close(promise: nil)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -277,37 +273,30 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
         context.fireChannelReadComplete()
     }
 
-    private func handle(_ frame: WebSocketFrame) {
-        switch frame.opcode {
-        case .binary:
-            // Frames that arrived before the socket ended are delivered (even when `start()` comes after the end);
-            // nothing after a close frame is.
+    private func handle(_ message: WebSocketFrameReader.Message) {
+        switch message {
+        case .binary(let data):
+            // Messages that arrived before the socket ended are delivered (even when `start()` comes after the
+            // end); nothing after a close frame is.
             guard peerClose == nil else { return }
-            if !events.message(frame.unmaskedData) { readingPaused = true }
-        case .ping:
-            if !closeSent { send(opcode: .pong, data: frame.unmaskedData) }
-        case .connectionClose:
-            var data = frame.unmaskedData
+            if !events.message(data) { readingPaused = true }
+        case .ping(let data):
+            if !closeSent { send(opcode: .pong, data: data) }
+        case .close(var data):
+            guard peerClose == nil else { return }
             let code = data.readWebSocketErrorCode() ?? .normalClosure
             let reason = data.readString(length: data.readableBytes) ?? ""
             peerClose = .closedByPeer(code: Int(UInt16(webSocketErrorCode: code)), reason: reason)
             sendClose(code)
             flushIfNeeded(force: true)
             context?.close(promise: nil)
-        default:
-            break  // text, pong: nothing for a data channel
+        case .text, .pong:
+            break  // nothing for a data channel
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         lastError = error
-        // A frame the decoder or aggregator refused (too big, bad header, bad fragments): say so, then close.
-        if error is NIOWebSocketError || error is NIOWebSocketFrameAggregator.Error {
-            let code: WebSocketErrorCode = if case NIOWebSocketError.invalidFrameLength = error { .messageTooLarge }
-                else if error is NIOWebSocketFrameAggregator.Error { .messageTooLarge } else { .protocolError }
-            sendClose(code)
-            flushIfNeeded()
-        }
         context.close(promise: nil)
     }
 
@@ -354,7 +343,7 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
 
     /// Encodes one whole (FIN) frame, masked, into one buffer and writes it (RFC 6455 §5.2).
     private func send(opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
-        guard let output else { return }
+        guard let output = context else { return }
         let count = payload.count
         var buffer = output.channel.allocator.buffer(capacity: WebSocketFrameHeader.maxBytes + 4 + count)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: WebSocketFrameHeader.maxBytes) {
@@ -385,9 +374,9 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     func flushUnlessReading() { if !inRead { flushIfNeeded() } }
 
     private func flushIfNeeded(force: Bool = false) {
-        guard unflushed || force, let output else { return }
+        guard unflushed || force, let context else { return }
         unflushed = false
-        output.flush()
+        context.flush()
     }
 
     func close(code: WebSocketErrorCode, reason: String?, timeout: TimeAmount) {
@@ -403,11 +392,4 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
         readingPaused = false
         if readPending { readPending = false; context.read() }
     }
-}
-
-/// A pass-through point just before NIO's WebSocket frame encoder: `ChannelWebSocketHandler` writes its encoded frames
-/// (ByteBuffers) through this handler's context, so they go straight to TLS or the socket.
-final class EncodedFrameOutput: ChannelOutboundHandler, RemovableChannelHandler {
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
 }

@@ -198,20 +198,20 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func flushOutbox(context: ChannelHandlerContext) {
         guard let channel = outboxChannel, !outbox.isEmpty else { return }
         let relay = self.relay
-        let written: EventLoopFuture<Void>
+        let written: EventLoopFuture<Void>?
         if channel.eventLoop.inEventLoop {
             written = Self.write(outbox, to: channel, output: output(of: channel), relay: relay)
         } else {
             let frames = outbox
             written = channel.eventLoop.flatSubmit {
                 let output = try? channel.pipeline.syncOperations.context(handlerType: RelayFrameOutput.self)
-                return Self.write(frames, to: channel, output: output, relay: relay)
+                return Self.write(frames, to: channel, output: output, relay: relay) ?? channel.eventLoop.makeSucceededVoidFuture()
             }
         }
         outbox.removeAll(keepingCapacity: true)
         // The peer's NIO buffer is over its high-water mark: read no more from this socket until it drained to
         // the frames just written.
-        if !channel.isWritable, !writePaused {
+        if let written, !channel.isWritable, !writePaused {
             writePaused = true
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let loop = context.eventLoop
@@ -237,18 +237,29 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Writes `frames` as binary WebSocket messages to `channel` and flushes; on its loop. Through `output` (the
-    /// peer's `RelayFrameOutput` context) when there is one, else through the whole pipeline.
+    /// peer's `RelayFrameOutput` context) when there is one, else through the whole pipeline. Returns when the last
+    /// frame was written to the socket, or nil when the batch was not tracked (see below).
     private static func write(_ frames: [ByteBuffer], to channel: any Channel, output: ChannelHandlerContext?,
-                              relay: SessionRelay) -> EventLoopFuture<Void> {
-        let done = channel.eventLoop.makePromise(of: Void.self)
-        done.futureResult.whenFailure { _ in relay.writeFailed() }
+                              relay: SessionRelay) -> EventLoopFuture<Void>? {
+        // A promise (an allocation, a future and a callback) only when its completion may be needed: the peer's
+        // buffer is already over its high-water mark, or the batch is big enough to push it there. A keystroke's
+        // frames to a writable peer go without one; if they do tip it over, the next batch sees it and waits.
+        var done: EventLoopPromise<Void>?
+        if !channel.isWritable || frames.reduce(0, { $0 + $1.readableBytes }) >= Self.trackedBatchBytes {
+            let promise = channel.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.whenFailure { _ in relay.writeFailed() }
+            done = promise
+        } else if !channel.isActive {
+            relay.writeFailed()  // the peer just went; the sender resends what was not acknowledged
+            return nil
+        }
         guard let output else {
             for (i, frame) in frames.enumerated() {
                 channel.write(WebSocketFrame(fin: true, opcode: .binary, data: frame),
                               promise: i == frames.count - 1 ? done : nil)
             }
             channel.flush()
-            return done.futureResult
+            return done?.futureResult
         }
         for (i, frame) in frames.enumerated() {
             let promise = i == frames.count - 1 ? done : nil
@@ -266,8 +277,11 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
         output.flush()
-        return done.futureResult
+        return done?.futureResult
     }
+
+    /// Batches from this size on are written with a completion promise even to a writable peer.
+    static let trackedBatchBytes = 16 << 10
 
     func channelReadComplete(context: ChannelHandlerContext) {
         flushOutbox(context: context)

@@ -19,7 +19,7 @@ import SessionCore
 /// await channel.send(SizeData(cols: 120, rows: 40).jsonBytes(), payloadType: .size)
 /// for await event in channel.events { … }
 /// ```
-public actor DataChannelConnection {
+public actor DataChannelConnection: EventLoopActor {
     public nonisolated let url: URL
     public nonisolated let role: DataStream.Role
     /// In-order events; one consumer.

@@ -12,7 +12,7 @@ import SessionCore
 /// a keystroke is read from the socket, written to the terminal, and its echo read and sent on one thread, without
 /// waking another. Keystrokes go from the socket's read to the PTY in one turn of the loop (`ShellInput`, the
 /// channel's data sink), without a task hand-over.
-actor ShellSession {
+actor ShellSession: EventLoopActor {
     struct Environment: Sendable {
         var api: AgentAPI
         var identity: AgentIdentity
@@ -106,7 +106,7 @@ actor ShellSession {
         let frame = try await openingFrame()
         // Called by the channel on this loop, before each keystroke is written: a password prompt may just have
         // turned echo off.
-        let input = ShellInput(beforeWrite: { [weak self] in self?.assumeIsolated { $0.checkEcho() } })
+        let input = ShellInput(beforeWrite: { [weak self] in self?.onLoop { $0.checkEcho() } })
         self.input = input
         let channel = DataChannelConnection(url: url, openingFrame: frame, role: .agent, tls: env.tls,
                                             eventLoop: eventLoop, dataSink: input, logger: logger)
@@ -190,7 +190,7 @@ actor ShellSession {
         checkEcho()
         let complete = outputBoundary.complete(chunk)
         guard !complete.isEmpty, let channel else { return true }
-        if channel.assumeIsolated({ $0.sendNow(complete) }) { return true }
+        if channel.onLoop({ $0.sendNow(complete) }) { return true }
         let pty = self.pty
         // On this loop (the actor's executor), so it runs after the reader has taken this `false` and paused.
         Task {
@@ -203,7 +203,7 @@ actor ShellSession {
     /// The terminal's output ended: sends what the UTF-8 boundary held and wakes `pump`.
     func outputFinished() {
         let rest = outputBoundary.flush()
-        if !rest.isEmpty, let channel { channel.assumeIsolated { _ = $0.sendNow(rest) } }
+        if !rest.isEmpty, let channel { channel.onLoop { _ = $0.sendNow(rest) } }
         outputEnded = true
         let waiters = outputEndWaiters
         outputEndWaiters = []
@@ -302,6 +302,6 @@ enum SessionSignallerTask {
 struct ShellOutput: PTYOutputConsumer {
     let session: ShellSession
 
-    func output(_ bytes: [UInt8]) -> Bool { session.assumeIsolated { $0.outputArrived(bytes) } }
+    func output(_ bytes: [UInt8]) -> Bool { session.onLoop { $0.outputArrived(bytes) } }
     func outputEnded() { session.assumeIsolated { $0.outputFinished() } }
 }

@@ -72,6 +72,9 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Adds a handler after `channel`'s WebSocket frame decoder and sends the marker towards the socket task. Must run
     /// on the channel's event loop.
     static func install(on channel: any Channel, _ handler: RelayFrameHandler) throws {
+        // A relayed frame leaves at once, even while an earlier one is unacknowledged (Nagle would hold a keystroke's
+        // echo behind the acknowledgement flushed just before it, until the peer's delayed ACK).
+        try? channel.syncOptions?.setOption(.tcpOption(.tcp_nodelay), value: 1)
         let ops = channel.pipeline.syncOperations
         let decoder = try ops.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
         try ops.addHandler(handler, position: .after(decoder))

@@ -211,6 +211,7 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     private let events: ChannelWebSocket.Events
     private var context: ChannelHandlerContext?
     private var reader: WebSocketFrameReader
+    private var readFailed = false
     private var masks = MaskingKeys()
     private var started = false
     /// Messages read before `start()`.
@@ -254,12 +255,14 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
         inRead = true
+        guard !readFailed else { return }  // closing: whatever else the socket had is dropped
         do throws(WebSocketFrameReader.Failure) {
             try reader.read(bytes) { message in
                 if started { handle(message) } else { held.append(message) }
             }
         } catch {
             // Say why (1002 or 1009), then close; the end is reported as the connection lost, with this error.
+            readFailed = true
             lastError = error
             sendClose(error.closeCode)
             flushIfNeeded()

@@ -8,7 +8,8 @@
 # Each echo line is followed by the CPU time the processes on the path spent per keystroke during it
 # (`*_cpu_per_key_us`, from /proc/PID/task/*/schedstat): on this machine the round trip tracks that CPU time.
 # Last, the throughput of Gangway and ssh again, RUNS times alternating, with the medians and their ratio (ssh's
-# own figure varies a lot between runs on this VM).
+# own figure varies a lot between runs on this VM), and the echo through `gangway connect`, the PTY, ssh and ssh via
+# socat, RUNS times alternating, with the median of what each adds to the PTY's round trip.
 # Usage: bench/session/run.sh            (CONFIG=debug to skip the release build; SIZE_MIB=64 for a quick run;
 #                                         RUNS=3 throughput repeats; PACE_US=5000 to type with pauses)
 # Needs: root (for the throwaway sshd and gangway-user), openssh-server/client. Binds 127.0.0.1 only.
@@ -133,10 +134,38 @@ for i in $(seq "$RUNS"); do
   ssh_throughput
   SSH_TP+=("$TP")
 done
+# ---- echo again, alternating RUNS times: Gangway through `gangway connect`, the direct PTY, ssh, ssh via socat.
+# One echo figure moves by 30 % between identical runs on this VM; the medians of what each adds to the PTY's own
+# round trip, measured side by side, are the figures to compare with the goal.
+echo "== echo, $RUNS runs each, alternating"
+p50_of() { grep -m1 '_echo_us' | awk '{print $3}'; }
+GW_E=(); PTY_E=(); SSH_E=(); RELAY_E=()
+for i in $(seq "$RUNS"); do
+  line=$(AWS_ACCESS_KEY_ID=$KEY_ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+    "$BIN/SessionBench" --mode command --label "connect_run$i" --keystrokes "$KEYSTROKES" "${PACE[@]}" \
+    --command "exec $BIN/gangway connect $TARGET --endpoint-url $URL --region us-east-1 2>/dev/null" \
+    --first-line "stty raw echo; echo go''on; exec cat > /dev/null")
+  echo "$line"; GW_E+=("$(echo "$line" | p50_of)")
+  line=$("$BIN/SessionBench" --mode direct --keystrokes "$KEYSTROKES" "${PACE[@]}" | grep _echo_us)
+  echo "$line"; PTY_E+=("$(echo "$line" | p50_of)")
+  line=$("$BIN/SessionBench" --mode command --label "ssh_run$i" --keystrokes "$KEYSTROKES" "${PACE[@]}" \
+    --command "exec $(printf '%q ' "${SSH[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'")
+  echo "$line"; SSH_E+=("$(echo "$line" | p50_of)")
+  if [ -n "${RELAY_PORT:-}" ]; then
+    line=$(relayed_ssh_echo "ssh_via_relay_run$i" "$RELAY_PORT" socat "descendants:$RELAY_PID" | grep _echo_us)
+    echo "$line"; RELAY_E+=("$(echo "$line" | p50_of)")
+  fi
+done
 stop_stack
-python3 - "${GW_TP[*]}" "${SSH_TP[*]}" <<'PY'
+python3 - "${GW_TP[*]}" "${SSH_TP[*]}" "${GW_E[*]}" "${PTY_E[*]}" "${SSH_E[*]}" "${RELAY_E[*]:-}" <<'PY'
 import statistics, sys
 g = [float(x) for x in sys.argv[1].split()]; s = [float(x) for x in sys.argv[2].split()]
 gm, sm = statistics.median(g), statistics.median(s)
 print(f"throughput_median_mib_s gangway {gm:.1f} ssh {sm:.1f} ratio {gm / sm:.2f} (goal >= 0.90)")
+runs = [[float(x) for x in a.split()] for a in sys.argv[3:7]]
+gw, pty, ssh, relay = runs
+def added(xs): return statistics.median(x - p for x, p in zip(xs, pty)) if xs else float("nan")
+line = f"echo_added_p50_median_us connect {added(gw):.0f} ssh {added(ssh):.0f}"
+if relay: line += f" ssh_via_relay {added(relay):.0f}"
+print(line + f" (pty p50 median {statistics.median(pty):.0f}; goal: connect <= 100)")
 PY

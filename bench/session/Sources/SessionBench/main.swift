@@ -202,17 +202,19 @@ func echo(_ channel: DataChannelConnection, _ it: inout DataChannelEvents.AsyncI
 }
 
 func direct(_ args: Args) async throws {
-    let file = args["file"]!, keystrokes = Int(args["keystrokes"] ?? "500")!
+    let keystrokes = Int(args["keystrokes"] ?? "500")!
     let user = try RunAsUser.current()
     let env = PTYSpawnSpec.sessionEnvironment(user: user, shell: "/bin/sh")
-    let pty = try PTYProcess.spawn(PTYSpawnSpec(path: "/bin/sh", arguments: ["sh", "-c", "stty raw -echo; printf '\\001B\\002'; cat \(file); printf '\\001E\\002'"], environment: env))
-    let counter = MarkerCounter()
-    while let c = await pty.read() { counter.feed(c); if counter.end != nil { break } }
-    let mib = Double(counter.bytes) / 1_048_576
-    let t = seconds(counter.end! - counter.begin!)
-    print(String(format: "pty_throughput_mib_s %.1f (%.1f MiB in %.2f s)", mib / t, mib, t))
-    await pty.terminate(grace: .milliseconds(100))
-    pty.closeMaster()
+    if let file = args["file"] {  // without --file: the echo only
+        let pty = try PTYProcess.spawn(PTYSpawnSpec(path: "/bin/sh", arguments: ["sh", "-c", "stty raw -echo; printf '\\001B\\002'; cat \(file); printf '\\001E\\002'"], environment: env))
+        let counter = MarkerCounter()
+        while let c = await pty.read() { counter.feed(c); if counter.end != nil { break } }
+        let mib = Double(counter.bytes) / 1_048_576
+        let t = seconds(counter.end! - counter.begin!)
+        print(String(format: "pty_throughput_mib_s %.1f (%.1f MiB in %.2f s)", mib / t, mib, t))
+        await pty.terminate(grace: .milliseconds(100))
+        pty.closeMaster()
+    }
     let echo = try PTYProcess.spawn(PTYSpawnSpec(path: "/bin/sh", arguments: ["sh", "-c", "stty raw echo; echo goon; cat > /dev/null"], environment: env))
     var seen: [UInt8] = []
     while !String(decoding: seen, as: UTF8.self).contains("goon"), let c = await echo.read() { seen += c }

@@ -155,4 +155,31 @@ struct ChannelWebSocketTests {
         await channel.close()
         await server.shutdown()
     }
+
+    @Test("a masked frame from the server (RFC 6455 section 5.1) closes the socket with 1002; what came before it is delivered")
+    func maskedServerFrameIsRefused() async throws {
+        let server = try ScriptedWebSocketServer()
+        let channel = DataChannelConnection(url: server.url, openingFrame: "{}", role: .client, logger: Self.logger())
+        try await channel.connect()
+        #expect(await server.waitForFrames { !$0.isEmpty })
+        var masked = server.binary(Self.output(1, Array("masked".utf8)))
+        masked.maskKey = WebSocketMaskingKey([1, 2, 3, 4])
+        try await server.send([server.binary(Self.output(0, Array("first".utf8))), masked], wait: false)
+        var events = channel.events.makeAsyncIterator()
+        var delivered: [UInt8] = []
+        var ended: (any Error)?
+        while ended == nil, let event = await events.next() {
+            switch event {
+            case .data(_, let bytes): delivered += bytes
+            case .disconnected(let error?): ended = error
+            default: break
+            }
+        }
+        #expect(delivered == Array("first".utf8))
+        #expect(ended.map { "\($0)".contains("masked") } == true, "\(String(describing: ended))")
+        #expect(await server.waitForFrames { $0.last?.opcode == .connectionClose })
+        #expect(server.frames.last.map { Array($0.data.prefix(2)) } == [0x03, 0xEA])  // 1002: protocol error
+        await channel.close()
+        await server.shutdown()
+    }
 }

@@ -300,6 +300,8 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// acknowledgement (or a detach or the session's end) may have made room.
     private func checkBudget(context: ChannelHandlerContext) {
         guard live, !budgetPaused else { return }
+        // The usual answer, without making the wake-up closure (an allocation per frame from the agent).
+        if relay.clientBudgetHasRoom(agentId: peerId) { return }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loop = context.eventLoop
         let room = relay.whenClientBudgetHasRoom(agentId: peerId) {

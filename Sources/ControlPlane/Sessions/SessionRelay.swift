@@ -157,6 +157,16 @@ final class SessionRelay: Sendable {
         }
     }
 
+    /// True when the agent connection `agentId` may read on now (`whenClientBudgetHasRoom` without registering a
+    /// wake-up when it may not).
+    func clientBudgetHasRoom(agentId: UUID) -> Bool {
+        state.withLock { s in
+            guard s.budget.hasRoom || s.finished || s.agent?.id != agentId else { return false }
+            s.paused = false
+            return true
+        }
+    }
+
     /// True when the agent connection `agentId` may read on now. Otherwise false, and `wake` runs once (on whatever
     /// thread frees the budget) when that may have changed; the caller asks again then.
     func whenClientBudgetHasRoom(agentId: UUID, _ wake: @escaping @Sendable () -> Void) -> Bool {

@@ -191,7 +191,6 @@ extension DataChannelConnection {
         pendingAcks = []
     }
 
-
     // MARK: timer
 
     /// Schedules the resend timer for `deadline`, unless the one scheduled fires no later: it fires first and the

@@ -21,14 +21,19 @@ struct UnitTests {
     @Test("the recording sequencer emits each sequence number once, in order")
     func sequencer() {
         var s = RecordingSequencer<String>(maxAhead: 2)
-        #expect(s.received(seq: 1, "b") == [])
-        #expect(s.received(seq: 0, "a") == ["a", "b"])
-        #expect(s.received(seq: 0, "a") == [])
-        #expect(s.received(seq: 3, "d") == [])
-        #expect(s.received(seq: 4, "e") == [])
-        #expect(s.received(seq: 5, "f") == [])     // beyond maxAhead: dropped, will be resent
-        #expect(s.received(seq: 2, "c") == ["c", "d", "e"])
-        #expect(s.received(seq: 5, "f") == ["f"])
+        func received(seq: Int64, _ item: String) -> [String] {
+            var out: [String] = []
+            s.received(seq: seq, item) { out.append($0) }
+            return out
+        }
+        #expect(received(seq: 1, "b") == [])
+        #expect(received(seq: 0, "a") == ["a", "b"])
+        #expect(received(seq: 0, "a") == [])
+        #expect(received(seq: 3, "d") == [])
+        #expect(received(seq: 4, "e") == [])
+        #expect(received(seq: 5, "f") == [])     // beyond maxAhead: dropped, will be resent
+        #expect(received(seq: 2, "c") == ["c", "d", "e"])
+        #expect(received(seq: 5, "f") == ["f"])
     }
 
     @Test("config file: key = value lines, sections, comments, quotes; unknown keys are named")

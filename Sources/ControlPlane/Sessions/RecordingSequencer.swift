@@ -8,13 +8,6 @@ struct RecordingSequencer<Item: Sendable>: Sendable {
 
     init(maxAhead: Int = 4096) { self.maxAhead = maxAhead }
 
-    /// Returns the items now recordable, in order.
-    mutating func received(seq: Int64, _ item: Item) -> [Item] {
-        var out: [Item] = []
-        received(seq: seq, item) { out.append($0) }
-        return out
-    }
-
     /// Passes the items now recordable to `each`, in order (no array: this runs for every relayed frame).
     mutating func received(seq: Int64, _ item: Item, _ each: (Item) -> Void) {
         if seq < next { return }

@@ -160,18 +160,14 @@ final class SessionRelay: Sendable {
     /// True when the agent connection `agentId` may read on now (`whenClientBudgetHasRoom` without registering a
     /// wake-up when it may not).
     func clientBudgetHasRoom(agentId: UUID) -> Bool {
-        state.withLock { s in
-            guard s.budget.hasRoom || s.finished || s.agent?.id != agentId else { return false }
-            s.paused = false
-            return true
-        }
+        state.withLock { $0.agentMayRead(agentId) }
     }
 
     /// True when the agent connection `agentId` may read on now. Otherwise false, and `wake` runs once (on whatever
     /// thread frees the budget) when that may have changed; the caller asks again then.
     func whenClientBudgetHasRoom(agentId: UUID, _ wake: @escaping @Sendable () -> Void) -> Bool {
         state.withLock { s in
-            if s.budget.hasRoom || s.finished || s.agent?.id != agentId { s.paused = false; return true }
+            if s.agentMayRead(agentId) { return true }
             if !s.paused { s.counters.budgetPauses += 1; s.paused = true }
             s.budgetWaiters.append(wake)
             return false
@@ -250,6 +246,14 @@ private struct RelayState {
         self.pendingLimit = pendingLimit
         self.budget = budget
         self.lastActivity = lastActivity
+    }
+
+    /// True when the agent connection `agentId` may read on: the client's budget has room, the relay finished, or
+    /// that connection is no longer the attached one. Clears `paused` then.
+    mutating func agentMayRead(_ agentId: UUID) -> Bool {
+        guard budget.hasRoom || finished || agent?.id != agentId else { return false }
+        paused = false
+        return true
     }
 
     mutating func takeWaiters() -> [@Sendable () -> Void] {

@@ -39,7 +39,7 @@ public struct FrameDump: Codable, Sendable, Equatable {
         flags = header.flags
         messageId = MessageID.lowercasedText(header.messageId)
         let declared = Array(bytes[FrameLayout.payloadDigestOffset..<(FrameLayout.payloadDigestOffset + FrameLayout.digestLength)])
-        payloadDigest = Self.hex(declared)
+        payloadDigest = LowerHex.text(declared)
         digestValid = computed == declared
         payloadType = header.payloadType.rawValue
         payloadTypeName = header.payloadType.name
@@ -117,7 +117,7 @@ public struct FrameDump: Codable, Sendable, Equatable {
             case 0x41...0x46: nibble = c - 0x41 + 10
             case 0x61...0x66: nibble = c - 0x61 + 10
             case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C: continue
-            default: throw .invalidHex(reason: "byte 0x\(hex([c])) at offset \(position) is not a hex digit")
+            default: throw .invalidHex(reason: "byte 0x\(LowerHex.text([c])) at offset \(position) is not a hex digit")
             }
             if let h = high {
                 out.append(h << 4 | nibble)
@@ -129,6 +129,4 @@ public struct FrameDump: Codable, Sendable, Equatable {
         guard high == nil else { throw .invalidHex(reason: "odd number of hex digits") }
         return out
     }
-
-    static func hex(_ bytes: [UInt8]) -> String { LowerHex.text(bytes) }
 }

@@ -81,7 +81,7 @@ extension DataChannelConnection {
                     room = events.buffer.offer(.data(type, bytes)) && room
                 }
             case .control(let control): events.buffer.offer(.control(control))
-            case .write, .armTimer: break
+            case .write, .acknowledge, .armTimer: break
             }
         }
         perform(actions)
@@ -131,13 +131,11 @@ extension DataChannelConnection {
         for action in actions {
             switch action {
             case .write(let message):
-                if message.messageType == .acknowledge {
-                    deferAcknowledgement(message.encode())
-                } else {
-                    socket.write(binary: message.encode())
-                    writeAcknowledgements(to: socket)
-                    wrote = true
-                }
+                socket.write(binary: message.encode())
+                writeAcknowledgements(to: socket)
+                wrote = true
+            case .acknowledge:
+                if let ack = action.acknowledgement { deferAcknowledgement(ack.encode()) }
             case .armTimer(let at):
                 deadline = at  // each one replaces the one before
             case .deliver, .control:

@@ -35,7 +35,7 @@ import Testing
             paste.append(0x21 + UInt8((x >> 16) % 90))  // printable, so raw mode passes each byte through as is
         }
         let checks = Mutex(0)
-        let input = ShellInput(beforeWrite: { checks.withLock { $0 += 1 } })
+        let input = ShellInput(afterOffer: { checks.withLock { $0 += 1 } })
         #expect(input.offer(early))  // before the shell exists: waits for attach
 
         let pty = try sh("stty raw -echo; echo ready; sleep 1; head -c \(total) > \(file.path); echo done-$(wc -c < \(file.path))")

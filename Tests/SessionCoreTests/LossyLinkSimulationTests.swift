@@ -62,6 +62,9 @@ struct StreamSimulation {
                 }
             case .deliver(_, let bytes):
                 if fromClient { client.delivered += bytes } else { agent.delivered += bytes }
+            case .acknowledge:
+                let ack = action.acknowledgement!.encode()
+                if fromClient { toAgent.send(ack, at: clock.now) } else { toClient.send(ack, at: clock.now) }
             case .armTimer(let at):
                 if fromClient { client.timer = at } else { agent.timer = at }
             case .control:

@@ -2,7 +2,8 @@ import GangwayTesting
 import SessionCore
 
 extension Array where Element == StreamAction {
-    var writes: [ClientMessage] { compactMap { if case .write(let m) = $0 { m } else { nil } } }
+    /// Frames put on the socket, acknowledgements built as the adapter builds them.
+    var writes: [ClientMessage] { compactMap { if case .write(let m) = $0 { m } else { $0.acknowledgement } } }
     var streamWrites: [ClientMessage] { writes.filter { $0.messageType.isStreamData } }
     var acks: [ClientMessage] { writes.filter { $0.messageType == .acknowledge } }
     var delivered: [UInt8] { deliveries.flatMap(\.1) }

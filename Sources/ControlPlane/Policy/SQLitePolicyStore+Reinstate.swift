@@ -3,6 +3,7 @@ import GRDB
 
 /// Reinstatement, the people behind role sessions, and the admin-action queue the server drains into its audit log.
 extension SQLitePolicyStore {
+    @discardableResult
     public func reinstate(principal: String, actor: String, now: Date) async throws -> RevocationRecord {
         try await writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM revocations WHERE principal = ?", arguments: [principal]) else {

@@ -33,11 +33,12 @@ final class ShellInput: DataChannelSink, @unchecked Sendable {
     }
 
     private let state = Mutex(State())
-    /// Runs before each write that arrives (on the loop): the session's echo-flag check.
-    private let beforeWrite: @Sendable () -> Void
+    /// Runs after each offered write (on the loop, once the bytes are on their way to the terminal): the session's
+    /// echo-flag check.
+    private let afterOffer: @Sendable () -> Void
 
-    init(beforeWrite: @escaping @Sendable () -> Void = {}) {
-        self.beforeWrite = beforeWrite
+    init(afterOffer: @escaping @Sendable () -> Void = {}) {
+        self.afterOffer = afterOffer
     }
 
     /// Bytes waiting for the terminal.
@@ -48,7 +49,7 @@ final class ShellInput: DataChannelSink, @unchecked Sendable {
     func write(_ bytes: [UInt8]) { _ = offer(bytes) }
 
     func offer(_ bytes: [UInt8]) -> Bool {
-        beforeWrite()
+        defer { afterOffer() }
         let (room, drainFrom): (Bool, PTYProcess?) = state.withLock { s in
             if s.closed { return (true, nil) }
             var rest = bytes[...]

@@ -104,9 +104,10 @@ actor ShellSession: EventLoopActor {
             throw HostAgentError.invalidConfig("server URL \(env.api.server) cannot be turned into a WebSocket URL")
         }
         let frame = try await openingFrame()
-        // Called by the channel on this loop, before each keystroke is written: a password prompt may just have
-        // turned echo off.
-        let input = ShellInput(beforeWrite: { [weak self] in self?.onLoop { $0.checkEcho() } })
+        // Called by the channel on this loop with each keystroke, after it is written (the check is a syscall; the
+        // keystroke does not wait for it): a program may have turned echo off without printing anything, and gangwayd
+        // redacts what is typed next. (gangwayd has recorded this keystroke already, whichever order.)
+        let input = ShellInput(afterOffer: { [weak self] in self?.onLoop { $0.checkEcho() } })
         self.input = input
         let channel = DataChannelConnection(url: url, openingFrame: frame, role: .agent, tls: env.tls,
                                             eventLoop: eventLoop, dataSink: input, logger: logger)
@@ -253,7 +254,7 @@ actor ShellSession: EventLoopActor {
     }
 
     /// Tells gangwayd when the terminal's echo flag changed (so it records input typed with echo off redacted). On
-    /// the loop, before output is sent and before keystrokes are written.
+    /// the loop, before output is sent and after keystrokes are written.
     func checkEcho() {
         guard let pty, let channel, let echo = pty.echoEnabled, echo != lastEcho else { return }
         let first = lastEcho == nil

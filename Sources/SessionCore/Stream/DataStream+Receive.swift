@@ -43,7 +43,7 @@ extension DataStream {
         let sequence = message.sequenceNumber
         if sequence == expectedSequence {
             deliver(message, into: &actions)
-            actions.append(.write(ack(message, now: now)))
+            actions.append(ack(message, now: now))
             expectedSequence += 1
             while let next = outOfOrder.removeValue(forKey: expectedSequence) {
                 outOfOrderBytes -= next.payload.count
@@ -53,7 +53,7 @@ extension DataStream {
         } else if sequence < expectedSequence || outOfOrder[sequence] != nil {
             // Already delivered or buffered: our ack was lost. Re-ack so the peer stops resending.
             counters.duplicatesReceived += 1
-            actions.append(.write(ack(message, now: now)))
+            actions.append(ack(message, now: now))
         } else {
             let (distance, overflow) = sequence.subtractingReportingOverflow(expectedSequence)
             guard !overflow, distance <= Int64(config.maxOutOfOrder),
@@ -63,7 +63,7 @@ extension DataStream {
             }
             outOfOrder[sequence] = message
             outOfOrderBytes += message.payload.count
-            actions.append(.write(ack(message, now: now)))
+            actions.append(ack(message, now: now))
         }
     }
 
@@ -73,8 +73,8 @@ extension DataStream {
         actions.append(.deliver(message.payloadType, message.payload))
     }
 
-    func ack(_ message: ClientMessage, now: StreamInstant) -> ClientMessage {
-        ClientMessage.acknowledging(message, now: config.epochMillis(now))
+    func ack(_ message: ClientMessage, now: StreamInstant) -> StreamAction {
+        .acknowledge(received: message, createdDate: config.epochMillis(now))
     }
 
     mutating func receiveAck(_ message: ClientMessage, now: StreamInstant, into actions: inout [StreamAction]) {

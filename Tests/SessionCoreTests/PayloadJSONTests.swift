@@ -27,6 +27,30 @@ import Testing
         #expect(AcknowledgeContent.parse(Array(#"{"AcknowledgedMessageType":"a","AcknowledgedMessageId":"b","AcknowledgedMessageSequenceNumber":99999999999999999999,"IsSequentialMessage":true}"#.utf8)) == nil)
     }
 
+    /// The data path's reading of an ack (type and sequence number, no Strings) agrees with the full parse for the
+    /// exact shape, Go's spaced and reordered output, unknown types and escaped text; junk is no reference.
+    @Test func acknowledgementReferenceAgreesWithTheFullParse() throws {
+        let exact = AcknowledgeContent(acknowledgedMessageType: "output_stream_data",
+                                       acknowledgedMessageId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+                                       acknowledgedMessageSequenceNumber: 7_000_000_001)
+        #expect(AcknowledgeContent.reference(in: exact.jsonBytes())
+                == .init(messageType: .outputStreamData, sequenceNumber: 7_000_000_001))
+        let input = AcknowledgeContent(acknowledgedMessageType: "input_stream_data", acknowledgedMessageId: "x",
+                                       acknowledgedMessageSequenceNumber: 0)
+        #expect(AcknowledgeContent.reference(in: input.jsonBytes()) == .init(messageType: .inputStreamData, sequenceNumber: 0))
+        let spaced = #"{ "IsSequentialMessage": true, "AcknowledgedMessageSequenceNumber": 42, "AcknowledgedMessageId": "i", "AcknowledgedMessageType": "output_stream_data" }"#
+        #expect(AcknowledgeContent.reference(in: Array(spaced.utf8)) == .init(messageType: .outputStreamData, sequenceNumber: 42))
+        // A type this build does not know (or one that only starts like a known one) is named by no MessageType.
+        for name in ["output_stream_datax", "output_stream_dat", "a\"b"] {
+            let other = AcknowledgeContent(acknowledgedMessageType: name, acknowledgedMessageId: "x",
+                                           acknowledgedMessageSequenceNumber: -3)
+            #expect(AcknowledgeContent.reference(in: other.jsonBytes()) == .init(messageType: nil, sequenceNumber: -3))
+        }
+        for junk in ["", "{}", "null", #"{"AcknowledgedMessageType":"output_stream_data""#] {
+            #expect(AcknowledgeContent.reference(in: Array(junk.utf8)) == nil)
+        }
+    }
+
     /// An acknowledgement names its message by the id's lowercase hyphenated text, as the reference agent does; the
     /// hand formatter must give exactly Foundation's text for every id (random, all-zero, all-ones).
     @Test func acknowledgementNamesTheMessageIdInLowercaseText() throws {

@@ -280,10 +280,10 @@ private struct RelayState {
             }
             inputOrder.received(seq: message.sequenceNumber, event) { if let e = $0 { route.record.append(e) } }
         } else if message.messageType == .acknowledge,
-                  let ack = AcknowledgeContent.parse(message.payload),
-                  ack.acknowledgedMessageType == MessageType.outputStreamData.rawValue {
+                  let ack = AcknowledgeContent.reference(in: message.payload),
+                  ack.messageType == .outputStreamData {
             let before = budget.ackedBytes
-            if budget.acked(seq: ack.acknowledgedMessageSequenceNumber, now: now) {
+            if budget.acked(seq: ack.sequenceNumber, now: now) {
                 counters.bytesAckedByClient += budget.ackedBytes - before
             }
         }

@@ -57,6 +57,30 @@ public struct AcknowledgeContent: Codable, Sendable, Equatable {
         return try? PayloadJSON.decode(AcknowledgeContent.self, from: bytes)
     }
 
+    /// What an acknowledgement names, as the data path needs it: the acknowledged message's type (nil: a type this
+    /// build does not know) and sequence number.
+    public struct Reference: Sendable, Equatable {
+        public var messageType: MessageType?
+        public var sequenceNumber: Int64
+
+        public init(messageType: MessageType?, sequenceNumber: Int64) {
+            self.messageType = messageType
+            self.sequenceNumber = sequenceNumber
+        }
+    }
+
+    /// `parse`, for the per-message path: the exact shape is read in place, without making the type and id Strings
+    /// (two allocations per acknowledgement); anything else goes through `parse`.
+    public static func reference(in bytes: [UInt8]) -> Reference? {
+        if let f = AckFastParser.scan(bytes) {
+            let type = bytes.withUnsafeBytes { MessageType.known(UnsafeRawBufferPointer(rebasing: $0[f.type])) }
+            return Reference(messageType: type, sequenceNumber: f.sequenceNumber)
+        }
+        guard let content = parse(bytes) else { return nil }
+        return Reference(messageType: MessageType.all.first { $0.rawValue == content.acknowledgedMessageType },
+                         sequenceNumber: content.acknowledgedMessageSequenceNumber)
+    }
+
     /// Appends `text` as a JSON string: as it is between quotes when it needs no escaping (type names and UUIDs
     /// never do), through the encoder otherwise.
     static func appendQuoted(_ text: String, to out: inout [UInt8]) {
@@ -75,7 +99,23 @@ public struct AcknowledgeContent: Codable, Sendable, Equatable {
 /// Hand parser for `{"AcknowledgedMessageType":"…","AcknowledgedMessageId":"…","AcknowledgedMessageSequenceNumber":N,"IsSequentialMessage":true}`
 /// with fields in that order and no whitespace. Returns nil (caller falls back) on anything else.
 enum AckFastParser {
+    /// Where the fields are in an ack payload of the exact shape; no Strings are made.
+    struct Fields {
+        var type: Range<Int>
+        var id: Range<Int>
+        var sequenceNumber: Int64
+        var isSequential: Bool
+    }
+
     static func parse(_ b: [UInt8]) -> AcknowledgeContent? {
+        guard let f = scan(b) else { return nil }
+        return AcknowledgeContent(acknowledgedMessageType: String(decoding: b[f.type], as: UTF8.self),
+                                  acknowledgedMessageId: String(decoding: b[f.id], as: UTF8.self),
+                                  acknowledgedMessageSequenceNumber: f.sequenceNumber,
+                                  isSequentialMessage: f.isSequential)
+    }
+
+    static func scan(_ b: [UInt8]) -> Fields? {
         var i = 0
         func expect(_ literal: StaticString) -> Bool {
             let n = literal.utf8CodeUnitCount
@@ -87,16 +127,15 @@ enum AckFastParser {
             if ok { i += n }
             return ok
         }
-        func plainString() -> String? {
+        func plainString() -> Range<Int>? {
             let start = i
             while i < b.count, b[i] != 0x22 {
                 if b[i] == 0x5C || b[i] < 0x20 { return nil }
                 i += 1
             }
             guard i < b.count else { return nil }
-            let s = String(decoding: b[start..<i], as: UTF8.self)
-            i += 1
-            return s
+            defer { i += 1 }
+            return start..<i
         }
         guard expect("{\"AcknowledgedMessageType\":\""), let type = plainString(),
               expect(",\"AcknowledgedMessageId\":\""), let id = plainString(),
@@ -119,8 +158,6 @@ enum AckFastParser {
         else if expect(",\"IsSequentialMessage\":false}") { sequential = false }
         else { return nil }
         guard i == b.count else { return nil }
-        return AcknowledgeContent(acknowledgedMessageType: type, acknowledgedMessageId: id,
-                                  acknowledgedMessageSequenceNumber: negative ? -value : value,
-                                  isSequentialMessage: sequential)
+        return Fields(type: type, id: id, sequenceNumber: negative ? -value : value, isSequential: sequential)
     }
 }

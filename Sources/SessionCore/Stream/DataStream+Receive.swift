@@ -78,8 +78,8 @@ extension DataStream {
     }
 
     mutating func receiveAck(_ message: ClientMessage, now: StreamInstant, into actions: inout [StreamAction]) {
-        guard let content = AcknowledgeContent.parse(message.payload),
-              let entry = inFlight.remove(sequence: content.acknowledgedMessageSequenceNumber) else {
+        guard let acked = AcknowledgeContent.reference(in: message.payload),
+              let entry = inFlight.remove(sequence: acked.sequenceNumber) else {
             counters.unmatchedAcks += 1
             return
         }

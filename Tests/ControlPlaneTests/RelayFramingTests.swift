@@ -3,7 +3,8 @@ import Foundation
 import SessionCore
 import Testing
 
-/// gangwayd frames what it relays itself (`RelayFrameOutput`: a header, then the payload as it arrived). Messages
+/// gangwayd frames what it relays itself (a whole message is unmasked on arrival into a buffer that already holds the
+/// outgoing header in front of it; other messages get a header written before them through `RelayFrameOutput`). Messages
 /// whose length sits on each side of every boundary of the WebSocket length encoding (125/126: one byte to 16 bits;
 /// 65535/65536: 16 to 64 bits) and of the copy-or-not threshold (1024) arrive whole, in order, both ways, through a
 /// real WebSocket decoder.

@@ -15,8 +15,9 @@ import SessionCore
 /// calls `goLive()`.
 ///
 /// Frames routed during one socket read are written to the peer with one flush at `channelReadComplete`, framed here
-/// (`RelayFrameOutput`: a header and the payload as it arrived, written just below NIO's frame encoder, so the write
-/// does not pass the pipeline's other handlers, box a `WebSocketFrame` or allocate a promise per frame).
+/// and written just below NIO's frame encoder (`RelayFrameOutput`), so the write does not pass the pipeline's other
+/// handlers, box a `WebSocketFrame` or allocate a promise per frame. A whole message is unmasked on arrival into a
+/// buffer that holds its outgoing header in front (`relayFrame`), and leaves as that one buffer.
 ///
 /// Back-pressure: a handler stops NIO's reads on its socket while the peer's socket is not writable (until the write
 /// that found it so completes), and an agent's handler also while the client has the whole acknowledgement budget
@@ -127,7 +128,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
         case .binary where frame.fin:
-            message(Self.unmasked(frame), context: context)
+            message(Self.relayFrame(frame, allocator: context.channel.allocator), context: context)
         case .binary:
             fragments = Self.unmasked(frame)
         case .continuation where fragments != nil:
@@ -158,6 +159,45 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var data = frame.data
         data.withUnsafeMutableReadableBytes { WebSocketMask.apply(key: (key[0], key[1], key[2], key[3]), to: $0) }
         return data
+    }
+
+    /// A whole binary message, unmasked into a new buffer laid out as the server frame that relays it: the unmasked
+    /// WebSocket header the peer's socket needs, then the payload, with the reader index at the payload (what the
+    /// relay decodes and records). `write` sends it from the header on (`headerInFront`). One allocation and one
+    /// copy per relayed frame: unmasking in place copies the payload out of the decoder's shared buffer first, and
+    /// the header was a buffer of its own.
+    static func relayFrame(_ frame: WebSocketFrame, allocator: ByteBufferAllocator) -> ByteBuffer {
+        guard frame.extensionData == nil else { return unmasked(frame) }
+        var data = frame.data
+        let length = data.readableBytes
+        var out = allocator.buffer(capacity: WebSocketFrameHeader.maxBytes + length)
+        let headerBytes = out.writeWithUnsafeMutableBytes(minimumWritableBytes: WebSocketFrameHeader.maxBytes) {
+            WebSocketFrameHeader.write(opcode: 0x2, payloadLength: length, masked: false, into: $0)  // binary
+        }
+        out.moveReaderIndex(forwardBy: headerBytes)
+        out.writeBuffer(&data)
+        if let key = frame.maskKey {
+            out.withUnsafeMutableReadableBytes { WebSocketMask.apply(key: (key[0], key[1], key[2], key[3]), to: $0) }
+        }
+        return out
+    }
+
+    /// `frame` from its WebSocket header on, when the bytes just before its reader index are exactly the unmasked
+    /// binary header its length needs (`relayFrame` put them there); nil otherwise (the caller frames it).
+    static func headerInFront(_ frame: ByteBuffer) -> ByteBuffer? {
+        var scratch: (UInt64, UInt64) = (0, 0)
+        return withUnsafeMutableBytes(of: &scratch) { header -> ByteBuffer? in
+            let n = WebSocketFrameHeader.write(opcode: 0x2, payloadLength: frame.readableBytes, masked: false, into: header)
+            let start = frame.readerIndex - n
+            guard start >= 0 else { return nil }
+            let same = frame.withVeryUnsafeBytes { all in
+                all[start..<frame.readerIndex].elementsEqual(UnsafeRawBufferPointer(rebasing: header[0..<n]))
+            }
+            guard same else { return nil }
+            var framed = frame
+            framed.moveReaderIndex(to: start)
+            return framed
+        }
     }
 
     private func closeData(_ code: WebSocketErrorCode, reason: String) -> ByteBuffer {
@@ -266,6 +306,10 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         for (i, frame) in frames.enumerated() {
             let promise = i == frames.count - 1 ? done : nil
+            if let framed = headerInFront(frame) {
+                output.write(NIOAny(framed), promise: promise)
+                continue
+            }
             let copy = frame.readableBytes < RelayFrameOutput.copyBelow
             var header = channel.allocator.buffer(capacity: WebSocketFrameHeader.maxBytes + (copy ? frame.readableBytes : 0))
             header.writeWithUnsafeMutableBytes(minimumWritableBytes: WebSocketFrameHeader.maxBytes) {

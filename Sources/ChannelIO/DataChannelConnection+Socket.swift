@@ -23,7 +23,7 @@ extension DataChannelConnection {
         // Called by the socket's handler on the event loop, which is this actor's executor.
         let events = ChannelWebSocket.Events(
             message: { [weak self] buffer in
-                self?.onLoop { $0.socketReceived(buffer, generation: gen) } ?? true
+                self?.onLoop((buffer, gen)) { $0.socketReceived($1.0, generation: $1.1) } ?? true
             },
             closed: { [weak self] error in
                 self?.assumeIsolated { $0.socketEnded(generation: gen, error: error) }

@@ -115,7 +115,7 @@ public actor SSMShellSession: ShellChannel {
     /// that turn of the loop, without a task. Returns false when the channel's send queue is over its limit: stop
     /// producing until `waitForSendRoom()` returns. Must run on `eventLoop`.
     public nonisolated func sendOnLoop(_ bytes: [UInt8]) -> Bool {
-        channel.onLoop { $0.sendNow(bytes, payloadType: .output) }
+        channel.onLoop(bytes) { $0.sendNow($1, payloadType: .output) }
     }
 
     /// Returns once the data channel's send queue has room again (or the session ended).

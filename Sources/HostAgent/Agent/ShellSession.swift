@@ -107,7 +107,7 @@ actor ShellSession: EventLoopActor {
         // Called by the channel on this loop with each keystroke, after it is written (the check is a syscall; the
         // keystroke does not wait for it): a program may have turned echo off without printing anything, and gangwayd
         // redacts what is typed next. (gangwayd has recorded this keystroke already, whichever order.)
-        let input = ShellInput(afterOffer: { [weak self] in self?.onLoop { $0.checkEcho() } })
+        let input = ShellInput(afterOffer: { [weak self] in self?.onLoop(()) { session, _ in session.checkEcho() } })
         self.input = input
         let channel = DataChannelConnection(url: url, openingFrame: frame, role: .agent, tls: env.tls,
                                             eventLoop: eventLoop, dataSink: input, logger: logger)
@@ -191,7 +191,7 @@ actor ShellSession: EventLoopActor {
         checkEcho()
         let complete = outputBoundary.complete(chunk)
         guard !complete.isEmpty, let channel else { return true }
-        if channel.onLoop({ $0.sendNow(complete) }) { return true }
+        if channel.onLoop(complete, { $0.sendNow($1) }) { return true }
         let pty = self.pty
         // On this loop (the actor's executor), so it runs after the reader has taken this `false` and paused.
         Task {
@@ -204,7 +204,7 @@ actor ShellSession: EventLoopActor {
     /// The terminal's output ended: sends what the UTF-8 boundary held and wakes `pump`.
     func outputFinished() {
         let rest = outputBoundary.flush()
-        if !rest.isEmpty, let channel { channel.onLoop { _ = $0.sendNow(rest) } }
+        if !rest.isEmpty, let channel { channel.onLoop(rest) { _ = $0.sendNow($1) } }
         outputEnded = true
         let waiters = outputEndWaiters
         outputEndWaiters = []
@@ -303,6 +303,6 @@ enum SessionSignallerTask {
 struct ShellOutput: PTYOutputConsumer {
     let session: ShellSession
 
-    func output(_ bytes: [UInt8]) -> Bool { session.onLoop { $0.outputArrived(bytes) } }
+    func output(_ bytes: [UInt8]) -> Bool { session.onLoop(bytes) { $0.outputArrived($1) } }
     func outputEnded() { session.assumeIsolated { $0.outputFinished() } }
 }

@@ -67,7 +67,9 @@ extension DataChannelConnection {
             logger.warning("dropping a malformed data-channel frame: \(error)")
             return true
         }
-        let actions = stream.receive(message, now: .monotonicNow())
+        var actions = takeActions()
+        defer { recycle(&actions) }
+        stream.receive(message, now: .monotonicNow(), into: &actions)
         // The deliveries first (a keystroke to the PTY, an echo to the terminal: what someone waits for), then the
         // writes (acknowledgements, which wait for a data frame or 2 ms anyway; window refills) and timers.
         var room = true
@@ -121,6 +123,20 @@ extension DataChannelConnection {
     }
 
     // MARK: actions
+
+    /// An empty action list with the capacity the last one had: one array per connection instead of one per message.
+    /// Taken out of `spareActions` while in use, so a nested call (a delivery that sends) starts its own.
+    func takeActions() -> [StreamAction] {
+        var actions: [StreamAction] = []
+        swap(&actions, &spareActions)
+        return actions
+    }
+
+    /// Puts a list from `takeActions` back, emptied, for the next message.
+    func recycle(_ actions: inout [StreamAction]) {
+        actions.removeAll(keepingCapacity: true)
+        swap(&actions, &spareActions)
+    }
 
     /// Writes the actions' frames and flushes them once, then arms the timers (after the flush: a keystroke leaves
     /// before the resend timer is scheduled).

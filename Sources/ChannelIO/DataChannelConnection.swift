@@ -44,6 +44,8 @@ public actor DataChannelConnection: EventLoopActor {
     var generation = 0
     // Acknowledgements waiting for a data frame to follow them (see deferAcknowledgement).
     var pendingAcks: [[UInt8]] = []
+    /// The array the stream appends its actions to, kept with its capacity between messages (`takeActions`).
+    var spareActions: [StreamAction] = []
     var ackTimer: Scheduled<Void>?
     // Resend timer.
     var timerTask: Scheduled<Void>?
@@ -109,7 +111,10 @@ public actor DataChannelConnection: EventLoopActor {
     @discardableResult
     public func sendNow(_ bytes: [UInt8], payloadType: PayloadType = .output) -> Bool {
         guard !isClosed, !bytes.isEmpty else { return true }
-        perform(stream.send(bytes, payloadType: payloadType, now: .monotonicNow()))
+        var actions = takeActions()
+        stream.send(bytes, payloadType: payloadType, now: .monotonicNow(), into: &actions)
+        perform(actions)
+        recycle(&actions)
         return stream.queuedBytes <= maxQueuedSendBytes
     }
 

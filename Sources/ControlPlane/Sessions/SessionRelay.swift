@@ -20,6 +20,32 @@ enum RecordEvent: Sendable {
     case resize(cols: Int, rows: Int)
 }
 
+/// The events one frame asks to record, in order: almost always none or one (the sequencer releases several only
+/// when a frame fills a gap), so the first is kept inline and an array is made only for the rest.
+struct RecordEvents: Sequence, Sendable {
+    private var first: RecordEvent?
+    private var rest: [RecordEvent] = []
+
+    mutating func append(_ event: RecordEvent) {
+        if first == nil { first = event } else { rest.append(event) }
+    }
+
+    struct Iterator: IteratorProtocol {
+        fileprivate var first: RecordEvent?
+        fileprivate var rest: IndexingIterator<[RecordEvent]>
+
+        mutating func next() -> RecordEvent? {
+            if let event = first {
+                first = nil
+                return event
+            }
+            return rest.next()
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(first: first, rest: rest.makeIterator()) }
+}
+
 extension SessionRecording {
     /// Stores one relayed event (gangwayd calls this before forwarding the frame it came from).
     func record(_ event: RecordEvent, at now: Date) {
@@ -36,7 +62,7 @@ struct RelayRoute: Sendable {
     /// Write `frame` to this peer (nil: nothing to write now).
     var to: RelayPeer?
     var frame: ByteBuffer?
-    var record: [RecordEvent] = []
+    var record = RecordEvents()
     /// The agent said the session is ending (agent_session_state Terminating).
     var agentTerminating = false
     /// The agent reported Connected.

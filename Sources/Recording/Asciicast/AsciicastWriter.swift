@@ -40,9 +40,15 @@ public struct AsciicastWriter: Sendable {
 
     /// `[time, "code", data]` and a newline, built as bytes (every relayed frame is recorded as one such line).
     private mutating func line(_ time: Double, _ code: Unicode.Scalar, _ data: String) -> [UInt8] {
-        lastTime = max(lastTime, time)  // never go back in time, whatever the clock did
         var out: [UInt8] = []
-        out.reserveCapacity(data.utf8.count + 40)
+        line(time, code, data, into: &out)
+        return out
+    }
+
+    /// `line`, appended to `out` (a writer reuses one buffer: no allocation per event).
+    private mutating func line(_ time: Double, _ code: Unicode.Scalar, _ data: String, into out: inout [UInt8]) {
+        lastTime = max(lastTime, time)  // never go back in time, whatever the clock did
+        out.reserveCapacity(out.count + data.utf8.count + 40)
         out.append(UInt8(ascii: "["))
         AsciicastJSON.time(lastTime, to: &out)
         out.append(UInt8(ascii: ","))
@@ -55,25 +61,39 @@ public struct AsciicastWriter: Sendable {
         AsciicastJSON.string(data, to: &out)
         out.append(UInt8(ascii: "]"))
         out.append(0x0A)
-        return out
     }
 
     public mutating func output(_ bytes: [UInt8], at time: Double) -> [UInt8] {
+        var out: [UInt8] = []
+        output(bytes, at: time, into: &out)
+        return out
+    }
+
+    /// `output`, appending the line (if any) to `out`.
+    public mutating func output(_ bytes: [UInt8], at time: Double, into out: inout [UInt8]) {
         inRedactedRun = false
         let text = output.take(bytes)
-        return text.isEmpty ? [] : line(time, "o", text)
+        if !text.isEmpty { line(time, "o", text, into: &out) }
     }
 
     public mutating func input(_ bytes: [UInt8], at time: Double, redacted: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        input(bytes, at: time, redacted: redacted, into: &out)
+        return out
+    }
+
+    /// `input`, appending the line (if any) to `out`.
+    public mutating func input(_ bytes: [UInt8], at time: Double, redacted: Bool, into out: inout [UInt8]) {
         if redacted {
             _ = input.finish()  // drop any held partial code point: it belongs to the secret or is garbage
-            if inRedactedRun { return [] }
+            if inRedactedRun { return }
             inRedactedRun = true
-            return line(time, "m", Self.redactionLabel)
+            line(time, "m", Self.redactionLabel, into: &out)
+            return
         }
         inRedactedRun = false
         let text = input.take(bytes)
-        return text.isEmpty ? [] : line(time, "i", text)
+        if !text.isEmpty { line(time, "i", text, into: &out) }
     }
 
     public mutating func resize(cols: Int, rows: Int, at time: Double) -> [UInt8] {

@@ -7,6 +7,9 @@ public struct UTF8Holdback: Sendable {
 
     /// The decodable text of `held + bytes`, keeping an unfinished trailing sequence for later.
     public mutating func take(_ bytes: [UInt8]) -> String {
+        if held.isEmpty, Self.incompleteSuffixLength(bytes) == 0 {
+            return String(decoding: bytes, as: UTF8.self)  // the usual case: nothing held, nothing to hold
+        }
         var all = held + bytes
         held = []
         let keep = Self.incompleteSuffixLength(all)

@@ -8,6 +8,8 @@ public final class RecordingFileWriter {
     private var encoder: AsciicastWriter
     private let startedAt: Date
     private var fd: Int32
+    /// The line being written, kept with its capacity between events (no allocation per relayed frame).
+    private var line: [UInt8] = []
 
     /// Creates `url` (mode 0600, must not exist: recordings are never overwritten) and writes the header.
     public init(url: URL, header: RecordingHeader, startedAt: Date) throws {
@@ -27,10 +29,16 @@ public final class RecordingFileWriter {
 
     private func seconds(_ at: Date) -> Double { at.timeIntervalSince(startedAt) }
 
-    public func output(_ bytes: [UInt8], at: Date) throws { try write(encoder.output(bytes, at: seconds(at))) }
+    public func output(_ bytes: [UInt8], at: Date) throws {
+        line.removeAll(keepingCapacity: true)
+        encoder.output(bytes, at: seconds(at), into: &line)
+        try write(line)
+    }
 
     public func input(_ bytes: [UInt8], at: Date, redacted: Bool) throws {
-        try write(encoder.input(bytes, at: seconds(at), redacted: redacted))
+        line.removeAll(keepingCapacity: true)
+        encoder.input(bytes, at: seconds(at), redacted: redacted, into: &line)
+        try write(line)
     }
 
     public func resize(cols: Int, rows: Int, at: Date) throws { try write(encoder.resize(cols: cols, rows: rows, at: seconds(at))) }

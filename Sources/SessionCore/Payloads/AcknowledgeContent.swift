@@ -37,7 +37,7 @@ public struct AcknowledgeContent: Codable, Sendable, Equatable {
     /// this sits on the hot path).
     public func jsonBytes() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(160)
+        out.reserveCapacity(224)  // ~180 bytes with a UUID and a large sequence number: one allocation, no regrowth
         func append(_ literal: StaticString) {
             literal.withUTF8Buffer { out.append(contentsOf: $0) }
         }

@@ -7,6 +7,12 @@ extension DataStream {
     /// - anything else: `.control` for the application.
     public mutating func receive(_ message: ClientMessage, now: StreamInstant) -> [StreamAction] {
         var actions: [StreamAction] = []
+        receive(message, now: now, into: &actions)
+        return actions
+    }
+
+    /// `receive`, appending the actions to `actions` (an I/O adapter reuses one array: no allocation per message).
+    public mutating func receive(_ message: ClientMessage, now: StreamInstant, into actions: inout [StreamAction]) {
         switch message.messageType {
         case .inputStreamData, .outputStreamData:
             resumeIfPaused(now: now, into: &actions)
@@ -23,7 +29,6 @@ extension DataStream {
         default:
             actions.append(.control(message))
         }
-        return actions
     }
 
     mutating func resumeIfPaused(now: StreamInstant, into actions: inout [StreamAction]) {

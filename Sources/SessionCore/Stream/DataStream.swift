@@ -65,7 +65,15 @@ public struct DataStream: Sendable {
     /// Queues `bytes` as stream messages of `payloadType`, chunked to `maxChunk`, and transmits what the window
     /// allows. Empty input sends nothing.
     public mutating func send(_ bytes: [UInt8], payloadType: PayloadType = .output, now: StreamInstant) -> [StreamAction] {
-        guard !bytes.isEmpty else { return [] }
+        var actions: [StreamAction] = []
+        send(bytes, payloadType: payloadType, now: now, into: &actions)
+        return actions
+    }
+
+    /// `send`, appending the actions to `actions` (an I/O adapter reuses one array: no allocation per message).
+    public mutating func send(_ bytes: [UInt8], payloadType: PayloadType = .output, now: StreamInstant,
+                              into actions: inout [StreamAction]) {
+        guard !bytes.isEmpty else { return }
         if bytes.count <= config.maxChunk {
             pending.append((payloadType, bytes))
         } else {
@@ -77,9 +85,7 @@ public struct DataStream: Sendable {
             }
         }
         pendingBytes += bytes.count
-        var actions: [StreamAction] = []
         transmitPending(now: now, into: &actions)
-        return actions
     }
 
     /// The resend timer expired: resend every in-flight message whose RTO has passed, then re-arm.

@@ -153,6 +153,20 @@ final class ChannelWebSocket: Sendable {
     /// Queues a binary message; `flush()` sends what is queued.
     func write(binary bytes: [UInt8]) { handler.value.write(opcode: .binary, bytes: bytes) }
 
+    /// Queues a data-channel message, encoded straight into its WebSocket frame (no array of its own).
+    func write(_ message: ClientMessage) {
+        if let frame = frame(message) { write(frame: frame) }
+    }
+
+    /// `message` as a complete masked binary frame, ready for `write(frame:)` on this socket (nil once closing).
+    func frame(_ message: ClientMessage) -> ByteBuffer? {
+        guard !handler.value.isClosing else { return nil }
+        return handler.value.frame(opcode: .binary, count: message.encodedCount) { message.encode(into: $0) }
+    }
+
+    /// Queues a frame made by `frame(_:)`.
+    func write(frame: ByteBuffer) { handler.value.send(frame: frame) }
+
     /// Queues a text message.
     func write(text: String) { handler.value.write(opcode: .text, bytes: Array(text.utf8)) }
 
@@ -225,6 +239,8 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     private var inRead = false
     private var unflushed = false
     private var closeSent = false
+    /// This end's close frame is queued: no more messages go after it.
+    var isClosing: Bool { closeSent }
 
     init(events: ChannelWebSocket.Events, maxMessageBytes: Int) {
         self.events = events
@@ -346,8 +362,16 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
 
     /// Encodes one whole (FIN) frame, masked, into one buffer and writes it (RFC 6455 §5.2).
     private func send(opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) {
-        guard let output = context else { return }
-        let count = payload.count
+        guard let buffer = frame(opcode: opcode, count: payload.count, fill: { out in
+            if !payload.isEmpty { out.copyMemory(from: payload) }
+        }) else { return }
+        send(frame: buffer)
+    }
+
+    /// One whole (FIN) masked frame with a `count`-byte payload that `fill` writes, in one buffer: header, masking
+    /// key, then the payload, masked in place once written. Nil when the socket is gone.
+    func frame(opcode: WebSocketOpcode, count: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) -> ByteBuffer? {
+        guard let output = context else { return nil }
         var buffer = output.channel.allocator.buffer(capacity: WebSocketFrameHeader.maxBytes + 4 + count)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: WebSocketFrameHeader.maxBytes) {
             WebSocketFrameHeader.write(opcode: UInt8(webSocketOpcode: opcode), payloadLength: count, masked: true, into: $0)
@@ -356,11 +380,17 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
         buffer.writeMultipleIntegers(key.0, key.1, key.2, key.3)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
             let target = UnsafeMutableRawBufferPointer(rebasing: out[..<count])
-            if count > 0 { target.copyMemory(from: payload) }
+            fill(target)
             WebSocketMask.apply(key: key, to: target)
             return count
         }
-        output.write(NIOAny(buffer), promise: nil)
+        return buffer
+    }
+
+    /// Queues a frame from `frame(opcode:count:fill:)`.
+    func send(frame: ByteBuffer) {
+        guard let output = context else { return }
+        output.write(NIOAny(frame), promise: nil)
         unflushed = true
     }
 

@@ -147,11 +147,12 @@ extension DataChannelConnection {
         for action in actions {
             switch action {
             case .write(let message):
-                socket.write(binary: message.encode())
+                socket.write(message)
                 writeAcknowledgements(to: socket)
                 wrote = true
             case .acknowledge:
-                if let ack = action.acknowledgement { deferAcknowledgement(ack.encode()) }
+                // Framed now (after the deliveries), so the data frame it later rides behind is not held up by it.
+                if let ack = action.acknowledgement, let frame = socket.frame(ack) { deferAcknowledgement(frame) }
             case .armTimer(let at):
                 deadline = at  // each one replaces the one before
             case .deliver, .control:
@@ -171,7 +172,7 @@ extension DataChannelConnection {
     /// Holds an acknowledgement until the next data frame this end sends, or `acknowledgementDelay`. A keystroke's
     /// echo then leaves the agent before the keystroke's ack, and the client's ack of the echo rides behind its next
     /// keystroke, instead of each ack taking a turn through gangwayd ahead of the data that matters.
-    func deferAcknowledgement(_ frame: [UInt8]) {
+    func deferAcknowledgement(_ frame: ByteBuffer) {
         pendingAcks.append(frame)
         guard ackTimer == nil else { return }
         ackTimer = eventLoop.scheduleTask(in: Self.acknowledgementDelay) { [weak self] in
@@ -201,8 +202,8 @@ extension DataChannelConnection {
     /// Writes the pending acknowledgements on `socket`; the caller flushes.
     func writeAcknowledgements(to socket: ChannelWebSocket) {
         guard !pendingAcks.isEmpty else { return }
-        for frame in pendingAcks { socket.write(binary: frame) }
-        pendingAcks = []
+        for frame in pendingAcks { socket.write(frame: frame) }
+        pendingAcks.removeAll(keepingCapacity: true)
     }
 
     // MARK: timer

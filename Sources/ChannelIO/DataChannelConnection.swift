@@ -43,7 +43,7 @@ public actor DataChannelConnection: EventLoopActor {
     /// Bumped on every (re)connect and on close; socket callbacks of older generations are ignored.
     var generation = 0
     // Acknowledgements waiting for a data frame to follow them (see deferAcknowledgement).
-    var pendingAcks: [[UInt8]] = []
+    var pendingAcks: [ByteBuffer] = []
     /// The array the stream appends its actions to, kept with its capacity between messages (`takeActions`).
     var spareActions: [StreamAction] = []
     var ackTimer: Scheduled<Void>?
@@ -137,7 +137,7 @@ public actor DataChannelConnection: EventLoopActor {
             logger.debug("data channel down: dropping \(message.messageType)")
             return
         }
-        socket.write(binary: message.encode())
+        socket.write(message)
         socket.flush()
     }
 

@@ -70,6 +70,29 @@ import Testing
         #expect(ack.encode() == expected)
     }
 
+    /// Encoding straight into a frame being built (`encode(into:)`, what the WebSocket writer does) gives the same
+    /// bytes as `encode()` and writes nothing past them; an ack's JSON built without the id's String matches the
+    /// struct's, for random ids, sequence numbers and a type name that needs escaping.
+    @Test func encodeIntoAndAckJSONMatchTheirReferenceForms() throws {
+        for payloadCount in [0, 1, 125, 4096] {
+            let m = ClientMessage(messageType: .outputStreamData, createdDate: 1_700_000_000_123, sequenceNumber: 42,
+                                  flags: 0, payloadType: .output, payload: (0..<payloadCount).map { UInt8(truncatingIfNeeded: $0) })
+            var out = [UInt8](repeating: 0xEE, count: m.encodedCount + 7)
+            out.withUnsafeMutableBytes { m.encode(into: $0) }
+            #expect(Array(out[..<m.encodedCount]) == m.encode())
+            #expect(out[m.encodedCount...].allSatisfy { $0 == 0xEE })
+        }
+        for seq in [Int64(0), 5, -1, Int64.max] {
+            for type in [MessageType.outputStreamData, MessageType(rawValue: "odd\"type")] {
+                let m = ClientMessage(messageType: type, createdDate: 1, sequenceNumber: seq, flags: 0,
+                                      messageId: UUID(), payloadType: .output, payload: [1])
+                let direct = AcknowledgeContent.jsonBytes(acknowledging: m)
+                #expect(direct == AcknowledgeContent(acknowledging: m).jsonBytes())
+                #expect(AcknowledgeContent.parse(direct) == AcknowledgeContent(acknowledging: m))
+            }
+        }
+    }
+
     /// A frame produced by an independent encoder (Python struct/hashlib/uuid following the Go serializer).
     @Test func decodesFrameFromAnotherImplementation() throws {
         let hex = "000000746f75747075745f73747265616d5f646174612020202020202020202020202020000000010000018bcfe5687b0000000000000007000000000000000080b400c04fd430c86ba7b8109dad11d1e757de90063252473a3443965fb04722fbad5f7bbe40382da7dde106ddcec499000000010000001268656c6c6f2066726f6d20707974686f6e0a"

@@ -38,9 +38,8 @@ public struct ClientMessage: Sendable, Equatable {
     /// The `acknowledge` message for a received stream message: flags 3, seq 0, JSON AcknowledgeContent payload.
     /// - Parameter now: the CreatedDate to stamp, Unix epoch milliseconds.
     public static func acknowledging(_ message: ClientMessage, now: UInt64, messageId: UUID = MessageID.random()) -> ClientMessage {
-        let content = AcknowledgeContent(acknowledging: message)
-        return ClientMessage(messageType: .acknowledge, createdDate: now, sequenceNumber: 0, flags: controlFlags,
-                             messageId: messageId, payloadType: .untyped, payload: content.jsonBytes())
+        ClientMessage(messageType: .acknowledge, createdDate: now, sequenceNumber: 0, flags: controlFlags,
+                      messageId: messageId, payloadType: .untyped, payload: AcknowledgeContent.jsonBytes(acknowledging: message))
     }
 
     /// An unsequenced message carrying JSON (channel_closed, agent_session_state, control-channel messages, …).

@@ -22,15 +22,28 @@ public enum MessageID {
     /// formatter: every acknowledgement names its message this way, so it is on the per-keystroke path.
     public static func lowercasedText(_ id: UUID) -> String {
         String(unsafeUninitializedCapacity: 36) { out in
-            withUnsafeBytes(of: id.uuid) { raw in
-                var o = 0
-                for i in 0..<16 {
-                    if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = 0x2D; o += 1 }
-                    LowerHex.write(raw[i], into: out, at: o)
-                    o += 2
-                }
-            }
+            writeLowercasedText(id, into: out)
             return 36
+        }
+    }
+
+    /// `lowercasedText`, appended to `bytes` (an acknowledgement's JSON is built this way, without the String).
+    public static func appendLowercasedText(_ id: UUID, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 36))
+        bytes.withUnsafeMutableBufferPointer { all in
+            writeLowercasedText(id, into: UnsafeMutableBufferPointer(rebasing: all[start..<(start + 36)]))
+        }
+    }
+
+    private static func writeLowercasedText(_ id: UUID, into out: UnsafeMutableBufferPointer<UInt8>) {
+        withUnsafeBytes(of: id.uuid) { raw in
+            var o = 0
+            for i in 0..<16 {
+                if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = 0x2D; o += 1 }
+                LowerHex.write(raw[i], into: out, at: o)
+                o += 2
+            }
         }
     }
 

@@ -33,6 +33,24 @@ public struct AcknowledgeContent: Codable, Sendable, Equatable {
                   acknowledgedMessageSequenceNumber: message.sequenceNumber)
     }
 
+    /// `AcknowledgeContent(acknowledging: message).jsonBytes()`, with the message id written straight into the JSON
+    /// (no String for it: this runs for every message received).
+    public static func jsonBytes(acknowledging message: ClientMessage) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(224)
+        func append(_ literal: StaticString) {
+            literal.withUTF8Buffer { out.append(contentsOf: $0) }
+        }
+        append("{\"AcknowledgedMessageType\":")
+        appendQuoted(message.messageType.rawValue, to: &out)
+        append(",\"AcknowledgedMessageId\":\"")
+        MessageID.appendLowercasedText(message.messageId, to: &out)
+        append("\",\"AcknowledgedMessageSequenceNumber\":")
+        out.append(contentsOf: String(message.sequenceNumber).utf8)
+        append(",\"IsSequentialMessage\":true}")
+        return out
+    }
+
     /// Compact JSON in the reference's field order, without going through JSONEncoder (acks are per message, so
     /// this sits on the hot path).
     public func jsonBytes() -> [UInt8] {

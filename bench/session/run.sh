@@ -9,9 +9,10 @@
 # (`*_cpu_per_key_us`, from /proc/PID/task/*/schedstat): on this machine the round trip tracks that CPU time.
 # Last, the throughput of Gangway and ssh again, RUNS times alternating, with the medians and their ratio (ssh's
 # own figure varies a lot between runs on this VM), and the echo through `gangway connect`, the PTY, ssh and ssh via
-# socat, RUNS times alternating, with the median of what each adds to the PTY's round trip.
+# socat, ECHO_RUNS times alternating, with the median of what each adds to the PTY's round trip.
 # Usage: bench/session/run.sh            (CONFIG=debug to skip the release build; SIZE_MIB=64 for a quick run;
-#                                         RUNS=3 throughput repeats; PACE_US=5000 to type with pauses)
+#                                         RUNS=3 throughput repeats; ECHO_RUNS=7 echo repeats;
+#                                         PACE_US=5000 to type with pauses)
 # Needs: root (for the throwaway sshd and gangway-user), openssh-server/client. Binds 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,6 +20,9 @@ CONFIG=${CONFIG:-release}
 SIZE_MIB=${SIZE_MIB:-256}
 KEYSTROKES=${KEYSTROKES:-500}
 RUNS=${RUNS:-3}
+# The echo varies more than the throughput between repeats on a shared host (one stack's p50 moved 119–214 µs in
+# one run), so it is repeated more: ~10 s per round.
+ECHO_RUNS=${ECHO_RUNS:-7}
 # PACE_US=N: N µs between one keystroke's echo and the next key (default 0: back to back).
 PACE=(--pace-us "${PACE_US:-0}")
 # SCRATCH=.build-release keeps the release build out of the shared .build (whose lock a debug build holds).
@@ -134,13 +138,13 @@ for i in $(seq "$RUNS"); do
   ssh_throughput
   SSH_TP+=("$TP")
 done
-# ---- echo again, alternating RUNS times: Gangway through `gangway connect`, the direct PTY, ssh, ssh via socat.
+# ---- echo again, alternating ECHO_RUNS times: Gangway through `gangway connect`, the direct PTY, ssh, ssh via socat.
 # One echo figure moves by 30 % between identical runs on this VM; the medians of what each adds to the PTY's own
 # round trip, measured side by side, are the figures to compare with the goal.
-echo "== echo, $RUNS runs each, alternating"
+echo "== echo, $ECHO_RUNS runs each, alternating"
 p50_of() { grep -m1 '_echo_us' | awk '{print $3}'; }
 GW_E=(); PTY_E=(); SSH_E=(); RELAY_E=()
-for i in $(seq "$RUNS"); do
+for i in $(seq "$ECHO_RUNS"); do
   line=$(AWS_ACCESS_KEY_ID=$KEY_ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
     "$BIN/SessionBench" --mode command --label "connect_run$i" --keystrokes "$KEYSTROKES" "${PACE[@]}" \
     --command "exec $BIN/gangway connect $TARGET --endpoint-url $URL --region us-east-1 2>/dev/null" \

@@ -164,8 +164,11 @@ final class ChannelWebSocket: Sendable {
         return handler.value.frame(opcode: .binary, count: message.encodedCount) { message.encode(into: $0) }
     }
 
-    /// Queues a frame made by `frame(_:)`.
-    func write(frame: ByteBuffer) { handler.value.send(frame: frame) }
+    /// Queues a frame made by `frame(_:)` (dropped once this end's close frame is queued: nothing may follow it).
+    func write(frame: ByteBuffer) {
+        guard !handler.value.isClosing else { return }
+        handler.value.send(frame: frame)
+    }
 
     /// Queues a text message.
     func write(text: String) { handler.value.write(opcode: .text, bytes: Array(text.utf8)) }

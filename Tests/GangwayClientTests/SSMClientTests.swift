@@ -26,7 +26,7 @@ import Testing
         }
         defer { server.stop() }
         let all = try await Self.client(server).allInstances(filters: [.init(key: "tag:env", values: ["prod"])])
-        #expect(all.map(\.InstanceId) == ["mi-1", "mi-2", "mi-3"])
+        try #require(all.map(\.InstanceId) == ["mi-1", "mi-2", "mi-3"])
         #expect(all[2].LastPingDateTime == Date(timeIntervalSince1970: 1_764_500_000.25))
         #expect(server.requests.count == 3)
         let first = Self.body(server.requests[0])
@@ -81,7 +81,7 @@ import Testing
         #expect(started.TokenValue == "tok")
         #expect(Self.body(server.requests[0])["Reason"] as? String == "INC-1")
         let sessions = try await ssm.allSessions(state: "Active", filters: [SessionFilter(key: "Target", value: "mi-1")])
-        #expect(SessionRow(sessions[0]).status == .connected)
+        #expect(SessionRow(try #require(sessions.first)).status == .connected)
         let filters = Self.body(server.requests[1])["Filters"] as? [[String: Any]]
         #expect(filters?.first?["key"] as? String == "Target")
         #expect(try await ssm.terminateSession(sessionId: "alice-0123") == "alice-0123")

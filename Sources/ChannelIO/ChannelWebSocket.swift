@@ -150,12 +150,10 @@ final class ChannelWebSocket: Sendable {
     /// Delivers what arrived since the upgrade (and a close, if the socket already ended), then keeps reading.
     func start() { handler.value.start() }
 
-    /// Queues a binary message; `flush()` sends what is queued.
-    func write(binary bytes: [UInt8]) { handler.value.write(opcode: .binary, bytes: bytes) }
-
-    /// Queues a data-channel message, encoded straight into its WebSocket frame (no array of its own).
+    /// Queues a data-channel message, encoded straight into its WebSocket frame (no array of its own); `flush()`
+    /// sends what is queued.
     func write(_ message: ClientMessage) {
-        if let frame = frame(message) { write(frame: frame) }
+        if let frame = frame(message) { handler.value.send(frame: frame) }
     }
 
     /// `message` as a complete masked binary frame, ready for `write(frame:)` on this socket (nil once closing).

@@ -36,36 +36,35 @@ public struct AcknowledgeContent: Codable, Sendable, Equatable {
     /// `AcknowledgeContent(acknowledging: message).jsonBytes()`, with the message id written straight into the JSON
     /// (no String for it: this runs for every message received).
     public static func jsonBytes(acknowledging message: ClientMessage) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(224)
-        func append(_ literal: StaticString) {
-            literal.withUTF8Buffer { out.append(contentsOf: $0) }
+        json(type: message.messageType.rawValue, sequenceNumber: message.sequenceNumber, isSequential: true) { out in
+            out.append(0x22)
+            MessageID.appendLowercasedText(message.messageId, to: &out)
+            out.append(0x22)
         }
-        append("{\"AcknowledgedMessageType\":")
-        appendQuoted(message.messageType.rawValue, to: &out)
-        append(",\"AcknowledgedMessageId\":\"")
-        MessageID.appendLowercasedText(message.messageId, to: &out)
-        append("\",\"AcknowledgedMessageSequenceNumber\":")
-        out.append(contentsOf: String(message.sequenceNumber).utf8)
-        append(",\"IsSequentialMessage\":true}")
-        return out
     }
 
     /// Compact JSON in the reference's field order, without going through JSONEncoder (acks are per message, so
     /// this sits on the hot path).
     public func jsonBytes() -> [UInt8] {
+        Self.json(type: acknowledgedMessageType, sequenceNumber: acknowledgedMessageSequenceNumber,
+                  isSequential: isSequentialMessage) { Self.appendQuoted(acknowledgedMessageId, to: &$0) }
+    }
+
+    /// The ack JSON, with the id's quoted JSON string written by `appendId`.
+    private static func json(type: String, sequenceNumber: Int64, isSequential: Bool,
+                             appendId: (inout [UInt8]) -> Void) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(224)  // ~180 bytes with a UUID and a large sequence number: one allocation, no regrowth
         func append(_ literal: StaticString) {
             literal.withUTF8Buffer { out.append(contentsOf: $0) }
         }
         append("{\"AcknowledgedMessageType\":")
-        Self.appendQuoted(acknowledgedMessageType, to: &out)
+        appendQuoted(type, to: &out)
         append(",\"AcknowledgedMessageId\":")
-        Self.appendQuoted(acknowledgedMessageId, to: &out)
+        appendId(&out)
         append(",\"AcknowledgedMessageSequenceNumber\":")
-        out.append(contentsOf: String(acknowledgedMessageSequenceNumber).utf8)
-        append(isSequentialMessage ? ",\"IsSequentialMessage\":true}" : ",\"IsSequentialMessage\":false}")
+        out.append(contentsOf: String(sequenceNumber).utf8)
+        append(isSequential ? ",\"IsSequentialMessage\":true}" : ",\"IsSequentialMessage\":false}")
         return out
     }
 

@@ -32,18 +32,24 @@ bench_setup bench
 make_payload "$SIZE_MIB"
 echo "payload: $(stat -c %s "$FILE") bytes of base64 text" >&2
 
+# connect_echo LABEL [ARGS…]: the keystroke echo through the `gangway connect` process over pipes, as the ssh
+# reference runs `ssh -tt` (ARGS: more SessionBench options, e.g. --cpu).
+connect_echo() {
+  local label=$1; shift
+  AWS_ACCESS_KEY_ID=$KEY_ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+    "$BIN/SessionBench" --mode command --label "$label" --keystrokes "$KEYSTROKES" "${PACE[@]}" "$@" \
+    --command "exec $BIN/gangway connect $TARGET --endpoint-url $URL --region us-east-1 2>/dev/null" \
+    --first-line "stty raw echo; echo go''on; exec cat > /dev/null"
+}
+
 # ---- gangwayd + one agent
 start_stack main
 
 echo "== Gangway session ($CONFIG build)"
 "$BIN/SessionBench" --mode gangway --server "$URL" --key-id "$KEY_ID" --secret "$SECRET" --target "$TARGET" \
   --file "$FILE" --keystrokes "$KEYSTROKES" "${PACE[@]}" --cpu "gangwayd=$GW_PID,agent=$AGENT_PID,client=self"
-# The same echo through the `gangway connect` process over pipes, as the ssh reference below runs `ssh -tt`.
-AWS_ACCESS_KEY_ID=$KEY_ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-  "$BIN/SessionBench" --mode command --label connect --keystrokes "$KEYSTROKES" "${PACE[@]}" \
-  --cpu "gangwayd=$GW_PID,agent=$AGENT_PID,connect=child" \
-  --command "exec $BIN/gangway connect $TARGET --endpoint-url $URL --region us-east-1 2>/dev/null" \
-  --first-line "stty raw echo; echo go''on; exec cat > /dev/null"
+# The same echo through the `gangway connect` process.
+connect_echo connect --cpu "gangwayd=$GW_PID,agent=$AGENT_PID,connect=child"
 stop_stack
 
 # ---- the same with gangwayd's sockets spread over one event loop per core (the default is one loop): a session's
@@ -79,7 +85,8 @@ CFG
 SSHD_PID=$!
 PIDS+=($!)
 sleep 0.5
-SSH=(ssh -tt -q -p "$SSH_PORT" -i "$WORK/userkey" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1)
+SSH_OPTS=(-tt -q -i "$WORK/userkey" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1)
+SSH=(ssh -p "$SSH_PORT" "${SSH_OPTS[@]}")
 "${SSH[@]}" true >/dev/null 2>&1 || { echo "ssh to localhost failed; see $WORK/sshd.log"; cat "$WORK/sshd.log"; exit 1; }
 # ssh_throughput: one `cat` of the payload over ssh -tt; prints the line and sets TP to the MiB/s.
 ssh_throughput() {
@@ -93,19 +100,20 @@ ssh_throughput() {
   TP=$(echo "$line" | awk '{print $2}')
 }
 ssh_throughput
-"$BIN/SessionBench" --mode command --label ssh --keystrokes "$KEYSTROKES" "${PACE[@]}" \
-  --cpu "ssh=child,sshd=descendants:$SSHD_PID" \
-  --command "exec $(printf '%q ' "${SSH[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'"
+# ssh_echo LABEL PORT [ARGS…]: the keystroke echo through `ssh -tt` to the throwaway sshd, connecting to PORT (sshd's
+# own, or a relay's in front of it; ARGS: more SessionBench options, e.g. --cpu).
+ssh_echo() {
+  local label=$1 port=$2; shift 2
+  local ssh=(ssh -p "$port" "${SSH_OPTS[@]}")
+  "$BIN/SessionBench" --mode command --label "$label" --keystrokes "$KEYSTROKES" "${PACE[@]}" "$@" \
+    --command "exec $(printf '%q ' "${ssh[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'"
+}
+ssh_echo ssh "$SSH_PORT" --cpu "ssh=child,sshd=descendants:$SSHD_PID"
 
 # ---- the same ssh through one relay process (socat, a TCP relay in C): what any relay hop costs on this machine.
 # Gangway's data path has such a hop by design (gangwayd; hosts open no port); this shows what the hop itself costs.
 # relayed_ssh_echo LABEL PORT RELAY_NAME RELAY_PID: the ssh echo through a relay listening on PORT.
-relayed_ssh_echo() {
-  local relayed=(ssh -tt -q -p "$2" -i "$WORK/userkey" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1)
-  "$BIN/SessionBench" --mode command --label "$1" --keystrokes "$KEYSTROKES" "${PACE[@]}" \
-    --cpu "ssh=child,$3=$4,sshd=descendants:$SSHD_PID" \
-    --command "exec $(printf '%q ' "${relayed[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'"
-}
+relayed_ssh_echo() { ssh_echo "$1" "$2" --cpu "ssh=child,$3=$4,sshd=descendants:$SSHD_PID"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 if command -v socat >/dev/null 2>&1; then
   RELAY_PORT=$(free_port)
@@ -145,15 +153,11 @@ echo "== echo, $ECHO_RUNS runs each, alternating"
 p50_of() { grep -m1 '_echo_us' | awk '{print $3}'; }
 GW_E=(); PTY_E=(); SSH_E=(); RELAY_E=()
 for i in $(seq "$ECHO_RUNS"); do
-  line=$(AWS_ACCESS_KEY_ID=$KEY_ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-    "$BIN/SessionBench" --mode command --label "connect_run$i" --keystrokes "$KEYSTROKES" "${PACE[@]}" \
-    --command "exec $BIN/gangway connect $TARGET --endpoint-url $URL --region us-east-1 2>/dev/null" \
-    --first-line "stty raw echo; echo go''on; exec cat > /dev/null")
+  line=$(connect_echo "connect_run$i")
   echo "$line"; GW_E+=("$(echo "$line" | p50_of)")
   line=$("$BIN/SessionBench" --mode direct --keystrokes "$KEYSTROKES" "${PACE[@]}" | grep _echo_us)
   echo "$line"; PTY_E+=("$(echo "$line" | p50_of)")
-  line=$("$BIN/SessionBench" --mode command --label "ssh_run$i" --keystrokes "$KEYSTROKES" "${PACE[@]}" \
-    --command "exec $(printf '%q ' "${SSH[@]}") 'stty raw echo; echo go\"\"on; cat > /dev/null'")
+  line=$(ssh_echo "ssh_run$i" "$SSH_PORT")
   echo "$line"; SSH_E+=("$(echo "$line" | p50_of)")
   if [ -n "${RELAY_PORT:-}" ]; then
     line=$(relayed_ssh_echo "ssh_via_relay_run$i" "$RELAY_PORT" socat "descendants:$RELAY_PID" | grep _echo_us)

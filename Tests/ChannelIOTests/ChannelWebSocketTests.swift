@@ -27,6 +27,15 @@ struct ChannelWebSocketTests {
         return l
     }
 
+    /// A client data channel connected to a scripted server, once the server has its opening frame.
+    static func connectedClient() async throws -> (ScriptedWebSocketServer, DataChannelConnection) {
+        let server = try ScriptedWebSocketServer()
+        let channel = DataChannelConnection(url: server.url, openingFrame: "{}", role: .client, logger: logger())
+        try await channel.connect()
+        #expect(await server.waitForFrames { !$0.isEmpty })
+        return (server, channel)
+    }
+
     @Test("a fragmented message with pings between its fragments arrives whole; pings are answered; a close code reaches the application")
     func fragmentsPingsAndClose() async throws {
         let server = try ScriptedWebSocketServer()
@@ -137,10 +146,7 @@ struct ChannelWebSocketTests {
 
     @Test("a message over the size limit closes the socket with 1009 and is reported, not delivered")
     func oversizedMessageIsRefused() async throws {
-        let server = try ScriptedWebSocketServer()
-        let channel = DataChannelConnection(url: server.url, openingFrame: "{}", role: .client, logger: Self.logger())
-        try await channel.connect()
-        #expect(await server.waitForFrames { !$0.isEmpty })
+        let (server, channel) = try await Self.connectedClient()
         try await server.send([server.binary(Self.output(0, [UInt8](repeating: 0x41, count: 2 << 20)))], wait: false)
         var events = channel.events.makeAsyncIterator()
         let event = await events.next()
@@ -158,10 +164,7 @@ struct ChannelWebSocketTests {
 
     @Test("a masked frame from the server (RFC 6455 section 5.1) closes the socket with 1002; what came before it is delivered")
     func maskedServerFrameIsRefused() async throws {
-        let server = try ScriptedWebSocketServer()
-        let channel = DataChannelConnection(url: server.url, openingFrame: "{}", role: .client, logger: Self.logger())
-        try await channel.connect()
-        #expect(await server.waitForFrames { !$0.isEmpty })
+        let (server, channel) = try await Self.connectedClient()
         var masked = server.binary(Self.output(1, Array("masked".utf8)))
         masked.maskKey = WebSocketMaskingKey([1, 2, 3, 4])
         try await server.send([server.binary(Self.output(0, Array("first".utf8))), masked], wait: false)

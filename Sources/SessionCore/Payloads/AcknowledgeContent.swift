@@ -94,7 +94,8 @@ public struct AcknowledgeContent: Codable, Sendable, Equatable {
             return Reference(messageType: type, sequenceNumber: f.sequenceNumber)
         }
         guard let content = parse(bytes) else { return nil }
-        return Reference(messageType: MessageType.all.first { $0.rawValue == content.acknowledgedMessageType },
+        var name = content.acknowledgedMessageType
+        return Reference(messageType: name.withUTF8 { MessageType.known(UnsafeRawBufferPointer($0)) },
                          sequenceNumber: content.acknowledgedMessageSequenceNumber)
     }
 

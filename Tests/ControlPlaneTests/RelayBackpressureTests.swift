@@ -15,7 +15,7 @@ private func pattern(_ seq: Int, size: Int) -> String {
 private func startStalledSession(_ cp: TestControlPlane) async throws -> (sessionId: String, agentData: TestSocket,
                                                                             client: StalledClient) {
     let (sessionId, token, agentData) = try await startSessionWithoutClient(cp)
-    let client = try StalledClient(port: cp.server.port, path: "/v1/data-channel/\(sessionId)?role=publish_subscribe",
+    let client = try await StalledClient.connect(port: cp.server.port, path: "/v1/data-channel/\(sessionId)?role=publish_subscribe",
                                    openText: try OpenDataChannelInput.client(requestId: "q", tokenValue: token,
                                                                              clientId: "c").jsonText())
     _ = try await eventually {

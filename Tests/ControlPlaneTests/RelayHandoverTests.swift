@@ -34,7 +34,7 @@ struct RelayHandoverTests {
         defer { Task { await cp.stop() } }
         let (sessionId, token, agentData) = try await startWithoutClient(cp)
         let early = (0..<200).map { StalledClient.maskedFrame(opcode: 0x2, payload: Frames.input(Array("k\($0)".utf8), seq: Int64($0))) }
-        let client = try StalledClient(port: cp.server.port, path: "/v1/data-channel/\(sessionId)", openText: try openText(token),
+        let client = try await StalledClient.connect(port: cp.server.port, path: "/v1/data-channel/\(sessionId)", openText: try openText(token),
                                        thenFrames: early)
         defer { client.close() }
         for i in 200..<400 {
@@ -52,7 +52,7 @@ struct RelayHandoverTests {
         let cp = try await TestControlPlane()
         defer { Task { await cp.stop() } }
         let (sessionId, token, agentData) = try await startWithoutClient(cp)
-        let client = try StalledClient(port: cp.server.port, path: "/v1/data-channel/\(sessionId)", openText: try openText(token))
+        let client = try await StalledClient.connect(port: cp.server.port, path: "/v1/data-channel/\(sessionId)", openText: try openText(token))
         defer { client.close() }
         #expect(client.sendBinaryBlocking(Frames.input(Array("first".utf8), seq: 0)))
         #expect(await inputs(on: agentData, count: 1) == ["first"])   // the relay is on the event loop by now
@@ -74,7 +74,7 @@ struct RelayHandoverTests {
         let cp = try await TestControlPlane(configure: { $0.maxFrameBytes = 64 * 1024 })
         defer { Task { await cp.stop() } }
         let (sessionId, token, agentData) = try await startWithoutClient(cp)
-        let client = try StalledClient(port: cp.server.port, path: "/v1/data-channel/\(sessionId)", openText: try openText(token))
+        let client = try await StalledClient.connect(port: cp.server.port, path: "/v1/data-channel/\(sessionId)", openText: try openText(token))
         defer { client.close() }
         #expect(client.sendBinaryBlocking(Frames.input(Array("first".utf8), seq: 0)))
         #expect(await inputs(on: agentData, count: 1) == ["first"])
@@ -82,7 +82,7 @@ struct RelayHandoverTests {
         let chunk = [UInt8](repeating: 0x41, count: 30 * 1024)
         try client.sendAll(StalledClient.maskedFrame(opcode: 0x2, payload: chunk, fin: false))
         for _ in 0..<3 { try? client.sendAll(StalledClient.maskedFrame(opcode: 0x0, payload: chunk, fin: false)) }
-        let closed = await Task.detached { client.readMessageBlocking(timeout: 5) }.value
+        let closed = await StalledClient.onOwnThread { client.readMessageBlocking(timeout: 5) }
         guard case .closed = closed else { Issue.record("expected the connection closed, got \(String(describing: closed))"); return }
         #expect(await inputs(on: agentData, count: 1, within: 0.5).isEmpty)
         let r = try await cp.call("ResumeSession", #"{"SessionId":"\#(sessionId)"}"#)

@@ -13,7 +13,7 @@ extension StalledClient {
     }
 
     /// Reads one WebSocket message (binary only; pings and text are skipped), nil on timeout or error.
-    /// Blocking: call it through `readOutput`, which runs on its own thread.
+    /// Blocking: call it through `readOutput` or `onOwnThread`, never on the cooperative pool.
     func readMessageBlocking(timeout seconds: Int) -> Received? {
         var tv = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -65,41 +65,34 @@ extension StalledClient {
     /// Reads and acknowledges output messages on a dedicated thread until `until` says stop (given all output so
     /// far), the socket closes, or nothing arrives for `idle` seconds. Returns the output messages in arrival order.
     func readOutput(idle: Int = 10, until: @escaping @Sendable ([ClientMessage]) -> Bool) async -> (output: [ClientMessage], closed: Bool) {
-        await withCheckedContinuation { continuation in
-            let thread = Thread {
-                var output: [ClientMessage] = []
-                var closed = false
-                while !until(output) {
-                    guard let r = self.readMessageBlocking(timeout: idle) else { break }
-                    guard case .message(let m) = r else { closed = true; break }
-                    guard m.messageType == .outputStreamData else { continue }
-                    output.append(m)
-                    let ack = ClientMessage.acknowledging(m, now: UInt64(Date().timeIntervalSince1970 * 1000))
-                    guard self.sendBinaryBlocking(ack.encode()) else { closed = true; break }
-                }
-                continuation.resume(returning: (output, closed))
+        await Self.onOwnThread {
+            var output: [ClientMessage] = []
+            var closed = false
+            while !until(output) {
+                guard let r = self.readMessageBlocking(timeout: idle) else { break }
+                guard case .message(let m) = r else { closed = true; break }
+                guard m.messageType == .outputStreamData else { continue }
+                output.append(m)
+                let ack = ClientMessage.acknowledging(m, now: UInt64(Date().timeIntervalSince1970 * 1000))
+                guard self.sendBinaryBlocking(ack.encode()) else { closed = true; break }
             }
-            thread.start()
+            return (output, closed)
         }
     }
 
     /// True once the peer has closed the connection (recv returns 0 or an error other than a timeout), draining
     /// whatever it had sent. Waits up to `seconds`.
     func peerClosed(within seconds: Int) async -> Bool {
-        await withCheckedContinuation { continuation in
-            let thread = Thread {
-                var tv = timeval(tv_sec: 1, tv_usec: 0)
-                setsockopt(self.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-                let deadline = Date().addingTimeInterval(TimeInterval(seconds))
-                var buffer = [UInt8](repeating: 0, count: 1 << 16)
-                var closed = false
-                while Date() < deadline {
-                    let r = buffer.withUnsafeMutableBytes { recv(self.fd, $0.baseAddress, $0.count, 0) }
-                    if r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { closed = true; break }
-                }
-                continuation.resume(returning: closed)
+        await Self.onOwnThread {
+            var tv = timeval(tv_sec: 1, tv_usec: 0)
+            setsockopt(self.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            let deadline = Date().addingTimeInterval(TimeInterval(seconds))
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while Date() < deadline {
+                let r = buffer.withUnsafeMutableBytes { recv(self.fd, $0.baseAddress, $0.count, 0) }
+                if r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { return true }
             }
-            thread.start()
+            return false
         }
     }
 }

@@ -9,9 +9,32 @@ final class StalledClient: @unchecked Sendable {
     // @unchecked: `fd` is set once in init and only closed in `close()`.
     let fd: Int32
 
-    /// `thenFrames` (raw frames, see `maskedFrame`) go out in the same send(2) as the opening frame, so gangwayd
-    /// reads them together with it.
-    init(host: String = "127.0.0.1", port: Int, path: String, openText: String, thenFrames: [[UInt8]] = []) throws {
+    /// Connects and completes the handshake on a thread of its own (`onOwnThread`). `thenFrames` (raw frames, see
+    /// `maskedFrame`) go out in the same send(2) as the opening frame, so gangwayd reads them together with it.
+    static func connect(host: String = "127.0.0.1", port: Int, path: String, openText: String,
+                        thenFrames: [[UInt8]] = []) async throws -> StalledClient {
+        try await onOwnThread {
+            try StalledClient(host: host, port: port, path: path, openText: openText, thenFrames: thenFrames)
+        }
+    }
+
+    /// Runs blocking socket work on a thread of its own, never on Swift's cooperative pool: gangwayd's WebSocket
+    /// upgrade and socket tasks run there, and on a 2-core machine the pool has two threads. Two tests blocked in
+    /// recv(2) on them (each waiting for its 101) wait for a gangwayd that cannot run: a CI run hung that way.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    /// `onOwnThread` for work that cannot fail.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
+    }
+
+    private init(host: String, port: Int, path: String, openText: String, thenFrames: [[UInt8]]) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket() failed") }
         var small: Int32 = 16 * 1024   // a small receive buffer so the stall shows quickly
@@ -21,7 +44,7 @@ final class StalledClient: @unchecked Sendable {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr(host)
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else { throw TestFailure("connect() failed: \(errno)") }
         let request = "GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +

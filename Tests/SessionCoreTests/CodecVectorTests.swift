@@ -35,6 +35,17 @@ import Testing
         messageType: .inputStreamData, createdDate: 1_700_000_000_123, sequenceNumber: 5, flags: 0,
         messageId: id, payloadType: .output, payload: Array("abc".utf8))
 
+    @Test func messageTypesCompareByName() {
+        // Built at run time: equal names in different storage are the same type; same-length names are not.
+        let built = MessageType(["input", "stream", "data"].joined(separator: "_"))
+        #expect(built == .inputStreamData)
+        #expect(Array("input_stream_data".utf8).withUnsafeBytes { MessageType.known($0) } == .inputStreamData)
+        #expect(MessageType.inputStreamData != .startPublication)  // both 17 bytes
+        #expect(MessageType.startPublication != .pausePublication)
+        #expect(MessageType.acknowledge != .outputStreamData)
+        #expect(Set([built, .inputStreamData, .outputStreamData]).count == 2)
+    }
+
     @Test func encodesStreamMessageByteExact() {
         let encoded = Self.inputMessage.encode()
         #expect(encoded.count == 123)

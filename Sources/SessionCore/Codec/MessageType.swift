@@ -59,6 +59,13 @@ public struct MessageType: RawRepresentable, Hashable, Sendable, CustomStringCon
         return nil
     }
 
+    /// Equal names. The lengths first: most comparisons on the data path are between two different known types
+    /// (is this frame an acknowledge? stream data?), which then differ in length and skip String's full compare
+    /// (about 1 % of gangwayd's time per relayed frame, seen in profiles). `utf8.count` is stored for native strings.
+    public static func == (lhs: MessageType, rhs: MessageType) -> Bool {
+        lhs.rawValue.utf8.count == rhs.rawValue.utf8.count && lhs.rawValue == rhs.rawValue
+    }
+
     /// True for the two sequenced, acked stream types.
     public var isStreamData: Bool { self == .inputStreamData || self == .outputStreamData }
     /// True for the service's publication messages, whose digest and length are not trustworthy.

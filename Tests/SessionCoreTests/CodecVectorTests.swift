@@ -46,6 +46,27 @@ import Testing
         #expect(Set([built, .inputStreamData, .outputStreamData]).count == 2)
     }
 
+    @Test func webSocketWireHeaderReadsEveryLengthFormAndWaitsForAllItsBytes() {
+        // FIN binary, masked, 7-bit length 5, key 0xA1B2C3D4.
+        let short: [UInt8] = [0x82, 0x85, 0xA1, 0xB2, 0xC3, 0xD4]
+        let h = short.withUnsafeBytes { WebSocketWireHeader.read($0) }
+        #expect(h == WebSocketWireHeader(firstByte: 0x82, maskKey: 0xA1B2_C3D4, payloadLength: 5, headerBytes: 6))
+        #expect(h?.fin == true && h?.opcode == 2 && h?.reservedBits == 0)
+        #expect(h?.maskKeyBytes.map { [$0.0, $0.1, $0.2, $0.3] } == [0xA1, 0xB2, 0xC3, 0xD4])
+        for n in 0..<short.count {
+            #expect(Array(short[..<n]).withUnsafeBytes { WebSocketWireHeader.read($0) } == nil, "\(n) bytes")
+        }
+        // Continuation, not FIN, a reserved bit, unmasked, 16-bit length 300.
+        let mid: [UInt8] = [0x40, 126, 0x01, 0x2C]
+        #expect(mid.withUnsafeBytes { WebSocketWireHeader.read($0) }
+                == WebSocketWireHeader(firstByte: 0x40, maskKey: nil, payloadLength: 300, headerBytes: 4))
+        // 64-bit length 2^32 + 1, masked: 14 header bytes; 13 are not enough.
+        let long: [UInt8] = [0x82, 0xFF, 0, 0, 0, 1, 0, 0, 0, 1, 9, 8, 7, 6]
+        #expect(long.withUnsafeBytes { WebSocketWireHeader.read($0) }?.payloadLength == (1 << 32) + 1)
+        #expect(long.withUnsafeBytes { WebSocketWireHeader.read($0) }?.headerBytes == 14)
+        #expect(Array(long[..<13]).withUnsafeBytes { WebSocketWireHeader.read($0) } == nil)
+    }
+
     @Test func encodesStreamMessageByteExact() {
         let encoded = Self.inputMessage.encode()
         #expect(encoded.count == 123)

@@ -4,7 +4,8 @@ import NIOWebSocket
 import SessionCore
 
 /// Relays a data-channel socket's binary frames on its event loop, in the NIO pipeline, without a task per frame:
-/// a frame read from the client is decoded by NIO's WebSocket decoder, routed by the `SessionRelay`, recorded and
+/// a frame read from the client is decoded by NIO's WebSocket decoder (or, once `RelayWireReader` has taken over,
+/// read straight from the socket's bytes and passed to `wireMessage`), routed by the `SessionRelay`, recorded and
 /// written to the agent's channel in the same turn of the loop (and the other way round). The socket task
 /// (`DataChannelSocket`) keeps the WebSocket's own work (the opening frame, ping/pong, close) and everything the
 /// socket received before this handler took over.
@@ -34,7 +35,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let relay: SessionRelay
     private let recording: any SessionRecording
     private let clock: any ControlPlaneClock
-    private let maxMessageBytes: Int
+    let maxMessageBytes: Int
     private let onAgentTerminating: @Sendable () -> Void
     let marker: ByteBuffer
 
@@ -54,6 +55,12 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The last peer channel written to and its `RelayFrameOutput` context (used only on that channel's loop while
     /// it is active; the strong reference keeps another channel from taking its identity).
     private var peerOutput: (channel: any Channel, context: ChannelHandlerContext)?
+    /// While `RelayWireReader` checks that NIO's decoder is at a frame boundary: the headers of the frames the
+    /// decoder produced during one socket read (`observed`).
+    var observing = false
+    var observed: [WebSocketWireHeader] = []
+    /// Messages from `RelayWireReader` since the last read-complete (added to the relay's counters there).
+    private var wireMessages = 0
 
     init(side: DataChannelSocket.Side, peerId: UUID, relay: SessionRelay, recording: any SessionRecording,
          clock: any ControlPlaneClock, maxMessageBytes: Int, onAgentTerminating: @escaping @Sendable () -> Void) {
@@ -79,6 +86,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let ops = channel.pipeline.syncOperations
         let decoder = try ops.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
         try ops.addHandler(handler, position: .after(decoder))
+        try ops.addHandler(RelayWireReader(relay: handler, maxMessageBytes: handler.maxMessageBytes), position: .before(decoder))
         // Where the peer's handler writes framed messages to this socket. Without it (no encoder found) frames go
         // through the pipeline as WebSocketFrames.
         if let encoder = try? ops.handler(type: WebSocketFrameEncoder.self) {
@@ -126,6 +134,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        if observing { observed.append(Self.wireHeader(of: frame)) }
         switch frame.opcode {
         case .binary where frame.fin:
             message(Self.relayFrame(frame, allocator: context.channel.allocator), context: context)
@@ -168,7 +177,14 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// the header was a buffer of its own.
     static func relayFrame(_ frame: WebSocketFrame, allocator: ByteBufferAllocator) -> ByteBuffer {
         guard frame.extensionData == nil else { return unmasked(frame) }
-        var data = frame.data
+        return relayFrame(payload: frame.data, maskKey: frame.maskKey.map { ($0[0], $0[1], $0[2], $0[3]) },
+                          allocator: allocator)
+    }
+
+    /// `relayFrame` for a payload read straight off the wire (`RelayWireReader`), still masked with `maskKey`.
+    static func relayFrame(payload: ByteBuffer, maskKey key: (UInt8, UInt8, UInt8, UInt8)?,
+                           allocator: ByteBufferAllocator) -> ByteBuffer {
+        var data = payload
         let length = data.readableBytes
         var out = allocator.buffer(capacity: WebSocketFrameHeader.maxBytes + length)
         let headerBytes = out.writeWithUnsafeMutableBytes(minimumWritableBytes: WebSocketFrameHeader.maxBytes) {
@@ -176,11 +192,32 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         out.moveReaderIndex(forwardBy: headerBytes)
         out.writeBuffer(&data)
-        if let key = frame.maskKey {
-            out.withUnsafeMutableReadableBytes { WebSocketMask.apply(key: (key[0], key[1], key[2], key[3]), to: $0) }
+        if let key {
+            out.withUnsafeMutableReadableBytes { WebSocketMask.apply(key: key, to: $0) }
         }
         return out
     }
+
+    /// The wire header a decoded frame came with (what `RelayWireReader` compares with its own reading).
+    static func wireHeader(of frame: WebSocketFrame) -> WebSocketWireHeader {
+        let first = (frame.fin ? 0x80 : 0) | (frame.rsv1 ? 0x40 : 0) | (frame.rsv2 ? 0x20 : 0) | (frame.rsv3 ? 0x10 : 0)
+            | UInt8(webSocketOpcode: frame.opcode)
+        let key = frame.maskKey.map { UInt32($0[0]) << 24 | UInt32($0[1]) << 16 | UInt32($0[2]) << 8 | UInt32($0[3]) }
+        let length = frame.length
+        let lengthBytes = length < 126 ? 0 : length <= Int(UInt16.max) ? 2 : 8
+        return WebSocketWireHeader(firstByte: first, maskKey: key, payloadLength: UInt64(length),
+                                   headerBytes: 2 + lengthBytes + (key == nil ? 0 : 4))
+    }
+
+    /// A whole binary message `RelayWireReader` read off the socket: relayed like one from NIO's decoder.
+    func wireMessage(payload: ByteBuffer, maskKey: (UInt8, UInt8, UInt8, UInt8)?) {
+        guard let context else { return }
+        wireMessages += 1
+        message(Self.relayFrame(payload: payload, maskKey: maskKey, allocator: context.channel.allocator), context: context)
+    }
+
+    /// True while a fragmented binary message is being put together from NIO's decoder's frames.
+    var assemblingFragments: Bool { fragments != nil }
 
     /// `frame` from its WebSocket header on, when the bytes just before its reader index are exactly the unmasked
     /// binary header its length needs (`relayFrame` put them there); nil otherwise (the caller frames it).
@@ -331,6 +368,10 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     static let trackedBatchBytes = 16 << 10
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if wireMessages > 0 {  // counted before the messages leave, so whoever receives them sees them counted
+            relay.readOffWire(wireMessages)
+            wireMessages = 0
+        }
         flushOutbox(context: context)
         context.fireChannelReadComplete()
     }

@@ -247,6 +247,7 @@ extension RelayCounters {
         overflowDrops += o.overflowDrops
         failedWrites += o.failedWrites
         bytesAckedByClient += o.bytesAckedByClient
+        messagesReadOffWire += o.messagesReadOffWire
         budgetPauses += o.budgetPauses
         slowClientCutoffs += o.slowClientCutoffs
     }

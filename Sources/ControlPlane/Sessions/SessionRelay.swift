@@ -87,6 +87,8 @@ public struct RelayCounters: Sendable, Equatable {
     public var budgetPauses = 0
     /// Clients cut off because they acknowledged nothing for the stall timeout with the budget full.
     public var slowClientCutoffs = 0
+    /// Messages read straight off a socket's bytes (`RelayWireReader`) rather than through NIO's frame decoder.
+    public var messagesReadOffWire = 0
     public init() {}
 }
 
@@ -234,6 +236,8 @@ final class SessionRelay: Sendable {
     // MARK: frames
 
     func writeFailed() { state.withLock { $0.counters.failedWrites += 1 } }
+
+    func readOffWire(_ messages: Int) { state.withLock { $0.counters.messagesReadOffWire += messages } }
 
     func fromClient(_ frame: ByteBuffer, now: Date) -> RelayRoute {
         let (route, waiters) = state.withLock { s in

@@ -15,28 +15,40 @@ extension StalledClient {
     /// Reads one WebSocket message (binary only; pings and text are skipped), nil on timeout or error.
     /// Blocking: call it through `readOutput` or `onOwnThread`, never on the cooperative pool.
     func readMessageBlocking(timeout seconds: Int) -> Received? {
-        var tv = timeval(tv_sec: seconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         while true {
-            guard let head = readExactly(2) else { return .closed }
-            let opcode = head[0] & 0x0F
-            var length = Int(head[1] & 0x7F)
-            if length == 126 {
-                guard let ext = readExactly(2) else { return .closed }
-                length = Int(ext[0]) << 8 | Int(ext[1])
-            } else if length == 127 {
-                guard let ext = readExactly(8) else { return .closed }
-                length = ext.reduce(0) { $0 << 8 | Int($1) }
-            }
-            guard let payload = readExactly(length) else { return .closed }
-            switch opcode {
+            guard let frame = readFrameBlocking(timeout: seconds) else { return .closed }
+            switch frame.opcode {
             case 0x8: return .closed
             case 0x2:
-                guard let m = try? ClientMessage.decode(payload) else { return nil }
+                guard let m = try? ClientMessage.decode(frame.payload) else { return nil }
                 return .message(m)
-            default: continue   // ping, text: not part of the stream
+            default: continue   // ping, pong, text: not part of the stream
             }
         }
+    }
+
+    /// Reads one frame (gangwayd's are whole and unmasked): its opcode and payload; nil when the socket closed, failed
+    /// or stayed silent for `seconds`. Blocking, as `readMessageBlocking`.
+    func readFrameBlocking(timeout seconds: Int) -> (opcode: UInt8, payload: [UInt8])? {
+        var tv = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        guard let head = readExactly(2) else { return nil }
+        var length = Int(head[1] & 0x7F)
+        if length == 126 {
+            guard let ext = readExactly(2) else { return nil }
+            length = Int(ext[0]) << 8 | Int(ext[1])
+        } else if length == 127 {
+            guard let ext = readExactly(8) else { return nil }
+            length = ext.reduce(0) { $0 << 8 | Int($1) }
+        }
+        guard let payload = readExactly(length) else { return nil }
+        return (head[0] & 0x0F, payload)
+    }
+
+    /// Sends each small write at once (no Nagle), so gangwayd's reads end where the writes do.
+    func sendImmediately() {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Sends a masked binary frame (clients must mask).

@@ -48,6 +48,7 @@ extension ControlPlaneServer {
                 gangway_relay_bytes_acked_by_client_total \(c.bytesAckedByClient)
                 gangway_relay_budget_pauses_total \(c.budgetPauses)
                 gangway_relay_slow_client_cutoffs_total \(c.slowClientCutoffs)
+                gangway_relay_messages_read_off_wire_total \(c.messagesReadOffWire)
                 \(access)
                 """)
         }

@@ -95,6 +95,7 @@ func streamThroughput(codec: (digest: Bool, verify: Bool)?, total: Int = 64 << 2
                 for action in client.receive(m, now: now) {
                     switch action {
                     case .write(let ack): toAgent.append(wire(ack))
+                    case .acknowledge: if let ack = action.acknowledgement { toAgent.append(wire(ack)) }
                     case .deliver(_, let b): delivered += b.count
                     default: break
                     }

@@ -71,22 +71,33 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     private var stopped = false
 
-    /// Idempotent: closing the fd twice could close a descriptor another test has since opened.
+    /// Idempotent. Only shuts the listening socket down, which ends the accept thread's `accept(2)` with an error;
+    /// that thread closes the descriptor. Closed here, its number could be given to the next test's listening socket
+    /// while this server's thread was still serving a request, and that thread's next `accept(2)` would then take
+    /// (and answer, with this server's handler) the other test's requests: a retry test got another test's response.
     public func stop() {
         lock.lock()
         defer { lock.unlock() }
         guard !stopped else { return }
         stopped = true
         shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
     }
+
+    private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
 
     deinit { stop() }
 
     private func acceptLoop() {
+        defer {
+            lock.lock()
+            stopped = true  // so a later stop() (or deinit) never shuts down a number that is no longer ours
+            lock.unlock()
+            close(fd)
+        }
         while true {
             let c = accept(fd, nil, nil)
-            if c < 0 { if errno == EINTR { continue }; return }
+            if c < 0 { if errno == EINTR && !isStopped { continue }; return }
+            if isStopped { close(c); return }
             serve(c)
             close(c)
         }

@@ -10,33 +10,19 @@ import Testing
 /// every kind of place a socket read can end and mix in what must still reach the WebSocket layer.
 @Suite("gangwayd relay: messages read off the socket's bytes", .serialized)
 struct RelayWireReaderTests {
-    private func openText(_ token: String) throws -> String {
-        try OpenDataChannelInput.client(requestId: "q", tokenValue: token, clientId: "c").jsonText()
-    }
-
-    /// Input messages the agent receives within `seconds`, in arrival order.
-    private func inputs(on socket: TestSocket, count: Int, within seconds: Double = 10) async -> [String] {
-        var got: [String] = []
-        let deadline = Date().addingTimeInterval(seconds)
-        while got.count < count, let m = await socket.next(within: max(0.01, deadline.timeIntervalSinceNow)) {
-            if let msg = Frames.decode(m), msg.messageType == .inputStreamData { got.append(msg.payloadText) }
-        }
-        return got
-    }
-
     /// A session with a raw client whose first message has gone through: the relay is on the event loop and that
     /// message came in a read of its own, so the reader has taken over from NIO's decoder.
     private func takenOver(_ cp: TestControlPlane) async throws -> (client: StalledClient, agentData: TestSocket) {
         let (sessionId, token, agentData) = try await startSessionWithoutClient(cp)
         try await agentData.sendBinary(Frames.state("Connected", session: sessionId))
         let client = try await StalledClient.connect(port: cp.server.port, path: "/v1/data-channel/\(sessionId)",
-                                                     openText: try openText(token))
+                                                     openText: try clientOpenText(token))
         client.sendImmediately()
         // One message per read: the first reaches the agent through the socket task or the handler; a read of whole
         // frames after the hand-over lets the reader take over; the last is read by it.
         for (seq, text) in ["first", "second", "third"].enumerated() {
             #expect(client.sendBinaryBlocking(Frames.input(Array(text.utf8), seq: Int64(seq))))
-            #expect(await inputs(on: agentData, count: 1) == [text])
+            #expect(await inputTexts(on: agentData, count: 1) == [text])
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(await cp.server.relayCounters().messagesReadOffWire >= 1, "the reader did not take over")
@@ -76,7 +62,7 @@ struct RelayWireReaderTests {
             try await Task.sleep(for: .microseconds(300))
         }
         let expected = texts + [String(repeating: "frag", count: 100), "last"]
-        #expect(await inputs(on: agentData, count: expected.count) == expected)
+        #expect(await inputTexts(on: agentData, count: expected.count) == expected)
 
         let pong = await StalledClient.onOwnThread { client.readFrameBlocking(timeout: 5) }
         #expect(pong?.opcode == 0xA && pong.map { String(decoding: $0.payload, as: UTF8.self) } == "are-you-there")
@@ -96,7 +82,7 @@ struct RelayWireReaderTests {
         try? client.sendAll(StalledClient.maskedFrame(opcode: 0x2, payload: big))
         let closed = await StalledClient.onOwnThread { client.readMessageBlocking(timeout: 5) }
         guard case .closed = closed else { Issue.record("expected the connection closed, got \(String(describing: closed))"); return }
-        #expect(await inputs(on: agentData, count: 1, within: 0.5).isEmpty)
+        #expect(await inputTexts(on: agentData, count: 1, within: 0.5).isEmpty)
     }
 
     @Test("the take-over check: only a read of whole frames matches what the decoder produced")

@@ -86,13 +86,10 @@ final class RelayWireReader: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: reading
 
     private func read(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
-        var buffer: ByteBuffer
-        if var earlier = partial.take() {
-            var more = bytes
-            earlier.writeBuffer(&more)
+        var buffer = bytes
+        if var earlier = partial.take() {  // what came before, then this read
+            earlier.writeBuffer(&buffer)
             buffer = earlier
-        } else {
-            buffer = bytes
         }
         while buffer.readableBytes > 0 {
             if passOn > 0 {

@@ -86,7 +86,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let ops = channel.pipeline.syncOperations
         let decoder = try ops.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
         try ops.addHandler(handler, position: .after(decoder))
-        try ops.addHandler(RelayWireReader(relay: handler, maxMessageBytes: handler.maxMessageBytes), position: .before(decoder))
+        try ops.addHandler(RelayWireReader(relay: handler), position: .before(decoder))
         // Where the peer's handler writes framed messages to this socket. Without it (no encoder found) frames go
         // through the pipeline as WebSocketFrames.
         if let encoder = try? ops.handler(type: WebSocketFrameEncoder.self) {

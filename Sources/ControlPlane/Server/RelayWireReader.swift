@@ -21,7 +21,6 @@ final class RelayWireReader: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = ByteBuffer
 
     private let relay: RelayFrameHandler
-    private let maxMessageBytes: Int
 
     private enum Mode { case following, reading, decoderOnly }
     private var mode = Mode.following
@@ -34,10 +33,7 @@ final class RelayWireReader: ChannelInboundHandler, RemovableChannelHandler {
     /// The headers of the frames in the read being followed, when it is exactly whole frames. Kept between reads.
     private var expected: [WebSocketWireHeader] = []
 
-    init(relay: RelayFrameHandler, maxMessageBytes: Int) {
-        self.relay = relay
-        self.maxMessageBytes = maxMessageBytes
-    }
+    init(relay: RelayFrameHandler) { self.relay = relay }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch mode {
@@ -102,7 +98,7 @@ final class RelayWireReader: ChannelInboundHandler, RemovableChannelHandler {
                 partial = buffer  // not all of the header yet
                 return
             }
-            guard header.payloadLength <= UInt64(maxMessageBytes) else {
+            guard header.payloadLength <= UInt64(relay.maxMessageBytes) else {
                 // NIO's decoder refuses it and the connection closes: from here on everything is the decoder's.
                 mode = .decoderOnly
                 context.fireChannelRead(wrapInboundOut(buffer))

@@ -73,4 +73,51 @@ import Testing
         #expect(filesContaining(secretPart, under: cluster.root) == [])
         }
     }
+
+    /// The common script pattern `printf 'Password: '; stty -echo; read pw; stty echo`: the prompt is printed while
+    /// echo is still on and `stty` (another process, a millisecond later) turns it off, with no output to carry the
+    /// change. The agent looks at the echo flag again shortly after the terminal went quiet, so gangwayd knows before a
+    /// person has read the prompt and typed (or pasted) the secret.
+    @Test func secretTypedAfterAPromptPrintedBeforeEchoWentOffIsNotRecorded() async throws {
+        try await withCluster { cluster in
+        let id = try await cluster.startAgent("redact-2")
+        let shell = try await ShellClient(cluster: cluster, target: id)
+        let secretPart = randomToken()
+        let secret = "Pasted-" + secretPart
+        await shell.type("set +o emacs +o vi; echo rea''dy-$((2+2))\n")
+        var at = try await shell.waitFor("ready-4")
+        await shell.type("printf 'Pass''word: '; stty -echo; read pw; stty echo; echo; echo go''t-${#pw}\n")
+        at = try await shell.waitFor("Password: ", from: at)
+        try await Task.sleep(for: .milliseconds(300))  // a person reading the prompt
+        await shell.type(secret + "\r")  // one message, as a paste
+        at = try await shell.waitFor("got-\(secret.count)", from: at)
+        #expect(!shell.text.contains(secretPart), "the terminal echoed the secret: stty -echo did not turn echo off")
+        // A slower program: echo goes off 0.3 s after its prompt; the secret is typed 0.8 s after the prompt.
+        let pinPart = randomToken()
+        await shell.type("printf 'P''IN: '; sleep 0.3; stty -echo; read pin; stty echo; echo; echo go''t-pin-${#pin}\n")
+        at = try await shell.waitFor("PIN: ", from: at)
+        try await Task.sleep(for: .milliseconds(800))
+        await shell.type("pin-" + pinPart + "\r")
+        at = try await shell.waitFor("got-pin-\(4 + pinPart.count)", from: at)
+        #expect(!shell.text.contains(pinPart), "the terminal echoed the PIN")
+        let after = "after-" + randomToken()
+        await shell.type("echo \(after)\n")
+        at = try await shell.waitFor("\(after)\r\n", from: at)
+        await shell.type("exit\n")
+        let ended = await eventually(timeout: .seconds(20)) { shell.closed }
+        #expect(ended, "session did not end after exit")
+        await shell.close()
+
+        let recordingPath = cluster.dataDir + "/recordings/\(shell.sessionId).cast"
+        let closed = await eventually(timeout: .seconds(10)) {
+            (try? RecordingOnDisk(path: recordingPath))?.tornTail == nil
+        }
+        #expect(closed)
+        let recording = try RecordingOnDisk(path: recordingPath)
+        #expect(filesContaining(secretPart, under: cluster.root) == [], "secret found on disk")
+        #expect(filesContaining(pinPart, under: cluster.root) == [], "PIN found on disk")
+        #expect(recording.markers.contains("[redacted input]"), "no redaction marker; markers: \(recording.markers)")
+        #expect(recording.input.contains("echo \(after)"), "input after the password prompt is still redacted")
+        }
+    }
 }

@@ -41,6 +41,10 @@ actor ShellSession: EventLoopActor {
     var outputEnded = false
     var outputEndWaiters: [CheckedContinuation<Void, Never>] = []
     var lastEcho: Bool?
+    /// The pending look at the echo flag after the terminal's last activity (`noteTerminalActivity`).
+    var echoRecheck: Scheduled<Void>?
+    var echoRecheckStage = 0
+    var activitySinceEchoRecheck = false
     var pendingSize: (cols: UInt16, rows: UInt16)?
     var terminateReason: String?
     var finished = false
@@ -87,6 +91,8 @@ actor ShellSession: EventLoopActor {
             await env.controlSend(taskComplete(status: "Failed", output: "\(error)"))
         }
         finished = true
+        echoRecheck?.cancel()
+        echoRecheck = nil
     }
 
     /// gangwayd closed the session (channel_closed, TerminateSession, idle timeout): kill the shell's session.
@@ -104,10 +110,13 @@ actor ShellSession: EventLoopActor {
             throw HostAgentError.invalidConfig("server URL \(env.api.server) cannot be turned into a WebSocket URL")
         }
         let frame = try await openingFrame()
-        // Called by the channel on this loop with each keystroke, after it is written (the check is a syscall; the
-        // keystroke does not wait for it): a program may have turned echo off without printing anything, and gangwayd
-        // redacts what is typed next. (gangwayd has recorded this keystroke already, whichever order.)
-        let input = ShellInput(afterOffer: { [weak self] in self?.onLoop(()) { session, _ in session.checkEcho() } })
+        // Called by the channel on this loop with each keystroke, after it is written: the echo flag is looked at
+        // again shortly after (`noteTerminalActivity`), when a program the keystroke started may have turned echo off
+        // without printing anything; gangwayd redacts what is typed next. (gangwayd has recorded this keystroke
+        // already, so a look right now could only speak for the next one, which the delayed look does too.)
+        let input = ShellInput(afterOffer: { [weak self] in
+            self?.onLoop(()) { session, _ in session.noteTerminalActivity() }
+        })
         self.input = input
         let channel = DataChannelConnection(url: url, openingFrame: frame, role: .agent, tls: env.tls,
                                             eventLoop: eventLoop, dataSink: input, logger: logger)
@@ -189,6 +198,7 @@ actor ShellSession: EventLoopActor {
     /// False (read no more) while the channel's send queue is over its limit; reading resumes when it drains.
     func outputArrived(_ chunk: [UInt8]) -> Bool {
         checkEcho()
+        noteTerminalActivity()
         let complete = outputBoundary.complete(chunk)
         guard !complete.isEmpty, let channel else { return true }
         if channel.onLoop(complete, { $0.sendNow($1) }) { return true }
@@ -253,8 +263,46 @@ actor ShellSession: EventLoopActor {
         }
     }
 
+    /// After the terminal's last output or keystroke, how long to wait before each further look at the echo flag
+    /// (at 10, 50, 150, 400, 900 and 1,900 ms, then none until the next activity). The common script prompt
+    /// `printf 'Password: '; stty -echo; read pw` prints while echo is still on, and `stty` turns it off a few
+    /// milliseconds later with nothing printed: the first look comes well before a person has read the prompt and
+    /// typed or pasted the secret, the later ones catch a slower program. Each look is one ioctl.
+    static let echoRecheckDelays: [TimeAmount] = [.milliseconds(10), .milliseconds(40), .milliseconds(100),
+                                                  .milliseconds(250), .milliseconds(500), .milliseconds(1000)]
+
+    /// Output was read or a keystroke written: (re)start the delayed looks at the echo flag. One timer at a time;
+    /// activity while it is pending only makes it start over when it fires, so a busy terminal costs one timer per
+    /// 10 ms, not one per chunk or keystroke.
+    func noteTerminalActivity() {
+        if echoRecheck != nil {
+            activitySinceEchoRecheck = true
+            return
+        }
+        armEchoRecheck(stage: 0)
+    }
+
+    private func armEchoRecheck(stage: Int) {
+        echoRecheckStage = stage
+        activitySinceEchoRecheck = false
+        echoRecheck = eventLoop.scheduleTask(in: Self.echoRecheckDelays[stage]) { [weak self] in
+            self?.assumeIsolated { $0.echoRecheckFired() }
+        }
+    }
+
+    private func echoRecheckFired() {
+        echoRecheck = nil
+        guard !finished, pty != nil else { return }
+        checkEcho()
+        if activitySinceEchoRecheck {
+            armEchoRecheck(stage: 0)
+        } else if echoRecheckStage + 1 < Self.echoRecheckDelays.count {
+            armEchoRecheck(stage: echoRecheckStage + 1)
+        }
+    }
+
     /// Tells gangwayd when the terminal's echo flag changed (so it records input typed with echo off redacted). On
-    /// the loop, before output is sent and after keystrokes are written.
+    /// the loop: before output is sent, and from the delayed looks after output and keystrokes.
     func checkEcho() {
         guard let pty, let channel, let echo = pty.echoEnabled, echo != lastEcho else { return }
         let first = lastEcho == nil

@@ -1,4 +1,5 @@
 import Foundation
+import GangwayTesting
 import Testing
 
 /// Secret redaction through the real binaries: a `read -s` prompt in a real PTY on a real agent, the echo flag
@@ -118,6 +119,46 @@ import Testing
         #expect(filesContaining(pinPart, under: cluster.root) == [], "PIN found on disk")
         #expect(recording.markers.contains("[redacted input]"), "no redaction marker; markers: \(recording.markers)")
         #expect(recording.input.contains("echo \(after)"), "input after the password prompt is still redacted")
+        }
+    }
+
+    /// Echo goes off while the agent's data channel is down (its socket cut, reconnects refused for 1.5 s): the
+    /// agent's echo report then had nowhere to go. Once the channel is back, the agent says the flag again, so the
+    /// secret typed after that is redacted rather than recorded as if echo were still on.
+    @Test func echoChangeWhileTheAgentsDataChannelWasDownIsReportedOnceItIsBack() async throws {
+        try await withCluster { cluster in
+        let proxy = try CuttableTCPProxy(to: cluster.port)
+        defer { proxy.stop() }
+        let id = try await cluster.startAgent("redact-3", server: proxy.url)
+        let shell = try await ShellClient(cluster: cluster, target: id)
+        let secretPart = randomToken()
+        await shell.type("set +o emacs +o vi; echo rea''dy-$((3+3))\n")
+        var at = try await shell.waitFor("ready-6")
+        await shell.type("sleep 0.5; stty -echo; sleep 2.5; printf 'o''ff-now: '; read pw; stty echo; echo; echo go''t-${#pw}\n")
+        at = try await shell.waitFor("${#pw}\r\n", from: at)  // the kernel echoed the command line: it is running
+        let isDataChannel: @Sendable (String) -> Bool = { $0.contains("/data-channel/") }
+        proxy.refuse(where: isDataChannel)
+        #expect(proxy.cut(where: isDataChannel) == 1, "no agent data channel through the proxy: \(proxy.liveFirstLines)")
+        try await Task.sleep(for: .milliseconds(1500))  // stty -echo runs meanwhile, the agent's report is lost
+        proxy.refuse(where: nil)
+        at = try await shell.waitFor("off-now: ", from: at, timeout: .seconds(20))
+        try await Task.sleep(for: .milliseconds(300))
+        await shell.type("Typed-" + secretPart + "\r")
+        at = try await shell.waitFor("got-\(6 + secretPart.count)", from: at)
+        #expect(!shell.text.contains(secretPart), "the terminal echoed the secret: stty -echo did not turn echo off")
+        await shell.type("exit\n")
+        let ended = await eventually(timeout: .seconds(20)) { shell.closed }
+        #expect(ended, "session did not end after exit")
+        await shell.close()
+
+        let recordingPath = cluster.dataDir + "/recordings/\(shell.sessionId).cast"
+        let closed = await eventually(timeout: .seconds(10)) {
+            (try? RecordingOnDisk(path: recordingPath))?.tornTail == nil
+        }
+        #expect(closed)
+        let recording = try RecordingOnDisk(path: recordingPath)
+        #expect(filesContaining(secretPart, under: cluster.root) == [], "secret found on disk")
+        #expect(recording.markers.contains("[redacted input]"), "no redaction marker; markers: \(recording.markers)")
         }
     }
 }

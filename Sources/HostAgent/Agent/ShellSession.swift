@@ -140,6 +140,7 @@ actor ShellSession: EventLoopActor {
                 let frame = try await openingFrame()
                 try await channel.reconnect(openingFrame: frame)
                 logger.info("data channel resumed")
+                announceEcho()
                 return true
             } catch HostAgentError.serverError(_, let status, let body) where (400..<500).contains(status) {
                 logger.info("data channel cannot be resumed: \(body)")
@@ -304,10 +305,24 @@ actor ShellSession: EventLoopActor {
     /// Tells gangwayd when the terminal's echo flag changed (so it records input typed with echo off redacted). On
     /// the loop: before output is sent, and from the delayed looks after output and keystrokes.
     func checkEcho() {
-        guard let pty, let channel, let echo = pty.echoEnabled, echo != lastEcho else { return }
+        guard let pty, let echo = pty.echoEnabled, echo != lastEcho else { return }
         let first = lastEcho == nil
         lastEcho = echo
         if first && echo { return }  // echo on is the default gangwayd assumes
+        sendEchoState(echo)
+    }
+
+    /// After the data channel came back: says the echo flag again, changed or not. A `gangway_echo_state` is not
+    /// part of the acknowledged stream, so one sent while the socket was down (dropped) or in flight when it broke
+    /// is gone, and gangwayd would go on redacting, or not, by the flag from before.
+    func announceEcho() {
+        guard let pty, let echo = pty.echoEnabled else { return }
+        lastEcho = echo
+        sendEchoState(echo)
+    }
+
+    private func sendEchoState(_ echo: Bool) {
+        guard let channel else { return }
         let message = ClientMessage.control(type: .gangwayEchoState, payloadJSON: Array("{\"Echo\":\(echo)}".utf8),
                                             now: Self.epochMillis())
         channel.assumeIsolated { $0.sendControlNow(message) }

@@ -1,0 +1,47 @@
+import Foundation
+import GangwayTesting
+import Testing
+
+/// The agent's side of a live session drops (its data-channel socket cut between it and gangwayd, the control channel
+/// left up): the agent resumes with a new token and resends what was not acknowledged, so the client's stream has
+/// every byte once, in order, and typing still works.
+@Suite("gangway-agent resumes its data channel", .serialized, .timeLimit(.minutes(2)))
+struct AgentDataChannelResumeTests {
+    @Test("cut mid-output, twice, one of them with reconnects refused for a second: 100,000 lines arrive once each")
+    func cutMidOutputLosesAndRepeatsNothing() async throws {
+        try await withCluster { cluster in
+            let proxy = try CuttableTCPProxy(to: cluster.port)
+            defer { proxy.stop() }
+            let id = try await cluster.startAgent("resume-1", server: proxy.url)
+            let shell = try await ShellClient(cluster: cluster, target: id)
+            let isDataChannel: @Sendable (String) -> Bool = { $0.contains("/data-channel/") }
+            await shell.type("stty -echo; echo go''on; seq 1 50000; sleep 1.5; seq 50001 100000; echo end-$((6*7))\n")
+            let start = try await shell.waitFor("goon\r\n")
+            #expect(await eventually(timeout: .seconds(20)) { shell.count > start + 20_000 }, "the output did not start")
+            #expect(proxy.cut(where: isDataChannel) == 1, "no agent data channel through the proxy: \(proxy.liveFirstLines)")
+            #expect(!shell.text.contains("end-42"), "the output ended before the cut")
+            // The second cut lands once the agent is back, in the pause or the second half; reconnects are refused
+            // for a second after it.
+            #expect(await eventually(timeout: .seconds(20)) { proxy.liveFirstLines.contains(where: isDataChannel) },
+                    "the agent did not resume its data channel")
+            try await Task.sleep(for: .milliseconds(300))
+            proxy.refuse(where: isDataChannel)
+            #expect(proxy.cut(where: isDataChannel) == 1)
+            #expect(!shell.text.contains("end-42"), "the output ended before the second cut")
+            try await Task.sleep(for: .seconds(1))
+            proxy.refuse(where: nil)
+            _ = try await shell.waitFor("end-42", from: start, timeout: .seconds(60))
+
+            let lines = String(decoding: shell.bytes[start...], as: UTF8.self).components(separatedBy: "\r\n")
+            let numbers = lines.prefix { Int($0) != nil }.compactMap { Int($0) }
+            #expect(numbers.elementsEqual(1...100_000),
+                    "\(numbers.count) lines, first wrong at \(zip(numbers, 1...).first { $0 != $1 }.map { "\($0)" } ?? "the end")")
+            // Typing still reaches the shell after the resumes.
+            await shell.type("stty echo; echo ty''ped-$((7*8))\n")
+            _ = try await shell.waitFor("typed-56", from: start)
+            await shell.type("exit\n")
+            #expect(await eventually(timeout: .seconds(20)) { shell.closed }, "session did not end after exit")
+            await shell.close()
+        }
+    }
+}

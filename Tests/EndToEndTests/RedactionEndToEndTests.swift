@@ -5,6 +5,20 @@ import Testing
 /// Secret redaction through the real binaries: a `read -s` prompt in a real PTY on a real agent, the echo flag
 /// reported by the agent, the recording written by gangwayd. The typed secret must appear nowhere on disk.
 @Suite("Redaction end to end", .serialized, .timeLimit(.minutes(2))) struct RedactionEndToEndTests {
+    /// Ends the shell (`exit`), closes the client, and reads the session's recording once gangwayd finished it.
+    static func exitAndReadRecording(_ shell: ShellClient, cluster: Cluster) async throws -> RecordingOnDisk {
+        await shell.type("exit\n")
+        let ended = await eventually(timeout: .seconds(20)) { shell.closed }
+        #expect(ended, "session did not end after exit")
+        await shell.close()
+        let recordingPath = cluster.dataDir + "/recordings/\(shell.sessionId).cast"
+        let closed = await eventually(timeout: .seconds(10)) {
+            (try? RecordingOnDisk(path: recordingPath))?.tornTail == nil
+        }
+        #expect(closed, "the recording was not finished")
+        return try RecordingOnDisk(path: recordingPath)
+    }
+
     @Test func secretTypedAtReadSilentPromptIsNowhereOnDiskAndVisibleInputIsRecorded() async throws {
         try await withCluster { cluster in
         let id = try await cluster.startAgent("redact-1")
@@ -38,17 +52,7 @@ import Testing
         await shell.type("echo \(after)\n")
         at = try await shell.waitFor("\(after)\r\n", from: at)
 
-        await shell.type("exit\n")
-        let ended = await eventually(timeout: .seconds(20)) { shell.closed }
-        #expect(ended, "session did not end after exit")
-        await shell.close()
-
-        let recordingPath = cluster.dataDir + "/recordings/\(shell.sessionId).cast"
-        let closed = await eventually(timeout: .seconds(10)) {
-            (try? RecordingOnDisk(path: recordingPath))?.tornTail == nil
-        }
-        #expect(closed)
-        let recording = try RecordingOnDisk(path: recordingPath)
+        let recording = try await Self.exitAndReadRecording(shell, cluster: cluster)
 
         // Nowhere on disk while gangwayd runs (recordings, audit segments, sqlite db and its WAL, logs).
         let scanned = allFiles(under: cluster.dataDir)
@@ -104,17 +108,7 @@ import Testing
         let after = "after-" + randomToken()
         await shell.type("echo \(after)\n")
         at = try await shell.waitFor("\(after)\r\n", from: at)
-        await shell.type("exit\n")
-        let ended = await eventually(timeout: .seconds(20)) { shell.closed }
-        #expect(ended, "session did not end after exit")
-        await shell.close()
-
-        let recordingPath = cluster.dataDir + "/recordings/\(shell.sessionId).cast"
-        let closed = await eventually(timeout: .seconds(10)) {
-            (try? RecordingOnDisk(path: recordingPath))?.tornTail == nil
-        }
-        #expect(closed)
-        let recording = try RecordingOnDisk(path: recordingPath)
+        let recording = try await Self.exitAndReadRecording(shell, cluster: cluster)
         #expect(filesContaining(secretPart, under: cluster.root) == [], "secret found on disk")
         #expect(filesContaining(pinPart, under: cluster.root) == [], "PIN found on disk")
         #expect(recording.markers.contains("[redacted input]"), "no redaction marker; markers: \(recording.markers)")
@@ -146,17 +140,7 @@ import Testing
         await shell.type("Typed-" + secretPart + "\r")
         at = try await shell.waitFor("got-\(6 + secretPart.count)", from: at)
         #expect(!shell.text.contains(secretPart), "the terminal echoed the secret: stty -echo did not turn echo off")
-        await shell.type("exit\n")
-        let ended = await eventually(timeout: .seconds(20)) { shell.closed }
-        #expect(ended, "session did not end after exit")
-        await shell.close()
-
-        let recordingPath = cluster.dataDir + "/recordings/\(shell.sessionId).cast"
-        let closed = await eventually(timeout: .seconds(10)) {
-            (try? RecordingOnDisk(path: recordingPath))?.tornTail == nil
-        }
-        #expect(closed)
-        let recording = try RecordingOnDisk(path: recordingPath)
+        let recording = try await Self.exitAndReadRecording(shell, cluster: cluster)
         #expect(filesContaining(secretPart, under: cluster.root) == [], "secret found on disk")
         #expect(recording.markers.contains("[redacted input]"), "no redaction marker; markers: \(recording.markers)")
         }

@@ -14,7 +14,7 @@ struct AgentDataChannelResumeTests {
             defer { proxy.stop() }
             let id = try await cluster.startAgent("resume-1", server: proxy.url)
             let shell = try await ShellClient(cluster: cluster, target: id)
-            let isDataChannel: @Sendable (String) -> Bool = { $0.contains("/data-channel/") }
+            let isDataChannel: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/data-channel/") }
             await shell.type("stty -echo; echo go''on; seq 1 50000; sleep 1.5; seq 50001 100000; echo end-$((6*7))\n")
             let start = try await shell.waitFor("goon\r\n")
             #expect(await eventually(timeout: .seconds(20)) { shell.count > start + 20_000 }, "the output did not start")
@@ -41,6 +41,41 @@ struct AgentDataChannelResumeTests {
             _ = try await shell.waitFor("typed-56", from: start)
             await shell.type("exit\n")
             #expect(await eventually(timeout: .seconds(20)) { shell.closed }, "session did not end after exit")
+            await shell.close()
+        }
+    }
+}
+
+/// The agent's control channel drops while a session is live (its data channel left up): the session goes on, the
+/// agent reconnects its control channel, and new sessions start.
+@Suite("gangway-agent loses its control channel mid-session", .serialized, .timeLimit(.minutes(2)))
+struct AgentControlChannelDropTests {
+    @Test("control channel cut twice during a session: typing still works, the agent is Online, a second session opens")
+    func sessionOutlivesAControlChannelCut() async throws {
+        try await withCluster { cluster in
+            let proxy = try CuttableTCPProxy(to: cluster.port)
+            defer { proxy.stop() }
+            let id = try await cluster.startAgent("control-1", server: proxy.url)
+            let shell = try await ShellClient(cluster: cluster, target: id)
+            let isControl: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/control-channel/") }
+            await shell.type("echo on''e-$((1+1))\n")
+            var at = try await shell.waitFor("one-2")
+            #expect(proxy.cut(where: isControl) == 1, "no agent control channel through the proxy: \(proxy.liveFirstLines)")
+            await shell.type("echo tw''o-$((2+2))\n")
+            at = try await shell.waitFor("two-4", from: at)
+            #expect(await eventually(timeout: .seconds(20)) { proxy.liveFirstLines.contains(where: isControl) },
+                    "the agent did not reconnect its control channel")
+            proxy.cut(where: isControl)
+            await shell.type("echo thr''ee-$((3+3))\n")
+            at = try await shell.waitFor("three-6", from: at)
+            #expect(try await eventually(timeout: .seconds(20)) { try await cluster.pingStatus(id) == "Online" })
+            let second = try await ShellClient(cluster: cluster, target: id)
+            await second.type("echo fo''ur-$((4+4))\n")
+            _ = try await second.waitFor("four-8")
+            await second.type("exit\n")
+            await shell.type("exit\n")
+            #expect(await eventually(timeout: .seconds(20)) { shell.closed && second.closed }, "sessions did not end")
+            await second.close()
             await shell.close()
         }
     }

@@ -130,7 +130,7 @@ import Testing
         var at = try await shell.waitFor("ready-6")
         await shell.type("sleep 0.5; stty -echo; sleep 2.5; printf 'o''ff-now: '; read pw; stty echo; echo; echo go''t-${#pw}\n")
         at = try await shell.waitFor("${#pw}\r\n", from: at)  // the kernel echoed the command line: it is running
-        let isDataChannel: @Sendable (String) -> Bool = { $0.contains("/data-channel/") }
+        let isDataChannel: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/data-channel/") }
         proxy.refuse(where: isDataChannel)
         #expect(proxy.cut(where: isDataChannel) == 1, "no agent data channel through the proxy: \(proxy.liveFirstLines)")
         try await Task.sleep(for: .milliseconds(1500))  // stty -echo runs meanwhile, the agent's report is lost

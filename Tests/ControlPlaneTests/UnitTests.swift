@@ -45,15 +45,20 @@ struct UnitTests {
             idle_timeout = 15
             connection_lost_after = 3
             public_url = 'https://gw.example.com'
+            agent_join_timeout = 45
             """)
         var c = ControlPlaneConfig(dataDir: URL(fileURLWithPath: "/tmp/x"))
         try file.apply(to: &c)
         #expect(c.host == "127.0.0.1" && c.port == 9443)
         #expect(c.idleTimeoutMinutes == 15 && c.connectionLostAfter == 3)
         #expect(c.publicURL == "https://gw.example.com")
+        #expect(c.agentJoinTimeoutSeconds == 45)
         #expect(throws: ControlPlaneConfigError.self) { try ConfigFile(text: "colour = blue").apply(to: &c) }
         #expect(throws: ControlPlaneConfigError.self) { try ConfigFile(text: "just words") }
         c.idleTimeoutMinutes = 61
+        #expect(throws: ControlPlaneConfigError.self) { try c.validate() }
+        c.idleTimeoutMinutes = 20
+        c.agentJoinTimeoutSeconds = 0
         #expect(throws: ControlPlaneConfigError.self) { try c.validate() }
     }
 

@@ -80,3 +80,34 @@ struct AgentControlChannelDropTests {
         }
     }
 }
+
+/// The agent's control channel goes silent without closing (a path that died with no FIN or RST): gangwayd still
+/// counts the agent connected, takes a StartSession and sends the request into the void. The session does not sit
+/// in Connecting until the idle timeout: after `--agent-join-timeout` it ends as Failed, the client is told why, and
+/// the session's history says so.
+@Suite("a session whose agent never opens it", .serialized, .timeLimit(.minutes(2)))
+struct AgentJoinTimeoutTests {
+    @Test("control channel stalled: the session fails after the join timeout, the client hears why, history says Failed")
+    func sessionFailsWhenTheAgentNeverJoins() async throws {
+        try await withCluster(serverArgs: ["--agent-join-timeout", "2"]) { cluster in
+            let proxy = try CuttableTCPProxy(to: cluster.port)
+            defer { proxy.stop() }
+            let id = try await cluster.startAgent("join-1", server: proxy.url)
+            #expect(proxy.stall { $0.hasPrefix("GET /v1/control-channel/") } == 1, "\(proxy.liveFirstLines)")
+            let started = ContinuousClock.now
+            let shell = try await ShellClient(cluster: cluster, target: id)
+            #expect(await eventually(timeout: .seconds(15)) { shell.closed }, "the client was never told the session ended")
+            let waited = ContinuousClock.now - started
+            #expect(waited >= .seconds(1.5) && waited < .seconds(10), "ended after \(waited)")
+            #expect(shell.text.isEmpty, "output from a session no agent opened: \(shell.text.debugDescription)")
+            await shell.close()
+
+            let history = try await cluster.call("DescribeSessions", ["State": "History"])
+            let sessions = history["Sessions"] as? [[String: Any]] ?? []
+            let record = try #require(sessions.first { $0["SessionId"] as? String == shell.sessionId }, "\(history)")
+            #expect(record["Status"] as? String == "Failed", "\(record)")
+            let details = record["Details"] as? String ?? ""
+            #expect(details.contains("did not open the session within 2 s"), "\(record)")
+        }
+    }
+}

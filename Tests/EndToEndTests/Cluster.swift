@@ -10,6 +10,8 @@ final class Cluster: @unchecked Sendable {
     let root: String
     let dataDir: String
     var server: ChildProcess?
+    /// More `gangwayd serve` flags (given to `withCluster`).
+    var serverArgs: [String] = []
     var port: Int = 0
     var agents: [String: ChildProcess] = [:]
     let credentials: AWSCredentials
@@ -44,7 +46,7 @@ final class Cluster: @unchecked Sendable {
         let logName = "gangwayd-\(UUID().uuidString.prefix(4))"
         let s = try ChildProcess(Executables.path("gangwayd"),
                                  ["serve", "--data-dir", dataDir, "--listen", "127.0.0.1:\(port)",
-                                  "--connection-lost-after", String(Self.connectionLostAfter)],
+                                  "--connection-lost-after", String(Self.connectionLostAfter)] + serverArgs,
                                  logDir: root, name: logName)
         server = s
         let listening = await eventually(timeout: .seconds(20), every: .milliseconds(25)) { s.stdout.contains("listening on") }

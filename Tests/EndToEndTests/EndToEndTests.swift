@@ -96,8 +96,9 @@ import Glibc
 }
 
 /// Starts a cluster, runs `body`, and always stops its processes (also when `body` throws).
-func withCluster(_ body: (Cluster) async throws -> Void) async throws {
+func withCluster(serverArgs: [String] = [], _ body: (Cluster) async throws -> Void) async throws {
     let cluster = try Cluster()
+    cluster.serverArgs = serverArgs
     do {
         try await cluster.startServer()
         try await body(cluster)

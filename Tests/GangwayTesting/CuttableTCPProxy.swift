@@ -23,6 +23,7 @@ public final class CuttableTCPProxy: @unchecked Sendable {
     private var nextId = 0
     private var stopped = false
     private var refusing: (@Sendable (String) -> Bool)?
+    private var stalled: Set<Int> = []
 
     public init(to targetPort: Int) throws {
         self.targetPort = targetPort
@@ -52,6 +53,18 @@ public final class CuttableTCPProxy: @unchecked Sendable {
         lock.lock()
         refusing = matches
         lock.unlock()
+    }
+
+    /// From now on, whatever either side of the live connections whose first line satisfies `matches` sends is read
+    /// and dropped: the connections stay open but carry nothing, like a network path that died without a FIN or RST.
+    /// Returns how many connections that stalls.
+    @discardableResult
+    public func stall(where matches: (String) -> Bool) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let ids = connections.filter { matches($0.value.firstLine) }.map(\.key)
+        stalled.formUnion(ids)
+        return ids.count
     }
 
     /// The first lines of the connections relayed now.
@@ -124,29 +137,34 @@ public final class CuttableTCPProxy: @unchecked Sendable {
         lock.unlock()
         if Self.writeAll(upstream, first) {
             let back = Thread { [self] in
-                Self.pump(from: upstream, to: client)
+                pump(id, from: upstream, to: client)
                 shutdown(client, Int32(SHUT_RDWR))
             }
             back.start()
-            Self.pump(from: client, to: upstream)
+            pump(id, from: client, to: upstream)
             shutdown(upstream, Int32(SHUT_RDWR))
             // Wait for the other direction to end before closing the descriptors it uses.
             while !back.isFinished { usleep(1000) }
         }
         lock.lock()
         connections[id] = nil
+        stalled.remove(id)
         lock.unlock()
         close(client)
         close(upstream)
     }
 
-    private static func pump(from: Int32, to: Int32) {
+    private func pump(_ id: Int, from: Int32, to: Int32) {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = read(from, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return }
-            if !writeAll(to, Array(buffer[..<n])) { return }
+            lock.lock()
+            let drop = stalled.contains(id)
+            lock.unlock()
+            if drop { continue }
+            if !Self.writeAll(to, Array(buffer[..<n])) { return }
         }
     }
 

@@ -55,6 +55,7 @@ public struct ConfigFile: Sendable, Equatable {
                                   "max_session_duration", "max-session-duration", "public_url", "public-url",
                                   "policy_grace", "policy-grace",
                                   "client_ack_budget", "client-ack-budget", "slow_client_cutoff", "slow-client-cutoff",
+                                  "agent_join_timeout", "agent-join-timeout",
                                   "record_sessions", "record-sessions", "single_event_loop", "single-event-loop"]
         let s3 = values.filter { $0.key.hasPrefix("s3.") }
         if !s3.isEmpty {  // the [s3] section: Shipping/S3ShippingConfig
@@ -90,6 +91,7 @@ public struct ConfigFile: Sendable, Equatable {
             case "policy_grace": config.policyGraceSeconds = try number(value)
             case "client_ack_budget": config.clientAckBudgetBytes = Int(try number(value))
             case "slow_client_cutoff": config.slowClientCutoffSeconds = try number(value)
+            case "agent_join_timeout": config.agentJoinTimeoutSeconds = try number(value)
             case "record_sessions": config.recordSessions = try flag(value)
             case "single_event_loop": config.singleEventLoop = try flag(value)
             default: break

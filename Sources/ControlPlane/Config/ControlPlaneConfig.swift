@@ -43,6 +43,11 @@ public struct ControlPlaneConfig: Sendable {
     /// Seconds a client may leave that budget full without acknowledging anything before gangwayd cuts its
     /// connection (logged and audited as `SlowClientCutOff`); the session stays resumable (default 60).
     public var slowClientCutoffSeconds: TimeInterval = 60
+    /// Seconds a started session waits for its agent to open the session's data channel before gangwayd ends it as
+    /// Failed, telling the client why (default 30). Without it a session whose agent never got the request (a control
+    /// channel that died without a FIN, an agent that hung) sat in Connecting until the idle timeout, its user looking
+    /// at a silent terminal.
+    public var agentJoinTimeoutSeconds: TimeInterval = 30
     /// Serve every socket on one NIO event loop (thread) (default true) rather than one loop per core. Spread over
     /// loops, a session's client and agent sockets land on loops in turn (NIO gives no say), and every frame relayed
     /// between two loops costs a hand-over and a thread wake-up: gangwayd spent 103–109 µs of CPU per keystroke
@@ -101,6 +106,9 @@ public struct ControlPlaneConfig: Sendable {
         }
         guard slowClientCutoffSeconds > 0 else {
             throw ControlPlaneConfigError("slow-client-cutoff must be a positive number of seconds")
+        }
+        guard agentJoinTimeoutSeconds > 0 else {
+            throw ControlPlaneConfigError("agent-join-timeout must be a positive number of seconds")
         }
         guard (0...65535).contains(port) else { throw ControlPlaneConfigError("port must be 0–65535, got \(port)") }
     }

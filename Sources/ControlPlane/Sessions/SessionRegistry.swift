@@ -181,20 +181,32 @@ actor SessionRegistry {
 
     // MARK: maintenance
 
-    /// Ends sessions past their idle timeout or maximum duration. Returns the ids it ended.
+    /// Ends sessions past their idle timeout or maximum duration, and sessions whose agent has not opened their data
+    /// channel within `agentJoinTimeoutSeconds` (as Failed). Returns the ids it ended.
     @discardableResult
     func enforceDeadlines() async -> [String] {
         let now = clock.now()
         await cutOffStalledClients(now: now)
+        var unjoined: [(String, String)] = []
         var due: [(String, String)] = []
         for (id, l) in live {
             let idle = now.timeIntervalSince(l.relay.lastActivity)
-            if idle >= TimeInterval(config.idleTimeoutMinutes * 60) {
+            let join = config.agentJoinTimeoutSeconds
+            if !l.relay.agentEverAttached && now.timeIntervalSince(l.record.startDate) >= join {
+                unjoined.append((id, "Session \(id) failed: the agent on \(l.record.target) did not open the session " +
+                                     "within \(Int(join.rounded())) s; check that gangway-agent runs and can reach gangwayd, then retry."))
+            } else if idle >= TimeInterval(config.idleTimeoutMinutes * 60) {
                 due.append((id, "Session \(id) timed out after \(config.idleTimeoutMinutes) minutes of inactivity."))
             } else if let max = config.maxSessionDurationMinutes,
                       now.timeIntervalSince(l.record.startDate) >= TimeInterval(max * 60) {
                 due.append((id, "Session \(id) reached its maximum duration of \(max) minutes."))
             }
+        }
+        for (id, why) in unjoined {
+            await end(id, status: .failed, reason: why, notifyAgent: true)
+            try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "ssm.amazonaws.com",
+                                                        eventName: "TerminateSession", principal: "gangwayd",
+                                                        errorMessage: why, sessionId: id))
         }
         for (id, why) in due {
             await end(id, status: .terminated, reason: why, notifyAgent: true)
@@ -202,7 +214,7 @@ actor SessionRegistry {
                                                         eventName: "TerminateSession", principal: "gangwayd",
                                                         errorMessage: why, sessionId: id))
         }
-        return due.map(\.0)
+        return (unjoined + due).map(\.0)
     }
 
     /// Cuts the connection of every client that left its flow-control budget full without acknowledging anything

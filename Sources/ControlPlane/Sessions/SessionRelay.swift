@@ -115,6 +115,8 @@ final class SessionRelay: Sendable {
     var lastActivity: Date { state.withLock { $0.lastActivity } }
     var counters: RelayCounters { state.withLock { $0.counters } }
     var bothAttached: Bool { state.withLock { $0.client != nil && $0.agent != nil } }
+    /// The agent has opened the session's data channel at least once.
+    var agentEverAttached: Bool { state.withLock { $0.agentEverAttached } }
 
     // MARK: attach / detach
 
@@ -146,6 +148,7 @@ final class SessionRelay: Sendable {
             guard !s.finished else { return nil }
             let old = s.agent
             s.agent = peer
+            s.agentEverAttached = true
             let pending = s.pendingToAgent
             s.pendingToAgent.removeAll()
             s.pendingToAgentBytes = 0
@@ -260,6 +263,7 @@ private struct RelayState {
     var lastActivity: Date
     var client: RelayPeer?
     var agent: RelayPeer?
+    var agentEverAttached = false
     var budgetWaiters: [@Sendable () -> Void] = []
     var paused = false
     var pendingToClient: [(frame: ByteBuffer, seq: Int64?)] = []

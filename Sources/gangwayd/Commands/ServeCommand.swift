@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "PEM private key for HTTPS/WSS.")
     var tlsKey: String?
 
-    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url, record_sessions, policy_grace, client_ack_budget, slow_client_cutoff, and an [s3] section). Flags win.")
+    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url, record_sessions, policy_grace, client_ack_budget, slow_client_cutoff, agent_join_timeout, and an [s3] section). Flags win.")
     var config: String?
 
     @Option(help: "Seconds without a heartbeat before an agent shows ConnectionLost (default 300).")
@@ -50,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a client may leave that budget full without acknowledging anything before gangwayd cuts its connection; the session stays resumable (default 60).")
     var slowClientCutoff: Double?
 
+    @Option(help: "Seconds a started session waits for its agent to open the session's data channel before it ends as Failed, with the reason sent to the client (default 30).")
+    var agentJoinTimeout: Double?
+
     @Flag(help: "Serve all sockets on one event loop (thread). The default: each session's relay stays on one thread (about half the CPU per keystroke, lower echo latency); request handlers still use every core.")
     var singleEventLoop = false
 
@@ -74,6 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let policyGrace { cfg.policyGraceSeconds = policyGrace }
         if let clientAckBudget { cfg.clientAckBudgetBytes = clientAckBudget }
         if let slowClientCutoff { cfg.slowClientCutoffSeconds = slowClientCutoff }
+        if let agentJoinTimeout { cfg.agentJoinTimeoutSeconds = agentJoinTimeout }
         if singleEventLoop && allEventLoops {
             throw ValidationError("--single-event-loop and --all-event-loops contradict each other; give one")
         }

@@ -177,6 +177,17 @@ final class ChannelWebSocket: Sendable {
     /// Reads again after `Events.message` returned false.
     func resumeReading() { handler.value.resumeReading() }
 
+    /// When the server was last heard from (any bytes), for the data channel's keepalive; nil while this end holds
+    /// its reads back (a slow consumer), when silence says nothing about the server.
+    var lastHeard: NIODeadline? { handler.value.lastHeardWhileReading }
+
+    /// Sends a ping (the server's pong, like anything it sends, counts as heard).
+    func ping() { handler.value.ping() }
+
+    /// Drops a socket the server stopped answering on: closes it at once (no close handshake, which would wait on
+    /// the same silence), reported through `Events.closed` as the connection lost, with `why`.
+    func abandon(_ why: String) { handler.value.abandon(why) }
+
     /// Sends a close frame (after what is queued) and closes the socket once the server answers, or after
     /// `timeout`. Does not report `closed`.
     func close(code: WebSocketErrorCode, reason: String?, timeout: TimeAmount = .seconds(2)) {
@@ -236,6 +247,8 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     private var peerClose: DataChannelError?
     private var lastError: (any Error)?
     private var readingPaused = false
+    private var lastHeard = NIODeadline.now()
+    private var abandonedBecause: String?
     private var readPending = false
     private var inRead = false
     private var unflushed = false
@@ -272,6 +285,7 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
         inRead = true
+        lastHeard = .now()
         guard !readFailed else { return }  // closing: whatever else the socket had is dropped
         do throws(WebSocketFrameReader.Failure) {
             try reader.read(bytes) { message in
@@ -329,7 +343,8 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     private func reportEnd() {
         guard !endReported else { return }
         endReported = true
-        let error = peerClose ?? .connectionLost(lastError.map { "\($0)" } ?? "the socket closed without a close frame")
+        let error = peerClose
+            ?? .connectionLost(abandonedBecause ?? lastError.map { "\($0)" } ?? "the socket closed without a close frame")
         events.closed(error)
     }
 
@@ -346,6 +361,7 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     func resumeReading() {
         guard readingPaused else { return }
         readingPaused = false
+        lastHeard = .now()  // silence while paused was ours
         if readPending {
             readPending = false
             context?.read()
@@ -393,6 +409,20 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
         guard let output = context else { return }
         output.write(NIOAny(frame), promise: nil)
         unflushed = true
+    }
+
+    var lastHeardWhileReading: NIODeadline? { readingPaused ? nil : lastHeard }
+
+    func ping() {
+        guard !closeSent else { return }
+        send(opcode: .ping, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+        flushIfNeeded()
+    }
+
+    func abandon(_ why: String) {
+        guard let context, !ended else { return }
+        abandonedBecause = why
+        context.close(promise: nil)
     }
 
     /// Queues this end's close frame, once per socket.

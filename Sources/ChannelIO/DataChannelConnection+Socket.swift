@@ -49,6 +49,7 @@ extension DataChannelConnection {
         // Everything unacknowledged goes again on the new socket.
         perform(stream.resendAll(now: .monotonicNow()))
         socket.start()
+        startKeepalive(socket, generation: gen)
     }
 
     /// Handles one binary message, on the event loop. Returns false when the socket should not be read until the
@@ -118,6 +119,7 @@ extension DataChannelConnection {
     /// Forgets the current socket: stops the timer, drops pending acknowledgements.
     func dropSocket() {
         cancelTimer()
+        stopKeepalive()
         pendingAcks = []  // the peer resends what it has not seen acknowledged; duplicates are acknowledged again
         if case .open = state { state = .disconnected }
     }

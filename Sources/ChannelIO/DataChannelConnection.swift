@@ -47,6 +47,8 @@ public actor DataChannelConnection: EventLoopActor {
     /// The array the stream appends its actions to, kept with its capacity between messages (`takeActions`).
     var spareActions: [StreamAction] = []
     var ackTimer: Scheduled<Void>?
+    /// The open socket's liveness check (`DataChannelConnection+Keepalive.swift`).
+    var keepaliveTask: RepeatedTask?
     // Resend timer.
     var timerTask: Scheduled<Void>?
     /// When `timerTask` fires.
@@ -187,6 +189,7 @@ public actor DataChannelConnection: EventLoopActor {
         state = .closed
         generation += 1
         cancelTimer()
+        stopKeepalive()
         ackTimer?.cancel()
         ackTimer = nil
         wakeAll()

@@ -111,3 +111,35 @@ struct AgentJoinTimeoutTests {
         }
     }
 }
+
+/// The agent's data channel dies silently mid-session (the path drops everything, no FIN or RST): the agent hears
+/// nothing from gangwayd, pings, and after its keepalive's dead time (shortened here through
+/// `GANGWAY_DATA_KEEPALIVE`) drops the socket and resumes on a new one; what was typed into the dead path arrives.
+@Suite("gangway-agent drops a data channel that went silent", .serialized, .timeLimit(.minutes(2)))
+struct AgentDataChannelKeepaliveTests {
+    @Test("data channel stalled: the agent resumes within its keepalive's dead time and the keystroke typed meanwhile runs")
+    func silentPathIsDroppedAndResumed() async throws {
+        try await withCluster { cluster in
+            let proxy = try CuttableTCPProxy(to: cluster.port)
+            defer { proxy.stop() }
+            let id = try await cluster.startAgent("keepalive-1", server: proxy.url,
+                                                  environment: ["GANGWAY_DATA_KEEPALIVE": "1,2.5,0.25"])
+            let shell = try await ShellClient(cluster: cluster, target: id)
+            let isDataChannel: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/data-channel/") }
+            await shell.type("echo on''e-$((1+1))\n")
+            var at = try await shell.waitFor("one-2")
+            #expect(proxy.stall(where: isDataChannel) == 1, "\(proxy.liveFirstLines)")
+            let stalled = ContinuousClock.now
+            await shell.type("echo tw''o-$((2+2))\n")  // into the dead path
+            at = try await shell.waitFor("two-4", from: at, timeout: .seconds(30))
+            let took = ContinuousClock.now - stalled
+            #expect(took >= .seconds(2) && took < .seconds(15), "the keystroke came through after \(took)")
+            #expect(proxy.firstLinesSeen.filter(isDataChannel).count == 2, "not one new data channel: \(proxy.firstLinesSeen)")
+            await shell.type("echo thr''ee-$((3+3))\n")
+            _ = try await shell.waitFor("three-6", from: at)
+            await shell.type("exit\n")
+            #expect(await eventually(timeout: .seconds(20)) { shell.closed }, "session did not end after exit")
+            await shell.close()
+        }
+    }
+}

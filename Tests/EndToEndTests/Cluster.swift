@@ -60,14 +60,15 @@ final class Cluster: @unchecked Sendable {
     /// Registers and starts an agent against gangwayd (or against `server`, e.g. a `CuttableTCPProxy` in front of
     /// it); returns its instance id once it is Online.
     @discardableResult
-    func startAgent(_ name: String, server: String? = nil, extra: [String] = []) async throws -> String {
+    func startAgent(_ name: String, server: String? = nil, extra: [String] = [],
+                    environment: [String: String] = [:]) async throws -> String {
         let token = try ChildProcess.run(Executables.path("gangwayd"), ["admin", "--data-dir", dataDir, "agent", "token"])
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let stateDir = root + "/agent-\(name)"
         let agent = try ChildProcess(Executables.path("gangway-agent"),
                                      ["--server", server ?? baseURL, "--token", token, "--state-dir", stateDir, "--heartbeat", "1",
                                       "--computer-name", name] + extra,
-                                     logDir: root, name: "agent-\(name)")
+                                     logDir: root, name: "agent-\(name)", environment: environment)
         agents[name] = agent
         var instanceId: String?
         _ = await eventually(timeout: .seconds(20)) {

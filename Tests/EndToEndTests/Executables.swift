@@ -31,7 +31,9 @@ final class ChildProcess: @unchecked Sendable {
     let stdoutPath: String
     let stderrPath: String
 
-    init(_ executable: String, _ arguments: [String], logDir: String, name: String) throws {
+    /// `environment`: variables set for the child on top of this process's own.
+    init(_ executable: String, _ arguments: [String], logDir: String, name: String,
+         environment: [String: String] = [:]) throws {
         stdoutPath = logDir + "/\(name).out"
         stderrPath = logDir + "/\(name).err"
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
@@ -39,6 +41,9 @@ final class ChildProcess: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try process.run()

@@ -24,6 +24,7 @@ public final class CuttableTCPProxy: @unchecked Sendable {
     private var stopped = false
     private var refusing: (@Sendable (String) -> Bool)?
     private var stalled: Set<Int> = []
+    private var seen: [String] = []
 
     public init(to targetPort: Int) throws {
         self.targetPort = targetPort
@@ -65,6 +66,13 @@ public final class CuttableTCPProxy: @unchecked Sendable {
         let ids = connections.filter { matches($0.value.firstLine) }.map(\.key)
         stalled.formUnion(ids)
         return ids.count
+    }
+
+    /// The first lines of every connection relayed so far, in order.
+    public var firstLinesSeen: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return seen
     }
 
     /// The first lines of the connections relayed now.
@@ -134,6 +142,7 @@ public final class CuttableTCPProxy: @unchecked Sendable {
         let id = nextId
         nextId += 1
         connections[id] = Relayed(client: client, upstream: upstream, firstLine: line)
+        seen.append(line)
         lock.unlock()
         if Self.writeAll(upstream, first) {
             let back = Thread { [self] in

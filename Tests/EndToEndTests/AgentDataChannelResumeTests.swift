@@ -84,7 +84,7 @@ struct AgentControlChannelDropTests {
 /// The agent's control channel goes silent without closing (a path that died with no FIN or RST): gangwayd still
 /// counts the agent connected, takes a StartSession and sends the request into the void. The session does not sit
 /// in Connecting until the idle timeout: after `--agent-join-timeout` it ends as Failed, the client is told why, and
-/// the session's history says so.
+/// the session's history says so; the agent finds the dead control channel by itself and a retry works.
 @Suite("a session whose agent never opens it", .serialized, .timeLimit(.minutes(2)))
 struct AgentJoinTimeoutTests {
     @Test("control channel stalled: the session fails after the join timeout, the client hears why, history says Failed")
@@ -108,6 +108,18 @@ struct AgentJoinTimeoutTests {
             #expect(record["Status"] as? String == "Failed", "\(record)")
             let details = record["Details"] as? String ?? ""
             #expect(details.contains("did not open the session within 2 s"), "\(record)")
+
+            // The agent finds its control channel dead by itself (its WebSocket pings go unanswered: 2 × 10 s here)
+            // and reconnects; a retry then works.
+            let isControl: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/control-channel/") }
+            #expect(await eventually(timeout: .seconds(45)) { proxy.firstLinesSeen.filter(isControl).count >= 2 },
+                    "the agent never reconnected its control channel: \(proxy.firstLinesSeen)")
+            let retry = try await ShellClient(cluster: cluster, target: id)
+            await retry.type("echo ret''ry-$((5+5))\n")
+            _ = try await retry.waitFor("retry-10")
+            await retry.type("exit\n")
+            #expect(await eventually(timeout: .seconds(20)) { retry.closed }, "the retried session did not end")
+            await retry.close()
         }
     }
 }

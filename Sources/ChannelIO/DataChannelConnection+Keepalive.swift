@@ -50,9 +50,11 @@ extension DataChannelConnection {
         let silence = NIODeadline.now() - heard
         if silence >= keepalive.deadAfter {
             let seconds = Double(silence.nanoseconds) / 1e9
-            logger.warning("data channel: nothing heard from the server for \(String(format: "%.1f", seconds)) s; dropping the socket")
+            // Info, not a warning: the owner hears of it as a disconnect and tells its user (`gangway connect` prints
+            // a notice, the agent logs the resume).
+            logger.info("data channel: nothing heard from the server for \(String(format: "%.1f", seconds)) s; dropping the socket")
             stopKeepalive()
-            socket.abandon(String(format: "nothing heard from the server for %.0f s (ping unanswered)", seconds))
+            socket.abandon(String(format: "nothing heard from the server for %.0f s, ping unanswered", seconds))
         } else if silence >= keepalive.pingAfter {
             socket.ping()
         }

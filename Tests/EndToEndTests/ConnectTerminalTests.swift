@@ -71,4 +71,33 @@ struct ConnectTerminalTests {
             #expect(end.contains("stdin-blocking"), "\(end)")
         }
     }
+
+    /// The path between `gangway connect` and gangwayd dies without a FIN (every byte dropped): connect hears nothing,
+    /// pings, drops the socket after its keepalive's dead time (shortened through `GANGWAY_DATA_KEEPALIVE`), says so,
+    /// resumes with ResumeSession, and what was typed into the dead path runs.
+    @Test func silentPathIsDroppedAndTheSessionResumes() async throws {
+        try await withCluster { cluster in
+            let target = try await cluster.startAgent("tty-keepalive")
+            let proxy = try CuttableTCPProxy(to: cluster.port)
+            defer { proxy.stop() }
+            let h = TmuxHarness()
+            defer { h.stop() }
+            h.start("\(Executables.path("gangway")) connect \(target) --endpoint-url \(proxy.url)", cols: 200, rows: 30,
+                    env: ["AWS_ACCESS_KEY_ID": cluster.credentials.accessKeyId,
+                          "AWS_SECRET_ACCESS_KEY": cluster.credentials.secretAccessKey,
+                          "AWS_REGION": "us-east-1", "HOME": cluster.root, "TERM": "tmux-256color",
+                          "GANGWAY_DATA_KEEPALIVE": "1,2.5,0.25"])
+            h.waitFor(text: "Starting session", timeout: 30)
+            h.run("echo ready-$((6*7))", until: "ready-42")
+            #expect(proxy.stall { $0.hasPrefix("GET /v1/data-channel/") } == 1, "\(proxy.liveFirstLines)")
+            h.run("echo after-$((7*8))", until: "after-56", timeout: 30)
+            let screen = h.waitFor(text: "resumed", timeout: 10)
+            #expect(screen.contains("nothing heard from the server for 3 s, ping unanswered")
+                    || screen.contains("nothing heard from the server for 2 s, ping unanswered"), "\(screen)")
+            #expect(!screen.contains("warning"), "a log warning in the user's terminal: \(screen)")
+            h.type("exit")
+            h.keys("Enter")
+            h.waitFor(text: "EXITED 0", timeout: 20)
+        }
+    }
 }

@@ -26,6 +26,17 @@ public enum DataChannelError: Error, Sendable, CustomStringConvertible {
     /// The URL cannot be used for a WebSocket.
     case invalidURL(String)
 
+    /// What happened, without the advice `description` adds: for a program that resumes by itself and tells its user
+    /// (`gangway connect`'s "connection to the session lost (…); resuming…").
+    public var cause: String {
+        switch self {
+        case .closedByPeer(let code, let reason): "the server closed it, code \(code)\(reason.isEmpty ? "" : ": \(reason)")"
+        case .connectionLost(let why): why
+        case .alreadyClosed: "closed by this program"
+        case .invalidURL(let url): "'\(url)' is not a ws:// or wss:// URL with a host"
+        }
+    }
+
     public var description: String {
         switch self {
         case .closedByPeer(let code, let reason):

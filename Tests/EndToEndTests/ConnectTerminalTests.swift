@@ -92,8 +92,9 @@ struct ConnectTerminalTests {
             #expect(proxy.stall { $0.hasPrefix("GET /v1/data-channel/") } == 1, "\(proxy.liveFirstLines)")
             h.run("echo after-$((7*8))", until: "after-56", timeout: 30)
             let screen = h.waitFor(text: "resumed", timeout: 10)
-            #expect(screen.contains("nothing heard from the server for 3 s, ping unanswered")
-                    || screen.contains("nothing heard from the server for 2 s, ping unanswered"), "\(screen)")
+            #expect(screen.contains("[gangway] connection to the session lost (nothing heard from the server for 3 s, ping unanswered); resuming")
+                    || screen.contains("[gangway] connection to the session lost (nothing heard from the server for 2 s, ping unanswered); resuming"),
+                    "\(screen)")
             #expect(!screen.contains("warning"), "a log warning in the user's terminal: \(screen)")
             h.type("exit")
             h.keys("Enter")

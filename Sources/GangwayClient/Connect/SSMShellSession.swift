@@ -187,7 +187,8 @@ public actor SSMShellSession: ShellChannel {
     private func resume(after error: (any Error)?) async -> Bool {
         let deadline = ContinuousClock.now.advanced(by: resumeWindow)
         var delay = Duration.milliseconds(200)
-        noticeContinuation.yield("connection to the session lost (\(error.map { "\($0)" } ?? "socket closed")); resuming…")
+        let cause = (error as? DataChannelError)?.cause ?? error.map { "\($0)" } ?? "socket closed"
+        noticeContinuation.yield("connection to the session lost (\(cause)); resuming…")
         while !finished, ContinuousClock.now < deadline {
             do {
                 let info = try await ssm.resumeSession(sessionId: sessionId)

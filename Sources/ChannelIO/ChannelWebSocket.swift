@@ -414,8 +414,7 @@ final class ChannelWebSocketHandler: ChannelDuplexHandler {
     var lastHeardWhileReading: NIODeadline? { readingPaused ? nil : lastHeard }
 
     func ping() {
-        guard !closeSent else { return }
-        send(opcode: .ping, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+        write(opcode: .ping, bytes: [])
         flushIfNeeded()
     }
 

@@ -14,19 +14,18 @@ struct AgentDataChannelResumeTests {
             defer { proxy.stop() }
             let id = try await cluster.startAgent("resume-1", server: proxy.url)
             let shell = try await ShellClient(cluster: cluster, target: id)
-            let isDataChannel: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/data-channel/") }
             await shell.type("stty -echo; echo go''on; seq 1 50000; sleep 1.5; seq 50001 100000; echo end-$((6*7))\n")
             let start = try await shell.waitFor("goon\r\n")
             #expect(await eventually(timeout: .seconds(20)) { shell.count > start + 20_000 }, "the output did not start")
-            #expect(proxy.cut(where: isDataChannel) == 1, "no agent data channel through the proxy: \(proxy.liveFirstLines)")
+            #expect(proxy.cut(where: ChannelRequest.data) == 1, "no agent data channel through the proxy: \(proxy.liveFirstLines)")
             #expect(!shell.text.contains("end-42"), "the output ended before the cut")
             // The second cut lands once the agent is back, in the pause or the second half; reconnects are refused
             // for a second after it.
-            #expect(await eventually(timeout: .seconds(20)) { proxy.liveFirstLines.contains(where: isDataChannel) },
+            #expect(await eventually(timeout: .seconds(20)) { proxy.liveFirstLines.contains(where: ChannelRequest.data) },
                     "the agent did not resume its data channel")
             try await Task.sleep(for: .milliseconds(300))
-            proxy.refuse(where: isDataChannel)
-            #expect(proxy.cut(where: isDataChannel) == 1)
+            proxy.refuse(where: ChannelRequest.data)
+            #expect(proxy.cut(where: ChannelRequest.data) == 1)
             #expect(!shell.text.contains("end-42"), "the output ended before the second cut")
             try await Task.sleep(for: .seconds(1))
             proxy.refuse(where: nil)
@@ -39,9 +38,7 @@ struct AgentDataChannelResumeTests {
             // Typing still reaches the shell after the resumes.
             await shell.type("stty echo; echo ty''ped-$((7*8))\n")
             _ = try await shell.waitFor("typed-56", from: start)
-            await shell.type("exit\n")
-            #expect(await eventually(timeout: .seconds(20)) { shell.closed }, "session did not end after exit")
-            await shell.close()
+            #expect(await shell.exitAndClose(), "session did not end after exit")
         }
     }
 }
@@ -57,26 +54,22 @@ struct AgentControlChannelDropTests {
             defer { proxy.stop() }
             let id = try await cluster.startAgent("control-1", server: proxy.url)
             let shell = try await ShellClient(cluster: cluster, target: id)
-            let isControl: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/control-channel/") }
             await shell.type("echo on''e-$((1+1))\n")
             var at = try await shell.waitFor("one-2")
-            #expect(proxy.cut(where: isControl) == 1, "no agent control channel through the proxy: \(proxy.liveFirstLines)")
+            #expect(proxy.cut(where: ChannelRequest.control) == 1, "no agent control channel through the proxy: \(proxy.liveFirstLines)")
             await shell.type("echo tw''o-$((2+2))\n")
             at = try await shell.waitFor("two-4", from: at)
-            #expect(await eventually(timeout: .seconds(20)) { proxy.liveFirstLines.contains(where: isControl) },
+            #expect(await eventually(timeout: .seconds(20)) { proxy.liveFirstLines.contains(where: ChannelRequest.control) },
                     "the agent did not reconnect its control channel")
-            proxy.cut(where: isControl)
+            proxy.cut(where: ChannelRequest.control)
             await shell.type("echo thr''ee-$((3+3))\n")
             at = try await shell.waitFor("three-6", from: at)
             #expect(try await eventually(timeout: .seconds(20)) { try await cluster.pingStatus(id) == "Online" })
             let second = try await ShellClient(cluster: cluster, target: id)
             await second.type("echo fo''ur-$((4+4))\n")
             _ = try await second.waitFor("four-8")
-            await second.type("exit\n")
-            await shell.type("exit\n")
-            #expect(await eventually(timeout: .seconds(20)) { shell.closed && second.closed }, "sessions did not end")
-            await second.close()
-            await shell.close()
+            #expect(await second.exitAndClose(), "the second session did not end")
+            #expect(await shell.exitAndClose(), "the first session did not end")
         }
     }
 }
@@ -93,7 +86,7 @@ struct AgentJoinTimeoutTests {
             let proxy = try CuttableTCPProxy(to: cluster.port)
             defer { proxy.stop() }
             let id = try await cluster.startAgent("join-1", server: proxy.url)
-            #expect(proxy.stall { $0.hasPrefix("GET /v1/control-channel/") } == 1, "\(proxy.liveFirstLines)")
+            #expect(proxy.stall(where: ChannelRequest.control) == 1, "\(proxy.liveFirstLines)")
             let started = ContinuousClock.now
             let shell = try await ShellClient(cluster: cluster, target: id)
             #expect(await eventually(timeout: .seconds(15)) { shell.closed }, "the client was never told the session ended")
@@ -111,15 +104,12 @@ struct AgentJoinTimeoutTests {
 
             // The agent finds its control channel dead by itself (its WebSocket pings go unanswered: 2 × 10 s here)
             // and reconnects; a retry then works.
-            let isControl: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/control-channel/") }
-            #expect(await eventually(timeout: .seconds(45)) { proxy.firstLinesSeen.filter(isControl).count >= 2 },
+            #expect(await eventually(timeout: .seconds(45)) { proxy.firstLinesSeen.filter(ChannelRequest.control).count >= 2 },
                     "the agent never reconnected its control channel: \(proxy.firstLinesSeen)")
             let retry = try await ShellClient(cluster: cluster, target: id)
             await retry.type("echo ret''ry-$((5+5))\n")
             _ = try await retry.waitFor("retry-10")
-            await retry.type("exit\n")
-            #expect(await eventually(timeout: .seconds(20)) { retry.closed }, "the retried session did not end")
-            await retry.close()
+            #expect(await retry.exitAndClose(), "the retried session did not end")
         }
     }
 }
@@ -137,21 +127,18 @@ struct AgentDataChannelKeepaliveTests {
             let id = try await cluster.startAgent("keepalive-1", server: proxy.url,
                                                   environment: ["GANGWAY_DATA_KEEPALIVE": "1,2.5,0.25"])
             let shell = try await ShellClient(cluster: cluster, target: id)
-            let isDataChannel: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/data-channel/") }
             await shell.type("echo on''e-$((1+1))\n")
             var at = try await shell.waitFor("one-2")
-            #expect(proxy.stall(where: isDataChannel) == 1, "\(proxy.liveFirstLines)")
+            #expect(proxy.stall(where: ChannelRequest.data) == 1, "\(proxy.liveFirstLines)")
             let stalled = ContinuousClock.now
             await shell.type("echo tw''o-$((2+2))\n")  // into the dead path
             at = try await shell.waitFor("two-4", from: at, timeout: .seconds(30))
             let took = ContinuousClock.now - stalled
             #expect(took >= .seconds(2) && took < .seconds(15), "the keystroke came through after \(took)")
-            #expect(proxy.firstLinesSeen.filter(isDataChannel).count == 2, "not one new data channel: \(proxy.firstLinesSeen)")
+            #expect(proxy.firstLinesSeen.filter(ChannelRequest.data).count == 2, "not one new data channel: \(proxy.firstLinesSeen)")
             await shell.type("echo thr''ee-$((3+3))\n")
             _ = try await shell.waitFor("three-6", from: at)
-            await shell.type("exit\n")
-            #expect(await eventually(timeout: .seconds(20)) { shell.closed }, "session did not end after exit")
-            await shell.close()
+            #expect(await shell.exitAndClose(), "session did not end after exit")
         }
     }
 }

@@ -110,3 +110,11 @@ final class Cluster: @unchecked Sendable {
         }
     }
 }
+
+/// Request lines of gangwayd's WebSocket channels, to pick connections out for `CuttableTCPProxy`.
+enum ChannelRequest {
+    /// A data channel (an agent's or a client's side of a session).
+    static let data: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/data-channel/") }
+    /// An agent's control channel.
+    static let control: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/control-channel/") }
+}

@@ -89,7 +89,7 @@ struct ConnectTerminalTests {
                           "GANGWAY_DATA_KEEPALIVE": "1,2.5,0.25"])
             h.waitFor(text: "Starting session", timeout: 30)
             h.run("echo ready-$((6*7))", until: "ready-42")
-            #expect(proxy.stall { $0.hasPrefix("GET /v1/data-channel/") } == 1, "\(proxy.liveFirstLines)")
+            #expect(proxy.stall(where: ChannelRequest.data) == 1, "\(proxy.liveFirstLines)")
             h.run("echo after-$((7*8))", until: "after-56", timeout: 30)
             let screen = h.waitFor(text: "resumed", timeout: 10)
             #expect(screen.contains("[gangway] connection to the session lost (nothing heard from the server for 3 s, ping unanswered); resuming")

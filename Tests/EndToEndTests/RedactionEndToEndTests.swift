@@ -7,10 +7,7 @@ import Testing
 @Suite("Redaction end to end", .serialized, .timeLimit(.minutes(2))) struct RedactionEndToEndTests {
     /// Ends the shell (`exit`), closes the client, and reads the session's recording once gangwayd finished it.
     static func exitAndReadRecording(_ shell: ShellClient, cluster: Cluster) async throws -> RecordingOnDisk {
-        await shell.type("exit\n")
-        let ended = await eventually(timeout: .seconds(20)) { shell.closed }
-        #expect(ended, "session did not end after exit")
-        await shell.close()
+        #expect(await shell.exitAndClose(), "session did not end after exit")
         let recordingPath = cluster.dataDir + "/recordings/\(shell.sessionId).cast"
         let closed = await eventually(timeout: .seconds(10)) {
             (try? RecordingOnDisk(path: recordingPath))?.tornTail == nil
@@ -130,9 +127,8 @@ import Testing
         var at = try await shell.waitFor("ready-6")
         await shell.type("sleep 0.5; stty -echo; sleep 2.5; printf 'o''ff-now: '; read pw; stty echo; echo; echo go''t-${#pw}\n")
         at = try await shell.waitFor("${#pw}\r\n", from: at)  // the kernel echoed the command line: it is running
-        let isDataChannel: @Sendable (String) -> Bool = { $0.hasPrefix("GET /v1/data-channel/") }
-        proxy.refuse(where: isDataChannel)
-        #expect(proxy.cut(where: isDataChannel) == 1, "no agent data channel through the proxy: \(proxy.liveFirstLines)")
+        proxy.refuse(where: ChannelRequest.data)
+        #expect(proxy.cut(where: ChannelRequest.data) == 1, "no agent data channel through the proxy: \(proxy.liveFirstLines)")
         try await Task.sleep(for: .milliseconds(1500))  // stty -echo runs meanwhile, the agent's report is lost
         proxy.refuse(where: nil)
         at = try await shell.waitFor("off-now: ", from: at, timeout: .seconds(20))

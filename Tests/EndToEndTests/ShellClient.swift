@@ -101,4 +101,13 @@ final class ShellClient: @unchecked Sendable {
         await channel.close()
         reader?.cancel()
     }
+
+    /// Types `exit`, waits up to 20 s for gangwayd to end the session (`channel_closed`), and closes this client.
+    /// False when the session did not end.
+    func exitAndClose() async -> Bool {
+        await type("exit\n")
+        let ended = await eventually(timeout: .seconds(20)) { closed }
+        await close()
+        return ended
+    }
 }

@@ -8,7 +8,7 @@ import Glibc
 /// line its client sent (for HTTP, the request line), so `cut(where:)` can shut down, say, the agent's data-channel
 /// WebSocket and leave its control channel alone. New connections keep being relayed after a cut.
 public final class CuttableTCPProxy: @unchecked Sendable {
-    // @unchecked: `connections`, `nextId` and `stopped` are guarded by `lock`; `fd` and `targetPort` are set once.
+    // @unchecked: every `var` below is guarded by `lock`; `fd`, `port` and `targetPort` are set once.
     private struct Relayed {
         var client: Int32
         var upstream: Int32

@@ -187,34 +187,27 @@ actor SessionRegistry {
     func enforceDeadlines() async -> [String] {
         let now = clock.now()
         await cutOffStalledClients(now: now)
-        var unjoined: [(String, String)] = []
-        var due: [(String, String)] = []
+        let join = config.agentJoinTimeoutSeconds
+        var due: [(id: String, status: SessionStatus, why: String)] = []
         for (id, l) in live {
             let idle = now.timeIntervalSince(l.relay.lastActivity)
-            let join = config.agentJoinTimeoutSeconds
             if !l.relay.agentEverAttached && now.timeIntervalSince(l.record.startDate) >= join {
-                unjoined.append((id, "Session \(id) failed: the agent on \(l.record.target) did not open the session " +
-                                     "within \(Int(join.rounded())) s; check that gangway-agent runs and can reach gangwayd, then retry."))
+                due.append((id, .failed, "Session \(id) failed: the agent on \(l.record.target) did not open the session " +
+                                         "within \(Int(join.rounded())) s; check that gangway-agent runs and can reach gangwayd, then retry."))
             } else if idle >= TimeInterval(config.idleTimeoutMinutes * 60) {
-                due.append((id, "Session \(id) timed out after \(config.idleTimeoutMinutes) minutes of inactivity."))
+                due.append((id, .terminated, "Session \(id) timed out after \(config.idleTimeoutMinutes) minutes of inactivity."))
             } else if let max = config.maxSessionDurationMinutes,
                       now.timeIntervalSince(l.record.startDate) >= TimeInterval(max * 60) {
-                due.append((id, "Session \(id) reached its maximum duration of \(max) minutes."))
+                due.append((id, .terminated, "Session \(id) reached its maximum duration of \(max) minutes."))
             }
         }
-        for (id, why) in unjoined {
-            await end(id, status: .failed, reason: why, notifyAgent: true)
+        for (id, status, why) in due {
+            await end(id, status: status, reason: why, notifyAgent: true)
             try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "ssm.amazonaws.com",
                                                         eventName: "TerminateSession", principal: "gangwayd",
                                                         errorMessage: why, sessionId: id))
         }
-        for (id, why) in due {
-            await end(id, status: .terminated, reason: why, notifyAgent: true)
-            try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "ssm.amazonaws.com",
-                                                        eventName: "TerminateSession", principal: "gangwayd",
-                                                        errorMessage: why, sessionId: id))
-        }
-        return (unjoined + due).map(\.0)
+        return due.map(\.id)
     }
 
     /// Cuts the connection of every client that left its flow-control budget full without acknowledging anything

@@ -14,14 +14,17 @@ struct AgentDataChannelResumeTests {
             defer { proxy.stop() }
             let id = try await cluster.startAgent("resume-1", server: proxy.url)
             let shell = try await ShellClient(cluster: cluster, target: id)
-            await shell.type("stty -echo; echo go''on; seq 1 50000; sleep 1.5; seq 50001 100000; echo end-$((6*7))\n")
+            // The pause between the halves leaves the agent ~4 s to resume from the first cut before the second one must
+            // land (checked below: the output has not ended yet); 1.5 s was too short with the suites in parallel.
+            await shell.type("stty -echo; echo go''on; seq 1 50000; sleep 5; seq 50001 100000; echo end-$((6*7))\n")
             let start = try await shell.waitFor("goon\r\n")
             #expect(await eventually(timeout: .seconds(20)) { shell.count > start + 20_000 }, "the output did not start")
             #expect(proxy.cut(where: ChannelRequest.data) == 1, "no agent data channel through the proxy: \(proxy.liveFirstLines)")
             #expect(!shell.text.contains("end-42"), "the output ended before the cut")
             // The second cut lands once the agent is back, in the pause or the second half; reconnects are refused
             // for a second after it.
-            #expect(await eventually(timeout: .seconds(20)) { proxy.liveFirstLines.contains(where: ChannelRequest.data) },
+            // A new connection, not the cut one (which stays listed until its relay threads end).
+            #expect(await eventually(timeout: .seconds(20)) { proxy.firstLinesSeen.filter(ChannelRequest.data).count == 2 },
                     "the agent did not resume its data channel")
             try await Task.sleep(for: .milliseconds(300))
             proxy.refuse(where: ChannelRequest.data)
@@ -59,8 +62,10 @@ struct AgentControlChannelDropTests {
             #expect(proxy.cut(where: ChannelRequest.control) == 1, "no agent control channel through the proxy: \(proxy.liveFirstLines)")
             await shell.type("echo tw''o-$((2+2))\n")
             at = try await shell.waitFor("two-4", from: at)
-            #expect(await eventually(timeout: .seconds(20)) { proxy.liveFirstLines.contains(where: ChannelRequest.control) },
+            // A new connection, not the cut one (which stays listed until its relay threads end).
+            #expect(await eventually(timeout: .seconds(20)) { proxy.firstLinesSeen.filter(ChannelRequest.control).count == 2 },
                     "the agent did not reconnect its control channel")
+            try await Task.sleep(for: .milliseconds(300))
             proxy.cut(where: ChannelRequest.control)
             await shell.type("echo thr''ee-$((3+3))\n")
             at = try await shell.waitFor("three-6", from: at)

@@ -22,7 +22,7 @@ struct SessionRecordingFetchTests {
         guard let text else { return }
         let recording = try await FileSessionRecorder(dataDir: f.dir).open(sessionId: id, target: "mi-0000000000000000a",
                                                                            owner: owner, cols: 80, rows: 24, startedAt: start)
-        recording.output(Array(text.utf8), at: start.addingTimeInterval(1))
+        try recording.output(Array(text.utf8), at: start.addingTimeInterval(1))
         await recording.close()
     }
 

@@ -7,25 +7,36 @@ import Synchronization
 import Testing
 import WSClient
 
-/// A recorder that keeps events in memory.
+/// A recorder that keeps events in memory; with `capacity`, storing more events than that fails (a full disk).
 final class MemoryRecorder: SessionRecorder {
     private let box = Mutex<[String]>([])
+    private let capacity: Int?
+    init(capacity: Int? = nil) { self.capacity = capacity }
     var events: [String] { box.withLock { $0 } }
     func open(sessionId: String, target: String, owner: String, cols: Int, rows: Int,
               startedAt: Date) async throws -> any SessionRecording {
         MemoryRecording(owner: self)
     }
-    func add(_ e: String) { box.withLock { $0.append(e) } }
+    func add(_ e: String) throws {
+        try box.withLock { events in
+            if let capacity, events.count >= capacity { throw DiskFull() }
+            events.append(e)
+        }
+    }
+}
+
+struct DiskFull: Error, CustomStringConvertible {
+    var description: String { "No space left on device" }
 }
 
 struct MemoryRecording: SessionRecording {
     let owner: MemoryRecorder
-    func output(_ bytes: [UInt8], at: Date) { owner.add("o:" + String(decoding: bytes, as: UTF8.self)) }
-    func input(_ bytes: [UInt8], at: Date, redacted: Bool) {
-        owner.add(redacted ? "i:<redacted>" : "i:" + String(decoding: bytes, as: UTF8.self))
+    func output(_ bytes: [UInt8], at: Date) throws { try owner.add("o:" + String(decoding: bytes, as: UTF8.self)) }
+    func input(_ bytes: [UInt8], at: Date, redacted: Bool) throws {
+        try owner.add(redacted ? "i:<redacted>" : "i:" + String(decoding: bytes, as: UTF8.self))
     }
-    func resize(cols: Int, rows: Int, at: Date) { owner.add("r:\(cols)x\(rows)") }
-    func close() async { owner.add("close") }
+    func resize(cols: Int, rows: Int, at: Date) throws { try owner.add("r:\(cols)x\(rows)") }
+    func close() async { try? owner.add("close") }
 }
 
 /// A started session with both ends attached.
@@ -108,6 +119,35 @@ struct SessionTests {
         #expect(try await eventually { await recorder.events.last == "close" })
         let events = await recorder.events
         #expect(events == ["r:120x40", "i:ls\r", "o:A", "o:B", "i:<redacted>", "close"])
+    }
+
+    @Test("a recording that cannot be written ends the session as Failed; the frame it could not store is not relayed")
+    func recordingFailureEndsTheSession() async throws {
+        let recorder = MemoryRecorder(capacity: 1)
+        let cp = try await TestControlPlane(recorder: recorder)
+        defer { Task { await cp.stop() } }
+        let s = try await startSession(cp)
+        try await s.clientAttached()   // input "x": the one event the recording has room for
+        #expect(recorder.events == ["i:x"])
+
+        try await s.agentData.sendBinary(Frames.output("secret output", seq: 0))
+        let first = try #require(Frames.decode(await s.client.next()), "the client got nothing")
+        #expect(first.messageType == .channelClosed, "the client got \(first.messageType) '\(first.payloadText)'")
+        #expect(first.payloadText.contains("could not write its recording (No space left on device)"))
+        #expect(!first.payloadText.contains("secret output"))
+        let agentSide = try #require(Frames.decode(await s.agentData.next()))
+        #expect(agentSide.messageType == .channelClosed)
+        try? await s.client.sendBinary(Frames.input(Array("rm -rf /tmp/x\r".utf8), seq: 1))   // its socket is closing
+        #expect(Frames.decode(await s.agentData.next(within: 1))?.messageType != .inputStreamData)
+
+        let h = try await cp.call("DescribeSessions", #"{"State":"History","Filters":[{"key":"SessionId","value":"\#(s.sessionId)"}]}"#)
+        let ended = try #require((h.json["Sessions"] as? [[String: Any]])?.first)
+        #expect(ended["Status"] as? String == "Failed")
+        #expect((ended["Details"] as? String ?? "").contains("could not write its recording"))
+        let audited = await cp.audit.events.filter { $0.eventName == "RecordingFailed" }
+        #expect(audited.count == 1 && audited.first?.sessionId == s.sessionId)
+        #expect(audited.first?.target == s.agent.instanceId)
+        #expect(recorder.events == ["i:x"])
     }
 
     @Test("the client token is single-use; a replay is closed with 1008 and the session goes on")

@@ -12,6 +12,8 @@ final class Cluster: @unchecked Sendable {
     var server: ChildProcess?
     /// More `gangwayd serve` flags (given to `withCluster`).
     var serverArgs: [String] = []
+    /// A command gangwayd runs under (e.g. `prlimit --fsize=N --`), given to `withCluster`.
+    var serverWrapper: [String] = []
     var port: Int = 0
     var agents: [String: ChildProcess] = [:]
     let credentials: AWSCredentials
@@ -44,10 +46,10 @@ final class Cluster: @unchecked Sendable {
     /// Starts gangwayd (port 0 the first time, the same port on a restart) and waits for its listening line.
     func startServer() async throws {
         let logName = "gangwayd-\(UUID().uuidString.prefix(4))"
-        let s = try ChildProcess(Executables.path("gangwayd"),
-                                 ["serve", "--data-dir", dataDir, "--listen", "127.0.0.1:\(port)",
-                                  "--connection-lost-after", String(Self.connectionLostAfter)] + serverArgs,
-                                 logDir: root, name: logName)
+        let command = serverWrapper + [Executables.path("gangwayd"),
+                                       "serve", "--data-dir", dataDir, "--listen", "127.0.0.1:\(port)",
+                                       "--connection-lost-after", String(Self.connectionLostAfter)] + serverArgs
+        let s = try ChildProcess(command[0], Array(command.dropFirst()), logDir: root, name: logName)
         server = s
         let listening = await eventually(timeout: .seconds(20), every: .milliseconds(25)) { s.stdout.contains("listening on") }
         guard listening, let line = s.stdout.split(separator: "\n").first(where: { $0.contains("listening on") }),

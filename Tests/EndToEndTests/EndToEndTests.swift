@@ -96,9 +96,11 @@ import Glibc
 }
 
 /// Starts a cluster, runs `body`, and always stops its processes (also when `body` throws).
-func withCluster(serverArgs: [String] = [], _ body: (Cluster) async throws -> Void) async throws {
+func withCluster(serverArgs: [String] = [], serverWrapper: [String] = [],
+                 _ body: (Cluster) async throws -> Void) async throws {
     let cluster = try Cluster()
     cluster.serverArgs = serverArgs
+    cluster.serverWrapper = serverWrapper
     do {
         try await cluster.startServer()
         try await body(cluster)

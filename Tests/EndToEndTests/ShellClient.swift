@@ -15,6 +15,7 @@ final class ShellClient: @unchecked Sendable {
     private var output: [UInt8] = []
     private var exitCodeText: String?
     private var channelClosed = false
+    private var closedText = ""
     private var reader: Task<Void, Never>?
 
     init(cluster: Cluster, target: String) async throws {
@@ -41,7 +42,10 @@ final class ShellClient: @unchecked Sendable {
                         if type == .exitCode { self.exitCodeText = String(decoding: bytes, as: UTF8.self) }
                     }
                 case .control(let m):
-                    if m.messageType == .channelClosed { self.lock.withLock { self.channelClosed = true } }
+                    if m.messageType == .channelClosed {
+                        let text = String(decoding: m.payload, as: UTF8.self)
+                        self.lock.withLock { self.channelClosed = true; self.closedText = text }
+                    }
                 case .disconnected, .closed:
                     break
                 }
@@ -65,6 +69,8 @@ final class ShellClient: @unchecked Sendable {
     var text: String { String(decoding: bytes, as: UTF8.self) }
     var exitCode: String? { lock.withLock { exitCodeText } }
     var closed: Bool { lock.withLock { channelClosed } }
+    /// The channel_closed message's payload (its JSON carries gangwayd's reason in `Output`).
+    var closedReason: String { lock.withLock { closedText } }
 
     /// Waits until the output (from byte `from`) contains `needle`; returns the index just after it.
     func waitFor(_ needle: String, from: Int = 0, timeout: Duration = .seconds(20)) async throws -> Int {

@@ -36,11 +36,12 @@ public struct FileSessionRecorder: SessionRecorder {
 }
 
 /// One session's recording. A lock around the single-owner writer: gangwayd calls from the client's and the agent's
-/// event loops. A write error is logged once and recording stops for that session; relaying goes on.
+/// event loops. The first write error is logged and thrown, and every later call throws (gangwayd then ends the
+/// session: see `SessionRecording`); the file keeps whole lines up to the failed event.
 public final class FileSessionRecording: SessionRecording {
     private struct State: ~Copyable {
         let writer: RecordingFileWriter
-        var failed = false
+        var failure: RecordingError?
     }
     private let state: Mutex<State>
     private let url: URL
@@ -51,26 +52,40 @@ public final class FileSessionRecording: SessionRecording {
         state = Mutex(State(writer: writer))
     }
 
-    private func attempt(_ body: (RecordingFileWriter) throws -> Void) {
-        let error: (any Error)? = state.withLock { s in
-            guard !s.failed else { return nil }
-            do { try body(s.writer); return nil } catch {
-                s.failed = true
-                return error
+    private func attempt(_ body: (RecordingFileWriter) throws -> Void) throws(RecordingError) {
+        let (failure, first): (RecordingError?, Bool) = state.withLock { s in
+            if let earlier = s.failure { return (earlier, false) }
+            do { try body(s.writer); return (nil, false) } catch {
+                let failure = error as? RecordingError ?? RecordingError("\(error)")
+                s.failure = failure
+                return (failure, true)
             }
         }
-        if let error {
-            logger.error("session recording stopped", metadata: ["file": "\(url.path)", "error": "\(error)"])
+        guard let failure else { return }
+        if first {
+            logger.error("session recording failed", metadata: ["file": "\(url.path)", "error": "\(failure)"])
+        }
+        throw failure
+    }
+
+    public func output(_ bytes: [UInt8], at: Date) throws { try attempt { try $0.output(bytes, at: at) } }
+
+    public func input(_ bytes: [UInt8], at: Date, redacted: Bool) throws {
+        try attempt { try $0.input(bytes, at: at, redacted: redacted) }
+    }
+
+    public func resize(cols: Int, rows: Int, at: Date) throws { try attempt { try $0.resize(cols: cols, rows: rows, at: at) } }
+
+    /// Closes the file (after a failure too: it ends at the last whole event).
+    public func close() async {
+        state.withLock { s in
+            if s.failure == nil {
+                do { try s.writer.close(at: Date()) } catch {
+                    logger.error("session recording failed at close", metadata: ["file": "\(url.path)", "error": "\(error)"])
+                }
+            } else {
+                s.writer.abandon()
+            }
         }
     }
-
-    public func output(_ bytes: [UInt8], at: Date) { attempt { try $0.output(bytes, at: at) } }
-
-    public func input(_ bytes: [UInt8], at: Date, redacted: Bool) {
-        attempt { try $0.input(bytes, at: at, redacted: redacted) }
-    }
-
-    public func resize(cols: Int, rows: Int, at: Date) { attempt { try $0.resize(cols: cols, rows: rows, at: at) } }
-
-    public func close() async { attempt { try $0.close(at: Date()) } }
 }

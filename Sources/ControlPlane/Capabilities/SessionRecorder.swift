@@ -11,10 +11,14 @@ public protocol SessionRecorder: Sendable {
 /// event loop before the frame is forwarded: they must store the event (one write(2)) and return, never wait on
 /// anything else. `input(redacted: true)` means the agent reported the PTY's echo was off
 /// (a password prompt): store a redaction marker, never the bytes.
+///
+/// A call that throws could not store the event (a full disk, a file size limit, an I/O error); every later call
+/// throws too. gangwayd then forwards nothing more of the session and ends it as Failed: nothing is relayed that the
+/// recording does not hold.
 public protocol SessionRecording: Sendable {
-    func output(_ bytes: [UInt8], at: Date)
-    func input(_ bytes: [UInt8], at: Date, redacted: Bool)
-    func resize(cols: Int, rows: Int, at: Date)
+    func output(_ bytes: [UInt8], at: Date) throws
+    func input(_ bytes: [UInt8], at: Date, redacted: Bool) throws
+    func resize(cols: Int, rows: Int, at: Date) throws
     func close() async
 }
 

@@ -69,7 +69,7 @@ struct DataChannelSocket: Sendable {
                         do { try await writer.writeBinaryMessage(frame) } catch { relay.writeFailed() }
                     }
                 }
-                if route.agentTerminating { await endAsAgentAsked(sessionId) }
+                if let cause = route.endCause { await end(sessionId, because: cause) }
             }
         } catch {
             services.logger.debug("data channel read ended", metadata: ["session": "\(sessionId)", "error": "\(error)"])
@@ -81,10 +81,16 @@ struct DataChannelSocket: Sendable {
         }
     }
 
-    /// The agent said the session is ending (agent_session_state Terminating): end it, telling the client.
-    private func endAsAgentAsked(_ sessionId: String) async {
-        await services.sessions.end(sessionId, status: .terminated, reason: "Exiting session with sessionId: \(sessionId).",
-                                    notifyAgent: false)
+    /// Ends the session a relayed frame asked to end: the agent said it is ending (agent_session_state Terminating),
+    /// or the recording could not store a frame (Failed, audited as `RecordingFailed`).
+    private func end(_ sessionId: String, because cause: RelayEndCause) async {
+        switch cause {
+        case .agentTerminating:
+            await services.sessions.end(sessionId, status: .terminated,
+                                        reason: "Exiting session with sessionId: \(sessionId).", notifyAgent: false)
+        case .recordingFailed(let error):
+            await services.sessions.endBecauseRecordingFailed(sessionId, error: error)
+        }
     }
 
     /// Puts a `RelayFrameHandler` into `channel`'s pipeline. Nil (the task relays everything) without a channel or
@@ -99,7 +105,7 @@ struct DataChannelSocket: Sendable {
                 let handler = RelayFrameHandler(
                     side: side, peerId: peerId, relay: relay, recording: recording, clock: services.clock,
                     maxMessageBytes: services.config.maxFrameBytes,
-                    onAgentTerminating: { Task { await self.endAsAgentAsked(sessionId) } })
+                    endSession: { cause in Task { await self.end(sessionId, because: cause) } })
                 try RelayFrameHandler.install(on: channel, handler)
                 return (NIOLoopBound(handler, eventLoop: channel.eventLoop), handler.marker)
             }.get()
@@ -115,10 +121,18 @@ extension SessionRelay {
     /// Routes one frame from `side` and records what it carried. Recorded here, before the caller forwards it: the
     /// client can acknowledge only what was forwarded, and the agent drops what was acknowledged, so every byte the
     /// client could have acknowledged is already in the recording when gangwayd dies (kill -9) at any point.
+    /// When the recording fails, the frame is not forwarded (`RelayRoute.recordingFailure`): nothing reaches the
+    /// other side that the recording does not hold.
     func take(_ frame: ByteBuffer, from side: DataChannelSocket.Side, now: Date,
               recording: any SessionRecording) -> RelayRoute {
-        let route = side == .client ? fromClient(frame, now: now) : fromAgent(frame, now: now)
-        for event in route.record { recording.record(event, at: now) }
+        var route = side == .client ? fromClient(frame, now: now) : fromAgent(frame, now: now)
+        do {
+            for event in route.record { try recording.record(event, at: now) }
+        } catch {
+            route.to = nil
+            route.frame = nil
+            route.recordingFailure = "\(error)"
+        }
         return route
     }
 }

@@ -36,7 +36,9 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let recording: any SessionRecording
     private let clock: any ControlPlaneClock
     let maxMessageBytes: Int
-    private let onAgentTerminating: @Sendable () -> Void
+    private let endSession: @Sendable (RelayEndCause) -> Void
+    /// The session's end was asked for (once is enough: later frames of an ending session ask again).
+    private var endAsked = false
     let marker: ByteBuffer
 
     private var context: ChannelHandlerContext?
@@ -63,14 +65,14 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var wireMessages = 0
 
     init(side: DataChannelSocket.Side, peerId: UUID, relay: SessionRelay, recording: any SessionRecording,
-         clock: any ControlPlaneClock, maxMessageBytes: Int, onAgentTerminating: @escaping @Sendable () -> Void) {
+         clock: any ControlPlaneClock, maxMessageBytes: Int, endSession: @escaping @Sendable (RelayEndCause) -> Void) {
         self.side = side
         self.peerId = peerId
         self.relay = relay
         self.recording = recording
         self.clock = clock
         self.maxMessageBytes = maxMessageBytes
-        self.onAgentTerminating = onAgentTerminating
+        self.endSession = endSession
         var marker = ByteBuffer()
         marker.writeString("gangway-relay-handover:")
         for _ in 0..<4 { marker.writeInteger(UInt64.random(in: .min ... .max)) }
@@ -255,7 +257,10 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let peer = route.to, let frame = route.frame {
             forward(frame, to: peer)
         }
-        if route.agentTerminating { onAgentTerminating() }
+        if let cause = route.endCause, !endAsked {
+            endAsked = true
+            endSession(cause)
+        }
         if side == .agent { checkBudget(context: context) }
     }
 

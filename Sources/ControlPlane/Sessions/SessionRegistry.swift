@@ -210,6 +210,18 @@ actor SessionRegistry {
         return due.map(\.id)
     }
 
+    /// Ends a session whose recording could not store a relayed frame (a full disk, a file size limit, an I/O
+    /// error): Failed, both ends told why, audited as `RecordingFailed`. The frame was not forwarded, so the user saw
+    /// and typed nothing that is not in the recording. Later calls (more frames of the ending session) are no-ops.
+    func endBecauseRecordingFailed(_ sessionId: String, error: String) async {
+        let why = "Session \(sessionId) ended: gangwayd could not write its recording (\(error)), and a session is not " +
+            "relayed unrecorded. Ask the gangwayd administrator to check the recordings directory (disk space), then start a new session."
+        guard let record = await end(sessionId, status: .failed, reason: why, notifyAgent: true) else { return }
+        try? await auditSink.record(AuditEventInput(eventTime: clock.now(), eventSource: "ssmmessages.amazonaws.com",
+                                                    eventName: "RecordingFailed", principal: "gangwayd",
+                                                    errorMessage: why, sessionId: sessionId, target: record.target))
+    }
+
     /// Cuts the connection of every client that left its flow-control budget full without acknowledging anything
     /// for `slowClientCutoffSeconds`. The session becomes Disconnected and stays resumable (ResumeSession); the agent
     /// stays paused until a client acknowledges again.

@@ -48,11 +48,11 @@ struct RecordEvents: Sequence, Sendable {
 
 extension SessionRecording {
     /// Stores one relayed event (gangwayd calls this before forwarding the frame it came from).
-    func record(_ event: RecordEvent, at now: Date) {
+    func record(_ event: RecordEvent, at now: Date) throws {
         switch event {
-        case .output(let bytes): output(bytes, at: now)
-        case .input(let bytes, let redacted): input(bytes, at: now, redacted: redacted)
-        case .resize(let cols, let rows): resize(cols: cols, rows: rows, at: now)
+        case .output(let bytes): try output(bytes, at: now)
+        case .input(let bytes, let redacted): try input(bytes, at: now, redacted: redacted)
+        case .resize(let cols, let rows): try resize(cols: cols, rows: rows, at: now)
         }
     }
 }
@@ -67,6 +67,23 @@ struct RelayRoute: Sendable {
     var agentTerminating = false
     /// The agent reported Connected.
     var agentConnected = false
+    /// The recording could not store what this frame carried (the error): the frame is not forwarded (`to` and
+    /// `frame` are nil) and the session must end.
+    var recordingFailure: String?
+
+    /// Why this frame ends the session, if it does.
+    var endCause: RelayEndCause? {
+        if let recordingFailure { return .recordingFailed(recordingFailure) }
+        return agentTerminating ? .agentTerminating : nil
+    }
+}
+
+/// Why a relayed frame ends its session.
+enum RelayEndCause: Sendable, Equatable {
+    /// The agent said the session is ending (agent_session_state Terminating).
+    case agentTerminating
+    /// The recording could not store the frame (the error's text).
+    case recordingFailed(String)
 }
 
 /// Counters a test or `/metrics` can read.

@@ -21,9 +21,9 @@ struct ShippingSessionRecording: SessionRecording {
     let file: URL
     let finished: @Sendable (_ sessionId: String, _ file: URL) -> Void
 
-    func output(_ bytes: [UInt8], at: Date) { inner.output(bytes, at: at) }
-    func input(_ bytes: [UInt8], at: Date, redacted: Bool) { inner.input(bytes, at: at, redacted: redacted) }
-    func resize(cols: Int, rows: Int, at: Date) { inner.resize(cols: cols, rows: rows, at: at) }
+    func output(_ bytes: [UInt8], at: Date) throws { try inner.output(bytes, at: at) }
+    func input(_ bytes: [UInt8], at: Date, redacted: Bool) throws { try inner.input(bytes, at: at, redacted: redacted) }
+    func resize(cols: Int, rows: Int, at: Date) throws { try inner.resize(cols: cols, rows: rows, at: at) }
 
     func close() async {
         await inner.close()

@@ -10,6 +10,8 @@ public final class RecordingFileWriter {
     private var fd: Int32
     /// The line being written, kept with its capacity between events (no allocation per relayed frame).
     private var line: [UInt8] = []
+    /// Bytes in the file: where a line that could be written only in part is cut off again.
+    private var size = 0
 
     /// Creates `url` (mode 0600, must not exist: recordings are never overwritten) and writes the header.
     public init(url: URL, header: RecordingHeader, startedAt: Date) throws {
@@ -45,15 +47,26 @@ public final class RecordingFileWriter {
 
     public func marker(_ label: String, at: Date) throws { try write(encoder.marker(label, at: seconds(at))) }
 
-    /// Writes what is held back, syncs the file to disk and closes it. Later calls throw.
+    /// Writes what is held back, syncs the file to disk and closes it (closed even when that last write fails).
+    /// Later calls throw.
     public func close(at: Date) throws {
         guard fd >= 0 else { return }
+        defer { abandon() }
         try write(encoder.finish(at: seconds(at)))
+    }
+
+    /// Syncs and closes the file as it is, without the held-back end (after a failed write: the file ends at the
+    /// last whole event). Later calls throw.
+    public func abandon() {
+        guard fd >= 0 else { return }
         fsync(fd)
         Foundation.close(fd)
         fd = -1
     }
 
+    /// One event's line, whole or not at all: when a write fails part-way (a full disk or a file size limit
+    /// takes what fits, then refuses the rest), the part is cut off again, so the file always ends with a whole line
+    /// and stays readable.
     private func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
         guard fd >= 0 else { throw RecordingError("recording \(url.lastPathComponent) is closed") }
@@ -63,11 +76,14 @@ public final class RecordingFileWriter {
                 let n = Foundation.write(fd, buf.baseAddress! + done, buf.count - done)
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else {
-                    throw RecordingError("cannot write recording \(url.path): \(String(cString: strerror(errno)))")
+                    let reason = n == 0 ? "nothing written" : String(cString: strerror(errno))
+                    if done > 0 { _ = ftruncate(fd, off_t(size)) }
+                    throw RecordingError("cannot write recording \(url.path): \(reason)")
                 }
                 done += n
             }
         }
+        size += bytes.count
     }
 }
 

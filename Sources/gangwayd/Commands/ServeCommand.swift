@@ -93,6 +93,9 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let signals = await SignalWaiter.install([SIGINT, SIGTERM])
+        // A file that reaches the process's file size limit (ulimit -f, systemd LimitFSIZE=) fails its write with
+        // EFBIG instead of killing gangwayd: the session whose recording it was ends as Failed, the others go on.
+        signal(SIGXFSZ, SIG_IGN)
         let server = try await ControlPlaneServer.start(cfg, logger: Logger(label: "gangwayd"))
         // Unbuffered: tests read this first line from a pipe (and may send SIGTERM at once: the waiter is in place).
         FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))

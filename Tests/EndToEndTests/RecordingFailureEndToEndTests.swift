@@ -19,7 +19,7 @@ import Testing
             let ended = await eventually(timeout: .seconds(30)) { shell.closed }
             #expect(ended, "the session went on after its recording failed (received \(shell.count) bytes)")
             #expect(shell.closedReason.contains("could not write its recording"), "channel_closed said: \(shell.closedReason)")
-            #expect(shell.closedReason.contains("File too large"), "channel_closed said: \(shell.closedReason)")
+            #expect(shell.closedReason.contains("(File too large)"), "channel_closed said: \(shell.closedReason)")
             #expect(!shell.text.contains("finished"))
             #expect(cluster.server?.process.isRunning == true, "gangwayd died at its file size limit: \(cluster.server?.stderr ?? "")")
 
@@ -40,6 +40,20 @@ import Testing
             #expect(session?["Status"] as? String == "Failed")
             #expect((session?["Details"] as? String ?? "").contains("could not write its recording"))
             await shell.close()
+
+            // What `gangway connect` makes of it: the reason on stderr and exit status 255 (no remote exit status).
+            let connect = try ConnectSignalTests.Connect(cluster: cluster, target: id, name: "connect-recfail")
+            connect.type("head -c 3000000 /dev/zero | base64 -w 100; echo fini''shed\n")
+            let exited = await eventually(timeout: .seconds(30)) { !connect.process.isRunning }
+            #expect(exited, "gangway connect still runs: \(connect.stderr.suffix(300))")
+            if exited {
+                #expect(connect.process.terminationStatus == 255)
+                #expect(connect.stderr.contains("could not write its recording"), "stderr: \(connect.stderr.suffix(300))")
+                #expect(connect.stderr.contains("(File too large)"))
+                #expect(!connect.stderr.contains(cluster.dataDir), "the user is shown the server's paths: \(connect.stderr)")
+            } else {
+                connect.process.terminate()
+            }
 
             // Nothing else is disturbed: the agent and gangwayd serve a new session, recorded in its own file.
             let next = try await ShellClient(cluster: cluster, target: id)

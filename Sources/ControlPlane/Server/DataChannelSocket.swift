@@ -3,6 +3,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
+import Recording
 import SessionCore
 
 /// `GET /v1/data-channel/<sessionId>` WebSocket, for both the client (StartSession/ResumeSession token) and the
@@ -131,7 +132,8 @@ extension SessionRelay {
         } catch {
             route.to = nil
             route.frame = nil
-            route.recordingFailure = "\(error)"
+            // The reason without the file's path: it goes to the user's terminal (gangwayd's log has the path).
+            route.recordingFailure = (error as? RecordingError)?.cause ?? "\(error)"
         }
         return route
     }

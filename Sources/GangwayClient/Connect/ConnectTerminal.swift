@@ -12,6 +12,8 @@ import Glibc
 public enum ConnectTerminal {
     /// Exit status after `~.` (as ssh).
     public static let escapeExitStatus: Int32 = 255
+    /// The status when the session ended without the remote shell's exit status (gangwayd ended it).
+    public static let endedWithoutExitStatus: Int32 = 255
 
     /// - Parameter output: the terminal's output, which the session was started with
     ///   (`SSMShellSession.start(directOutput:)`); opened here once the terminal is ready.
@@ -85,7 +87,9 @@ public enum ConnectTerminal {
                 if let sig = interrupted.value {
                     status = 128 + sig
                 } else {
-                    status = escaped.isSet ? escapeExitStatus : (code ?? 0)
+                    // No exit status: the session ended without the remote shell exiting (terminated, timed
+                    // out, failed, lost) — an error for a script, as ssh's 255 is.
+                    status = escaped.isSet ? escapeExitStatus : (code ?? endedWithoutExitStatus)
                 }
             }
         }

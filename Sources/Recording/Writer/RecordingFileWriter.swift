@@ -78,7 +78,7 @@ public final class RecordingFileWriter {
                 guard n > 0 else {
                     let reason = n == 0 ? "nothing written" : String(cString: strerror(errno))
                     if done > 0 { _ = ftruncate(fd, off_t(size)) }
-                    throw RecordingError("cannot write recording \(url.path): \(reason)")
+                    throw RecordingError("cannot write recording \(url.path): \(reason)", cause: reason)
                 }
                 done += n
             }
@@ -89,5 +89,10 @@ public final class RecordingFileWriter {
 
 public struct RecordingError: Error, CustomStringConvertible {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// What went wrong without where (e.g. "No space left on device"): for people who should not see server paths.
+    public var cause: String
+    public init(_ description: String, cause: String? = nil) {
+        self.description = description
+        self.cause = cause ?? description
+    }
 }

@@ -12,7 +12,8 @@ struct ConnectCommand: AsyncParsableCommand {
         abstract: "Open an interactive shell on a target.",
         discussion: """
             TARGET is an instance id (i-…, mi-…), a Name/ComputerName, or a unique prefix of either. \
-            Exits with the remote shell's exit status. Type ~. after a newline to end a wedged session, ~? for help.
+            Exits with the remote shell's exit status; 255 when the session ended without one (terminated, timed \
+            out, failed, connection lost, or ended with ~.). Type ~. after a newline to end a wedged session, ~? for help.
             """)
 
     @Argument(help: "Instance id, name, or unique prefix.")

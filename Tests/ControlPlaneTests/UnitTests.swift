@@ -46,6 +46,8 @@ struct UnitTests {
             connection_lost_after = 3
             public_url = 'https://gw.example.com'
             agent_join_timeout = 45
+            handshake_timeout = 10
+            http_idle_timeout = 120
             """)
         var c = ControlPlaneConfig(dataDir: URL(fileURLWithPath: "/tmp/x"))
         try file.apply(to: &c)
@@ -53,6 +55,7 @@ struct UnitTests {
         #expect(c.idleTimeoutMinutes == 15 && c.connectionLostAfter == 3)
         #expect(c.publicURL == "https://gw.example.com")
         #expect(c.agentJoinTimeoutSeconds == 45)
+        #expect(c.handshakeTimeoutSeconds == 10 && c.httpIdleTimeoutSeconds == 120)
         #expect(throws: ControlPlaneConfigError.self) { try ConfigFile(text: "colour = blue").apply(to: &c) }
         #expect(throws: ControlPlaneConfigError.self) { try ConfigFile(text: "just words") }
         c.idleTimeoutMinutes = 61
@@ -60,6 +63,14 @@ struct UnitTests {
         c.idleTimeoutMinutes = 20
         c.agentJoinTimeoutSeconds = 0
         #expect(throws: ControlPlaneConfigError.self) { try c.validate() }
+        c.agentJoinTimeoutSeconds = 30
+        c.handshakeTimeoutSeconds = 0
+        #expect(throws: ControlPlaneConfigError.self) { try c.validate() }
+        c.handshakeTimeoutSeconds = 30
+        c.httpIdleTimeoutSeconds = -1
+        #expect(throws: ControlPlaneConfigError.self) { try c.validate() }
+        c.httpIdleTimeoutSeconds = 60
+        try c.validate()
     }
 
     @Test("instance filters: tag:<k>, tag-key, PingStatus; bad keys are InvalidFilterKey")

@@ -55,7 +55,8 @@ public struct ConfigFile: Sendable, Equatable {
                                   "max_session_duration", "max-session-duration", "public_url", "public-url",
                                   "policy_grace", "policy-grace",
                                   "client_ack_budget", "client-ack-budget", "slow_client_cutoff", "slow-client-cutoff",
-                                  "agent_join_timeout", "agent-join-timeout",
+                                  "agent_join_timeout", "agent-join-timeout", "handshake_timeout", "handshake-timeout",
+                                  "http_idle_timeout", "http-idle-timeout",
                                   "record_sessions", "record-sessions", "single_event_loop", "single-event-loop"]
         let s3 = values.filter { $0.key.hasPrefix("s3.") }
         if !s3.isEmpty {  // the [s3] section: Shipping/S3ShippingConfig
@@ -92,6 +93,8 @@ public struct ConfigFile: Sendable, Equatable {
             case "client_ack_budget": config.clientAckBudgetBytes = Int(try number(value))
             case "slow_client_cutoff": config.slowClientCutoffSeconds = try number(value)
             case "agent_join_timeout": config.agentJoinTimeoutSeconds = try number(value)
+            case "handshake_timeout": config.handshakeTimeoutSeconds = try number(value)
+            case "http_idle_timeout": config.httpIdleTimeoutSeconds = try number(value)
             case "record_sessions": config.recordSessions = try flag(value)
             case "single_event_loop": config.singleEventLoop = try flag(value)
             default: break

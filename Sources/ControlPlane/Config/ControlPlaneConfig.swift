@@ -48,6 +48,11 @@ public struct ControlPlaneConfig: Sendable {
     /// channel that died without a FIN, an agent that hung) sat in Connecting until the idle timeout, its user looking
     /// at a silent terminal.
     public var agentJoinTimeoutSeconds: TimeInterval = 30
+    /// Seconds a new connection has to send a whole HTTP request head, and a channel WebSocket its opening frame
+    /// (the token), before gangwayd closes it (default 30; `Server/HandshakeDeadline.swift`).
+    public var handshakeTimeoutSeconds: TimeInterval = 30
+    /// Seconds a keep-alive HTTP connection may sit idle between requests before gangwayd closes it (default 60).
+    public var httpIdleTimeoutSeconds: TimeInterval = 60
     /// Serve every socket on one NIO event loop (thread) (default true) rather than one loop per core. Spread over
     /// loops, a session's client and agent sockets land on loops in turn (NIO gives no say), and every frame relayed
     /// between two loops costs a hand-over and a thread wake-up: gangwayd spent 103–109 µs of CPU per keystroke
@@ -109,6 +114,12 @@ public struct ControlPlaneConfig: Sendable {
         }
         guard agentJoinTimeoutSeconds > 0 else {
             throw ControlPlaneConfigError("agent-join-timeout must be a positive number of seconds")
+        }
+        guard handshakeTimeoutSeconds > 0 && handshakeTimeoutSeconds <= 3600 else {
+            throw ControlPlaneConfigError("handshake-timeout must be more than 0 and at most 3600 seconds, got \(handshakeTimeoutSeconds)")
+        }
+        guard httpIdleTimeoutSeconds > 0 && httpIdleTimeoutSeconds <= 86_400 else {
+            throw ControlPlaneConfigError("http-idle-timeout must be more than 0 and at most 86400 seconds, got \(httpIdleTimeoutSeconds)")
         }
         guard (0...65535).contains(port) else { throw ControlPlaneConfigError("port must be 0–65535, got \(port)") }
     }

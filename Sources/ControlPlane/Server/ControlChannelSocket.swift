@@ -10,10 +10,15 @@ import SessionCore
 struct ControlChannelSocket: Sendable {
     let services: ControlPlaneServices
 
-    func run(instanceId: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+    func run(instanceId: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+             channel: (any Channel)? = nil) async {
         var messages = inbound.messages(maxSize: services.config.maxFrameBytes).makeAsyncIterator()
-        guard let open = try? await messages.next(), case .text(let text) = open,
-              let token = OpenFrame.token(text) else {
+        let deadline = channel?.openingFrameDeadline(seconds: services.config.handshakeTimeoutSeconds,
+                                                     counters: services.handshakeTimeouts, logger: services.logger,
+                                                     what: "control channel")
+        let open = try? await messages.next()
+        deadline?.cancel()
+        guard let open, case .text(let text) = open, let token = OpenFrame.token(text) else {
             try? await outbound.close(.policyViolation, reason: "first frame must be the JSON text frame with TokenValue")
             return
         }

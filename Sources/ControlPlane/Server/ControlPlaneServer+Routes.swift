@@ -18,6 +18,8 @@ extension ControlPlaneServer {
         let data = DataChannelSocket(services: services)
 
         let router = Router(context: GangwayRequestContext.self)
+        router.add(middleware: RequestDeadlineMiddleware(seconds: services.config.handshakeTimeoutSeconds,
+                                                         counters: services.handshakeTimeouts))
         router.post("/") { request, context in
             STSEndpoint.accepts(request) ? await sts.handle(request, context: context) : await api.handle(request, context: context)
         }
@@ -49,13 +51,14 @@ extension ControlPlaneServer {
                 gangway_relay_budget_pauses_total \(c.budgetPauses)
                 gangway_relay_slow_client_cutoffs_total \(c.slowClientCutoffs)
                 gangway_relay_messages_read_off_wire_total \(c.messagesReadOffWire)
-                \(access)
+                \(services.handshakeTimeouts.metricsText)\(access)
                 """)
         }
 
         let wsRouter = Router(context: GangwayRequestContext.self)
         wsRouter.ws("/v1/control-channel/:id") { inbound, outbound, context in
-            await control.run(instanceId: context.requestContext.parameters.get("id") ?? "", inbound: inbound, outbound: outbound)
+            await control.run(instanceId: context.requestContext.parameters.get("id") ?? "", inbound: inbound, outbound: outbound,
+                              channel: context.requestContext.channel)
         }
         wsRouter.ws("/v1/data-channel/:id") { inbound, outbound, context in
             await data.run(sessionId: context.requestContext.parameters.get("id") ?? "", inbound: inbound, outbound: outbound,
@@ -63,8 +66,16 @@ extension ControlPlaneServer {
         }
 
         let wsConfig = WebSocketServerConfiguration(maxFrameSize: config.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)))
-        let plain = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: wsRouter,
-                                                            configuration: .init(ws: wsConfig))
+        let wsResponder = wsRouter.buildResponder()
+        let channelConfig = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(idleTimeout: .nanoseconds(Int64(config.httpIdleTimeoutSeconds * 1e9))), ws: wsConfig)
+        let (handshakeSeconds, handshakeTimeouts) = (config.handshakeTimeoutSeconds, services.handshakeTimeouts)
+        // HTTP/1.1 with the WebSocket upgrade, behind the request-head deadline (Server/HandshakeDeadline).
+        let plain = HTTPServerBuilder { responder in
+            HandshakeDeadlineChannel(inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: wsResponder,
+                                                                         configuration: channelConfig),
+                                     seconds: handshakeSeconds, counters: handshakeTimeouts)
+        }
         let server: HTTPServerBuilder
         if let cert = config.tlsCertificatePath, let key = config.tlsKeyPath {
             let chain = try NIOSSLCertificate.fromPEMFile(cert).map { NIOSSLCertificateSource.certificate($0) }

@@ -13,6 +13,8 @@ struct ControlPlaneServices: Sendable {
     let logger: Logger
     /// Grace periods and revocation metrics kept between access-enforcement passes (Policy/SessionAccessEnforcer).
     let access = SessionAccessMonitor()
+    /// Connections closed for not identifying themselves in time (Server/HandshakeDeadline).
+    let handshakeTimeouts = HandshakeTimeoutCounters()
 
     /// Base `ws[s]://host:port` for StreamUrl.
     func streamBase(requestHost: String) -> String {

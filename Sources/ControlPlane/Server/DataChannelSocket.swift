@@ -16,7 +16,12 @@ struct DataChannelSocket: Sendable {
     func run(sessionId: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
              channel: (any Channel)? = nil) async {
         var messages = inbound.messages(maxSize: services.config.maxFrameBytes).makeAsyncIterator()
-        guard let open = try? await messages.next(), case .text(let text) = open, let token = OpenFrame.token(text) else {
+        let deadline = channel?.openingFrameDeadline(seconds: services.config.handshakeTimeoutSeconds,
+                                                     counters: services.handshakeTimeouts, logger: services.logger,
+                                                     what: "data channel")
+        let open = try? await messages.next()
+        deadline?.cancel()
+        guard let open, case .text(let text) = open, let token = OpenFrame.token(text) else {
             try? await outbound.close(.policyViolation, reason: "first frame must be OpenDataChannelInput JSON with TokenValue")
             return
         }

@@ -1,0 +1,154 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import Synchronization
+
+/// Connections that have not shown who they are cannot hold gangwayd's sockets: a connection must send a whole HTTP
+/// request head within `handshakeTimeoutSeconds` of being accepted (after TLS, if any), a request must be read and
+/// answered within the same time after its head (`RequestDeadlineMiddleware`: a body sent a byte at a time), and a
+/// channel WebSocket must send its opening frame (the token) within the same time after the upgrade
+/// (`DataChannelSocket`, `ControlChannelSocket`). Between requests, a keep-alive connection may sit idle for `httpIdleTimeoutSeconds`
+/// (Hummingbird's idle timeout). Without these, a connection that sent nothing, half a request head or no opening
+/// frame stayed open for ever, and a few hundred of them used up the process's descriptors (agents and operators
+/// could no longer connect).
+///
+/// Counted in `/metrics` as `gangway_handshake_timeouts_total{stage=…}`; not audited (an unauthenticated peer could
+/// flood the audit log) and logged at debug level only.
+public final class HandshakeTimeoutCounters: Sendable {
+    private let requestHead = Atomic<Int>(0)
+    private let request = Atomic<Int>(0)
+    private let openingFrame = Atomic<Int>(0)
+
+    public init() {}
+
+    func countRequestHead() { requestHead.add(1, ordering: .relaxed) }
+    func countRequest() { request.add(1, ordering: .relaxed) }
+    func countOpeningFrame() { openingFrame.add(1, ordering: .relaxed) }
+
+    var metricsText: String {
+        """
+        gangway_handshake_timeouts_total{stage="request_head"} \(requestHead.load(ordering: .relaxed))
+        gangway_handshake_timeouts_total{stage="request"} \(request.load(ordering: .relaxed))
+        gangway_handshake_timeouts_total{stage="opening_frame"} \(openingFrame.load(ordering: .relaxed))
+
+        """
+    }
+}
+
+/// Closes its connection unless a whole HTTP request head (bytes up to the first empty line) arrives within the
+/// deadline; removes itself once one has, so later reads (and relayed frames) never pass it.
+final class RequestHeadDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let seconds: Double
+    private let counters: HandshakeTimeoutCounters
+    private let logger: Logger
+    private var timer: Scheduled<Void>?
+    /// The last byte read (ignoring CRs) was a line feed: another one ends the head.
+    private var afterNewline = false
+    private var done = false
+
+    init(seconds: Double, counters: HandshakeTimeoutCounters, logger: Logger) {
+        self.seconds = seconds
+        self.counters = counters
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let (counters, logger, seconds) = (self.counters, self.logger, self.seconds)
+        timer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+            counters.countRequestHead()
+            logger.debug("connection closed: no complete request head", metadata: [
+                "peer": "\(bound.value.remoteAddress.map { "\($0)" } ?? "?")", "seconds": "\(seconds)"])
+            bound.value.close(promise: nil)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { timer?.cancel() }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        if !done, Self.endOfHead(in: bytes, afterNewline: &afterNewline) {
+            done = true
+            timer?.cancel()
+            context.fireChannelRead(data)
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+            return
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// Whether `bytes` end a request head: a line feed after a line feed, with only CRs between (CRLF CRLF, or bare
+    /// LFs, which HTTP parsers accept too). `afterNewline` carries the state across reads.
+    static func endOfHead(in bytes: ByteBuffer, afterNewline: inout Bool) -> Bool {
+        bytes.withUnsafeReadableBytes { raw in
+            for byte in raw {
+                if byte == 0x0A {
+                    if afterNewline { return true }
+                    afterNewline = true
+                } else if byte != 0x0D {
+                    afterNewline = false
+                }
+            }
+            return false
+        }
+    }
+}
+
+/// A server child channel that puts a `RequestHeadDeadlineHandler` in front of `inner`'s HTTP handlers (behind TLS,
+/// which the TLS child channel set up before calling this one, so the handler reads plain HTTP).
+struct HandshakeDeadlineChannel<Inner: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Inner.Value
+    let inner: Inner
+    let seconds: Double
+    let counters: HandshakeTimeoutCounters
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        do {
+            try channel.pipeline.syncOperations.addHandler(
+                RequestHeadDeadlineHandler(seconds: seconds, counters: counters, logger: logger), position: .last)
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return inner.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Value, logger: Logger) async { await inner.handle(value: value, logger: logger) }
+}
+
+/// Closes the connection of a request that is not answered within `seconds` of its head: the body must arrive by
+/// then (API bodies are at most 1 MiB; the handlers themselves take milliseconds). WebSocket upgrades do not pass
+/// here; their opening frame has its own deadline.
+struct RequestDeadlineMiddleware: RouterMiddleware {
+    typealias Context = GangwayRequestContext
+    let seconds: Double
+    let counters: HandshakeTimeoutCounters
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        let (channel, counters, seconds, logger) = (context.channel, self.counters, self.seconds, context.logger)
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+            counters.countRequest()
+            logger.debug("connection closed: request not received in time", metadata: ["seconds": "\(seconds)"])
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        return try await next(request, context)
+    }
+}
+
+extension Channel {
+    /// Closes this WebSocket's connection unless `cancel()` is called on the result within `seconds`: the peer must
+    /// send its opening frame (the token) by then. Runs on the channel's loop; nothing is allocated per frame.
+    func openingFrameDeadline(seconds: Double, counters: HandshakeTimeoutCounters, logger: Logger,
+                              what: String) -> Scheduled<Void> {
+        eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
+            counters.countOpeningFrame()
+            logger.debug("\(what) closed: no opening frame", metadata: ["seconds": "\(seconds)"])
+            close(promise: nil)
+        }
+    }
+}

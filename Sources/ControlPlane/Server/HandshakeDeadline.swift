@@ -61,9 +61,13 @@ final class RequestHeadDeadlineHandler: ChannelInboundHandler, RemovableChannelH
         let (counters, logger, seconds) = (self.counters, self.logger, self.seconds)
         timer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
             counters.countRequestHead()
+            let context = bound.value
             logger.debug("connection closed: no complete request head", metadata: [
-                "peer": "\(bound.value.remoteAddress.map { "\($0)" } ?? "?")", "seconds": "\(seconds)"])
-            bound.value.close(promise: nil)
+                "peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "seconds": "\(seconds)"])
+            // Told as the peer's end of input, the HTTP upgrade handler gives up quietly (a plain close fails its
+            // pending upgrade with an error Hummingbird logs at error level, once per such connection).
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            context.close(promise: nil)
         }
     }
 

@@ -104,7 +104,9 @@ struct ServeCommand: AsyncParsableCommand {
         // A file that reaches the process's file size limit (ulimit -f, systemd LimitFSIZE=) fails its write with
         // EFBIG instead of killing gangwayd: the session whose recording it was ends as Failed, the others go on.
         signal(SIGXFSZ, SIG_IGN)
+        let openFiles = Self.raiseOpenFileLimit()
         let server = try await ControlPlaneServer.start(cfg, logger: Logger(label: "gangwayd"))
+        Logger(label: "gangwayd").info("open files limit", metadata: ["limit": "\(openFiles)"])
         // Unbuffered: tests read this first line from a pipe (and may send SIGTERM at once: the waiter is in place).
         FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))
         // Whichever comes first: the server stops by itself, or a signal asks it to.
@@ -117,5 +119,18 @@ struct ServeCommand: AsyncParsableCommand {
             _ = try await group.next()
             await server.shutdown()
         }
+    }
+
+    /// Raises the soft limit on open descriptors to the hard one (systemd's defaults are 1024 soft, 524288 hard):
+    /// every agent, client and API connection is a descriptor, and 1024 is a few hundred sessions. Returns the limit.
+    static func raiseOpenFileLimit() -> UInt64 {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return UInt64(limit.rlim_cur)
     }
 }

@@ -65,7 +65,7 @@ private final class RawConnection: @unchecked Sendable {
 
 @Suite("gangwayd closes connections that do not identify themselves in time", .serialized)
 struct HandshakeDeadlineTests {
-    @Test("silent, half-sent, trickled, idle and token-less connections are closed; a live session is not")
+    @Test("silent, half-sent, unparseable, trickled, idle and token-less connections are closed; a live session is not")
     func deadlines() async throws {
         let cp = try await TestControlPlane(configure: {
             $0.handshakeTimeoutSeconds = 1
@@ -83,6 +83,8 @@ struct HandshakeDeadlineTests {
             halfHead.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
             let trickled = try RawConnection(port: port)
             trickled.send("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AmazonSSM.DescribeSessions\r\nContent-Length: 100\r\n\r\n{")
+            let badHeader = try RawConnection(port: port)   // the HTTP parser rejects it; nothing answers
+            badHeader.send("GET /healthz HTTP/1.1\r\nHost: x\r\nUser-Agent: a\u{1B}]0;title\u{07}\r\n\r\n")
             let noToken = try RawConnection(port: port)
             noToken.send("GET /v1/data-channel/alice-0123456789abcdef0 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n" +
                          "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
@@ -90,10 +92,11 @@ struct HandshakeDeadlineTests {
             let idle = try RawConnection(port: port)
             idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             guard idle.read(until: "ok\n") else { throw TestFailure("no answer to GET /healthz") }
-            let connections = ["silent": silent, "halfHead": halfHead, "trickled": trickled, "noToken": noToken, "idle": idle]
+            let connections = ["silent": silent, "halfHead": halfHead, "badHeader": badHeader, "trickled": trickled,
+                               "noToken": noToken, "idle": idle]
             return connections.mapValues { $0.closedAfter(timeout: 5) ?? -1 }
         }
-        for name in ["silent", "halfHead", "trickled", "noToken"] {
+        for name in ["silent", "halfHead", "badHeader", "trickled", "noToken"] {
             let after = results[name] ?? -1
             #expect(after >= 0.9 && after < 3, "\(name) connection closed after \(after) s (deadline 1 s; -1: still open after 5 s)")
         }
@@ -107,9 +110,30 @@ struct HandshakeDeadlineTests {
         #expect(Frames.decode(await s.client.next())?.payloadText == "and back")
 
         let metrics = try await cp.unsigned("/metrics", method: "GET", body: "").bodyText
-        #expect(metrics.contains(#"gangway_handshake_timeouts_total{stage="request_head"} 2"#), "\(metrics)")
+        #expect(metrics.contains(#"gangway_handshake_timeouts_total{stage="request_head"} 3"#), "\(metrics)")
         #expect(metrics.contains(#"gangway_handshake_timeouts_total{stage="request"} 1"#))
         #expect(metrics.contains(#"gangway_handshake_timeouts_total{stage="opening_frame"} 1"#))
+    }
+
+    @Test("a keep-alive connection in use outlives the handshake deadline")
+    func busyKeepAlive() async throws {
+        let cp = try await TestControlPlane(configure: {
+            $0.handshakeTimeoutSeconds = 1
+            $0.httpIdleTimeoutSeconds = 1.5
+        })
+        defer { Task { await cp.stop() } }
+        let port = try #require(Int(cp.base.split(separator: ":").last ?? ""))
+        let answered = try await StalledClient.onOwnThread { () throws -> Int in
+            let busy = try RawConnection(port: port)
+            var answered = 0
+            for _ in 0..<5 {   // 5 requests 0.7 s apart: 2.8 s, past the 1 s handshake deadline
+                busy.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                if busy.read(until: "ok\n", timeout: 2) { answered += 1 }
+                Thread.sleep(forTimeInterval: 0.7)
+            }
+            return answered
+        }
+        #expect(answered == 5)
     }
 
     @Test("the end of a request head is found across reads, with CRLF or bare LF line ends")

@@ -4,8 +4,8 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// Connections that have not shown who they are cannot hold gangwayd's sockets: a connection must send a whole HTTP
-/// request head within `handshakeTimeoutSeconds` of being accepted (after TLS, if any), a request must be read and
+/// Connections that have not shown who they are cannot hold gangwayd's sockets: a connection's first request must
+/// arrive whole and reach a handler within `handshakeTimeoutSeconds` of being accepted (after TLS, if any), a request must be read and
 /// answered within the same time after its head (`RequestDeadlineMiddleware`: a body sent a byte at a time), and a
 /// channel WebSocket must send its opening frame (the token) within the same time after the upgrade
 /// (`DataChannelSocket`, `ControlChannelSocket`). Between requests, a keep-alive connection may sit idle for `httpIdleTimeoutSeconds`
@@ -36,8 +36,11 @@ public final class HandshakeTimeoutCounters: Sendable {
     }
 }
 
-/// Closes its connection unless a whole HTTP request head (bytes up to the first empty line) arrives within the
-/// deadline; removes itself once one has, so later reads (and relayed frames) never pass it.
+/// Closes its connection unless a request is taken up in time: a whole HTTP request head must arrive, and the
+/// request must reach a handler (`RequestDeadlineMiddleware` for HTTP routes, the channel WebSocket's `run` after an
+/// upgrade), which then removes this handler (`disarm`), so later requests and relayed frames never pass it. A head
+/// the HTTP parser rejects (a header with control characters, say) reaches no handler and no answer: before this
+/// deadline such a connection stayed open for ever. After the head's end the handler stops looking at the bytes.
 final class RequestHeadDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -48,7 +51,7 @@ final class RequestHeadDeadlineHandler: ChannelInboundHandler, RemovableChannelH
     private var timer: Scheduled<Void>?
     /// The last byte read (ignoring CRs) was a line feed: another one ends the head.
     private var afterNewline = false
-    private var done = false
+    private var headSeen = false
 
     init(seconds: Double, counters: HandshakeTimeoutCounters, logger: Logger) {
         self.seconds = seconds
@@ -56,13 +59,24 @@ final class RequestHeadDeadlineHandler: ChannelInboundHandler, RemovableChannelH
         self.logger = logger
     }
 
+    /// Removes the handler from `channel`'s pipeline, if it is there: a handler has taken the request up.
+    static func disarm(on channel: any Channel) {
+        channel.eventLoop.execute {
+            let ops = channel.pipeline.syncOperations
+            if let context = try? ops.context(handlerType: RequestHeadDeadlineHandler.self) {
+                ops.removeHandler(context: context, promise: nil)
+            }
+        }
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let bound = NIOLoopBound((context, self), eventLoop: context.eventLoop)
         let (counters, logger, seconds) = (self.counters, self.logger, self.seconds)
         timer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+            let (context, handler) = bound.value
             counters.countRequestHead()
-            let context = bound.value
-            logger.debug("connection closed: no complete request head", metadata: [
+            logger.debug(handler.headSeen ? "connection closed: its request was not taken up (rejected by the HTTP parser)"
+                                          : "connection closed: no complete request head", metadata: [
                 "peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "seconds": "\(seconds)"])
             // Told as the peer's end of input, the HTTP upgrade handler gives up quietly (a plain close fails its
             // pending upgrade with an error Hummingbird logs at error level, once per such connection).
@@ -74,14 +88,7 @@ final class RequestHeadDeadlineHandler: ChannelInboundHandler, RemovableChannelH
     func handlerRemoved(context: ChannelHandlerContext) { timer?.cancel() }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = unwrapInboundIn(data)
-        if !done, Self.endOfHead(in: bytes, afterNewline: &afterNewline) {
-            done = true
-            timer?.cancel()
-            context.fireChannelRead(data)
-            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-            return
-        }
+        if !headSeen, Self.endOfHead(in: unwrapInboundIn(data), afterNewline: &afterNewline) { headSeen = true }
         context.fireChannelRead(data)
     }
 
@@ -134,6 +141,7 @@ struct RequestDeadlineMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         let (channel, counters, seconds, logger) = (context.channel, self.counters, self.seconds, context.logger)
+        RequestHeadDeadlineHandler.disarm(on: channel)
         let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
             counters.countRequest()
             logger.debug("connection closed: request not received in time", metadata: ["seconds": "\(seconds)"])
@@ -149,7 +157,8 @@ extension Channel {
     /// send its opening frame (the token) by then. Runs on the channel's loop; nothing is allocated per frame.
     func openingFrameDeadline(seconds: Double, counters: HandshakeTimeoutCounters, logger: Logger,
                               what: String) -> Scheduled<Void> {
-        eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
+        RequestHeadDeadlineHandler.disarm(on: self)
+        return eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
             counters.countOpeningFrame()
             logger.debug("\(what) closed: no opening frame", metadata: ["seconds": "\(seconds)"])
             close(promise: nil)

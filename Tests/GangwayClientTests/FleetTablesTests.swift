@@ -54,3 +54,23 @@ import Testing
                                 target: "mi-1", sourceIP: "10.1.2.3", result: "AccessDenied"))
     }
 }
+
+@Suite("Text from the server printed safely")
+struct TerminalSafeTextTests {
+    @Test("control characters and bidi overrides become visible escapes; plain and wide text is untouched")
+    func escapes() {
+        #expect(TerminalSafeText.make("web-1 ✓ 日本") == "web-1 ✓ 日本")
+        #expect(TerminalSafeText.make("a\u{1B}]0;x\u{07}b") == "a\\x1b]0;x\\x07b")
+        #expect(TerminalSafeText.make("\u{9B}2J\u{7F}\t") == "\\x9b2J\\x7f\\x09")
+        #expect(TerminalSafeText.make("\u{202E}txt.exe") == "\\u{202e}txt.exe")
+    }
+
+    @Test("a table cell with escapes is shown escaped and the columns still line up")
+    func tableCells() {
+        let table = TextTable(headers: ["NAME", "ID"], rows: [["evil\u{1B}[2J", "mi-1"], ["ok", "mi-2"]]).render()
+        #expect(!table.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        let lines = table.split(separator: "\n")
+        #expect(lines[1] == "evil\\x1b[2J  mi-1")
+        #expect(lines[2] == "ok           mi-2")
+    }
+}

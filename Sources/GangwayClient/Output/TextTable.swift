@@ -1,5 +1,6 @@
 /// Plain-text tables for the scriptable CLI (`gangway ls`, `gangway sessions`): a header row,
-/// columns padded to their widest cell (capped), two spaces between columns, no trailing spaces.
+/// columns padded to their widest cell (capped), two spaces between columns, no trailing spaces. Cells are printed
+/// through `TerminalSafeText`: control characters from the server show as `\xNN`, never reach the terminal.
 public struct TextTable: Sendable {
     public var headers: [String]
     public var rows: [[String]]
@@ -16,7 +17,7 @@ public struct TextTable: Sendable {
         let cols = headers.count
         let cut: ([String]) -> [String] = { row in
             (0..<cols).map { i in
-                let cell = i < row.count ? row[i] : ""
+                let cell = TerminalSafeText.make(i < row.count ? row[i] : "")
                 return cell.count > maxColumnWidth ? String(cell.prefix(maxColumnWidth - 1)) + "…" : cell
             }
         }

@@ -98,6 +98,9 @@ enum AuditLookupTable {
                 record?["errorCode"] as? String ?? "",
             ])
         }
+        // Every field may come from a caller (a Target, an X-Amz-Target header): no control characters reach the
+        // auditor's terminal.
+        rows = rows.map { $0.map(TerminalSafeText.make) }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { i, cell in

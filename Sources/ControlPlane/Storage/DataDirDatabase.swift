@@ -9,6 +9,7 @@ enum DataDirDatabase {
         try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let path = dataDir.appendingPathComponent("gangway.sqlite").path
+        try keepPrivate(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         do {
@@ -17,6 +18,25 @@ enum DataDirDatabase {
             return (pool, path)
         } catch {
             throw StoreError("cannot open database \(path): \(error). Check the data directory exists and is writable.")
+        }
+    }
+
+    /// The database holds access keys' secrets: it is created 0600 (SQLite gives its -wal and -shm files the
+    /// database file's mode), and an existing database, WAL or shared-memory file that other users could read is
+    /// made 0600. Needed where the data directory was made by someone else (`mkdir`, a package) with mode 0755:
+    /// SQLite's own default, 0644 under the usual umask, left every key's secret readable by any local user.
+    static func keepPrivate(_ path: String) throws {
+        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw StoreError("cannot create database \(path): \(String(cString: strerror(errno))). Check the data directory exists and is writable.")
+        }
+        Foundation.close(fd)
+        for file in [path, path + "-wal", path + "-shm"] {
+            var st = stat()
+            guard stat(file, &st) == 0, st.st_mode & 0o077 != 0 else { continue }
+            guard chmod(file, 0o600) == 0 else {
+                throw StoreError("\(file) is readable by other users (mode \(String(st.st_mode & 0o777, radix: 8))) and cannot be made 0600: \(String(cString: strerror(errno)))")
+            }
         }
     }
 }

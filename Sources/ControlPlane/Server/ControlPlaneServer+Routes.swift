@@ -68,7 +68,7 @@ extension ControlPlaneServer {
         let wsConfig = WebSocketServerConfiguration(maxFrameSize: config.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)))
         let wsResponder = wsRouter.buildResponder()
         let channelConfig = HTTP1WebSocketUpgradeChannel.Configuration(
-            http1: .init(idleTimeout: .nanoseconds(Int64(config.httpIdleTimeoutSeconds * 1e9))), ws: wsConfig)
+            http1: .init(idleTimeout: .interval(config.httpIdleTimeoutSeconds)), ws: wsConfig)
         let (handshakeSeconds, handshakeTimeouts) = (config.handshakeTimeoutSeconds, services.handshakeTimeouts)
         // HTTP/1.1 with the WebSocket upgrade, behind the request-head deadline (Server/HandshakeDeadline).
         let plain = HTTPServerBuilder { responder in

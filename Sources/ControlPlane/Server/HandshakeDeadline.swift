@@ -5,13 +5,13 @@ import NIOCore
 import Synchronization
 
 /// Connections that have not shown who they are cannot hold gangwayd's sockets: a connection's first request must
-/// arrive whole and reach a handler within `handshakeTimeoutSeconds` of being accepted (after TLS, if any), a request must be read and
-/// answered within the same time after its head (`RequestDeadlineMiddleware`: a body sent a byte at a time), and a
-/// channel WebSocket must send its opening frame (the token) within the same time after the upgrade
-/// (`DataChannelSocket`, `ControlChannelSocket`). Between requests, a keep-alive connection may sit idle for `httpIdleTimeoutSeconds`
-/// (Hummingbird's idle timeout). Without these, a connection that sent nothing, half a request head or no opening
-/// frame stayed open for ever, and a few hundred of them used up the process's descriptors (agents and operators
-/// could no longer connect).
+/// arrive whole and reach a handler within `handshakeTimeoutSeconds` of being accepted (after TLS, if any), a request
+/// must be read and answered within the same time after its head (`RequestDeadlineMiddleware`: a body sent a byte at
+/// a time), and a channel WebSocket must send its opening frame (the token) within the same time after the upgrade
+/// (`DataChannelSocket`, `ControlChannelSocket`). Between requests, a keep-alive connection may sit idle for
+/// `httpIdleTimeoutSeconds` (Hummingbird's idle timeout). Without these, a connection that sent nothing, half a
+/// request head or no opening frame stayed open for ever, and a few hundred of them used up the process's descriptors
+/// (agents and operators could no longer connect).
 ///
 /// Counted in `/metrics` as `gangway_handshake_timeouts_total{stage=…}`; not audited (an unauthenticated peer could
 /// flood the audit log) and logged at debug level only.
@@ -72,7 +72,7 @@ final class RequestHeadDeadlineHandler: ChannelInboundHandler, RemovableChannelH
     func handlerAdded(context: ChannelHandlerContext) {
         let bound = NIOLoopBound((context, self), eventLoop: context.eventLoop)
         let (counters, logger, seconds) = (self.counters, self.logger, self.seconds)
-        timer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+        timer = context.eventLoop.scheduleTask(in: .interval(seconds)) {
             let (context, handler) = bound.value
             counters.countRequestHead()
             logger.debug(handler.headSeen ? "connection closed: its request was not taken up (rejected by the HTTP parser)"
@@ -142,7 +142,7 @@ struct RequestDeadlineMiddleware: RouterMiddleware {
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         let (channel, counters, seconds, logger) = (context.channel, self.counters, self.seconds, context.logger)
         RequestHeadDeadlineHandler.disarm(on: channel)
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+        let timer = channel.eventLoop.scheduleTask(in: .interval(seconds)) {
             counters.countRequest()
             logger.debug("connection closed: request not received in time", metadata: ["seconds": "\(seconds)"])
             channel.close(promise: nil)
@@ -158,10 +158,15 @@ extension Channel {
     func openingFrameDeadline(seconds: Double, counters: HandshakeTimeoutCounters, logger: Logger,
                               what: String) -> Scheduled<Void> {
         RequestHeadDeadlineHandler.disarm(on: self)
-        return eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { [self] in
+        return eventLoop.scheduleTask(in: .interval(seconds)) { [self] in
             counters.countOpeningFrame()
             logger.debug("\(what) closed: no opening frame", metadata: ["seconds": "\(seconds)"])
             close(promise: nil)
         }
     }
+}
+
+extension TimeAmount {
+    /// `seconds` (fractions allowed: tests use 1.5 s deadlines) as a NIO time amount.
+    static func interval(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
 }

@@ -25,12 +25,19 @@ enum DataDirDatabase {
     /// database file's mode), and an existing database, WAL or shared-memory file that other users could read is
     /// made 0600. Needed where the data directory was made by someone else (`mkdir`, a package) with mode 0755:
     /// SQLite's own default, 0644 under the usual umask, left every key's secret readable by any local user.
+    ///
+    /// Never opens an existing database file: closing any descriptor of a file drops every POSIX lock this process
+    /// holds on it, SQLite's included (gangwayd opens several pools on the same file; doing so here broke them with
+    /// "disk I/O error"). A missing file is created with O_EXCL (no connection of ours can have it open yet).
     static func keepPrivate(_ path: String) throws {
-        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw StoreError("cannot create database \(path): \(String(cString: strerror(errno))). Check the data directory exists and is writable.")
+        if access(path, F_OK) != 0 {
+            let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 {
+                Foundation.close(fd)
+            } else if errno != EEXIST {
+                throw StoreError("cannot create database \(path): \(String(cString: strerror(errno))). Check the data directory exists and is writable.")
+            }
         }
-        Foundation.close(fd)
         for file in [path, path + "-wal", path + "-shm"] {
             var st = stat()
             guard stat(file, &st) == 0, st.st_mode & 0o077 != 0 else { continue }

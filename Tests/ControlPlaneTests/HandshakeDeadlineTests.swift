@@ -65,14 +65,19 @@ private final class RawConnection: @unchecked Sendable {
 
 @Suite("gangwayd closes connections that do not identify themselves in time", .serialized)
 struct HandshakeDeadlineTests {
-    @Test("silent, half-sent, unparseable, trickled, idle and token-less connections are closed; a live session is not")
-    func deadlines() async throws {
+    /// A test gangwayd with a 1 s handshake deadline and a 1.5 s keep-alive idle limit, and its port.
+    static func controlPlane() async throws -> (TestControlPlane, Int) {
         let cp = try await TestControlPlane(configure: {
             $0.handshakeTimeoutSeconds = 1
             $0.httpIdleTimeoutSeconds = 1.5
         })
+        return (cp, try #require(Int(cp.base.split(separator: ":").last ?? "")))
+    }
+
+    @Test("silent, half-sent, unparseable, trickled, idle and token-less connections are closed; a live session is not")
+    func deadlines() async throws {
+        let (cp, port) = try await Self.controlPlane()
         defer { Task { await cp.stop() } }
-        let port = try #require(Int(cp.base.split(separator: ":").last ?? ""))
         let s = try await startSession(cp)   // control channel, both data channels: all past their opening frames
         try await s.clientAttached()
 
@@ -117,12 +122,8 @@ struct HandshakeDeadlineTests {
 
     @Test("a keep-alive connection in use outlives the handshake deadline")
     func busyKeepAlive() async throws {
-        let cp = try await TestControlPlane(configure: {
-            $0.handshakeTimeoutSeconds = 1
-            $0.httpIdleTimeoutSeconds = 1.5
-        })
+        let (cp, port) = try await Self.controlPlane()
         defer { Task { await cp.stop() } }
-        let port = try #require(Int(cp.base.split(separator: ":").last ?? ""))
         let answered = try await StalledClient.onOwnThread { () throws -> Int in
             let busy = try RawConnection(port: port)
             var answered = 0

@@ -13,11 +13,7 @@ struct ControlChannelSocket: Sendable {
     func run(instanceId: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
              channel: (any Channel)? = nil) async {
         var messages = inbound.messages(maxSize: services.config.maxFrameBytes).makeAsyncIterator()
-        let deadline = channel?.openingFrameDeadline(seconds: services.config.handshakeTimeoutSeconds,
-                                                     counters: services.handshakeTimeouts, logger: services.logger,
-                                                     what: "control channel")
-        let open = try? await messages.next()
-        deadline?.cancel()
+        let open = await services.openingFrame(&messages, channel: channel, what: "control channel")
         guard let open, case .text(let text) = open, let token = OpenFrame.token(text) else {
             try? await outbound.close(.policyViolation, reason: "first frame must be the JSON text frame with TokenValue")
             return

@@ -16,11 +16,7 @@ struct DataChannelSocket: Sendable {
     func run(sessionId: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
              channel: (any Channel)? = nil) async {
         var messages = inbound.messages(maxSize: services.config.maxFrameBytes).makeAsyncIterator()
-        let deadline = channel?.openingFrameDeadline(seconds: services.config.handshakeTimeoutSeconds,
-                                                     counters: services.handshakeTimeouts, logger: services.logger,
-                                                     what: "data channel")
-        let open = try? await messages.next()
-        deadline?.cancel()
+        let open = await services.openingFrame(&messages, channel: channel, what: "data channel")
         guard let open, case .text(let text) = open, let token = OpenFrame.token(text) else {
             try? await outbound.close(.policyViolation, reason: "first frame must be OpenDataChannelInput JSON with TokenValue")
             return

@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdCore
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Synchronization
@@ -152,17 +153,25 @@ struct RequestDeadlineMiddleware: RouterMiddleware {
     }
 }
 
-extension Channel {
-    /// Closes this WebSocket's connection unless `cancel()` is called on the result within `seconds`: the peer must
-    /// send its opening frame (the token) by then. Runs on the channel's loop; nothing is allocated per frame.
-    func openingFrameDeadline(seconds: Double, counters: HandshakeTimeoutCounters, logger: Logger,
-                              what: String) -> Scheduled<Void> {
-        RequestHeadDeadlineHandler.disarm(on: self)
-        return eventLoop.scheduleTask(in: .interval(seconds)) { [self] in
-            counters.countOpeningFrame()
-            logger.debug("\(what) closed: no opening frame", metadata: ["seconds": "\(seconds)"])
-            close(promise: nil)
+extension ControlPlaneServices {
+    /// A channel WebSocket's opening frame (the token), or nil when none came: the connection is closed unless it
+    /// arrives within the handshake deadline. Ends the request-head deadline first (the upgrade was taken up).
+    func openingFrame(_ messages: inout WebSocketInboundMessageStream.AsyncIterator, channel: (any Channel)?,
+                      what: String) async -> WebSocketMessage? {
+        let deadline: Scheduled<Void>?
+        if let channel {
+            RequestHeadDeadlineHandler.disarm(on: channel)
+            let (counters, logger, seconds) = (handshakeTimeouts, self.logger, config.handshakeTimeoutSeconds)
+            deadline = channel.eventLoop.scheduleTask(in: .interval(seconds)) {
+                counters.countOpeningFrame()
+                logger.debug("\(what) closed: no opening frame", metadata: ["seconds": "\(seconds)"])
+                channel.close(promise: nil)
+            }
+        } else {
+            deadline = nil
         }
+        defer { deadline?.cancel() }
+        return try? await messages.next()
     }
 }
 

@@ -140,8 +140,11 @@ struct ShippingTests {
             try await f.moto.restart()       // moto starts empty: the bucket comes back a moment later
             try await f.createBucket()
             #expect(try await eventually(10) { await f.keys() == ["t/gw/audit/segment-000001.jsonl"] })
-            let c = shipper.counters
-            #expect(c.uploads == 1 && c.pending == 0 && c.failures >= 3)
+            // The object is visible in S3 a moment before the shipper counts the upload done.
+            #expect(try await eventually(5) {
+                let c = shipper.counters
+                return c.uploads == 1 && c.pending == 0 && c.failures >= 3
+            }, "counters: \(shipper.counters)")
             await server.shutdown()
         }
     }

@@ -53,3 +53,22 @@ def test_serve_on_all_event_loops_runs_a_whole_session(tmp_path):
     finally:
         agent.stop()
         g.stop()
+
+
+def test_a_second_server_on_the_same_data_directory_is_refused(tmp_path):
+    """One `gangwayd serve` per data directory: two would both append to the hash-chained audit log. The second one
+    exits at once naming the first one's pid; the first keeps serving; after the first is killed (-9) a new one starts."""
+    g = Gangwayd(tmp_path)
+    try:
+        p = subprocess.run([binary("gangwayd"), "serve", "--data-dir", g.data_dir, "--listen", "127.0.0.1:0"],
+                           capture_output=True, text=True, timeout=30)
+        assert p.returncode != 0
+        assert f"is in use by another gangwayd serve (pid {g.proc.pid})" in p.stderr, p.stderr
+        assert "listening on" not in p.stdout
+        assert g.boto3().describe_sessions(State="Active")["Sessions"] == []
+        g.proc.kill()
+        g.proc.wait(timeout=10)
+        g.start()
+        assert g.boto3().describe_sessions(State="Active")["Sessions"] == []
+    finally:
+        g.stop()

@@ -18,7 +18,10 @@ enum SessionAccessEnforcer {
         if let policy { await auditAdminActions(policy.store, services) }
         let active: [SessionRecord]
         do { active = try await services.store.sessions(active: true) } catch {
-            services.logger.error("access enforcement cannot read sessions", metadata: ["error": "\(error)"])
+            // Cancelled: gangwayd is shutting down, nothing is wrong.
+            if !(error is CancellationError) {
+                services.logger.error("access enforcement cannot read sessions", metadata: ["error": "\(error)"])
+            }
             return []
         }
         let now = services.clock.now()

@@ -93,6 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
         if allEventLoops { cfg.singleEventLoop = false }
         if noRecording { cfg.recordSessions = false }
         do { try cfg.validate() } catch { throw ValidationError("\(error)") }
+        let lock = try DataDirLock.acquire(cfg.dataDir)
+        defer { withExtendedLifetime(lock) {} }
 
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
@@ -133,4 +135,39 @@ struct ServeCommand: AsyncParsableCommand {
         }
         return UInt64(limit.rlim_cur)
     }
+}
+
+/// One `gangwayd serve` per data directory: an exclusive `flock` on `DATA_DIR/gangwayd.lock`, held for the server's
+/// life (the kernel drops it when the process ends, kill -9 included). Two servers on one directory would both append
+/// to the hash-chained audit log (breaking the chain), ship the same files and keep different live sessions.
+/// `gangwayd admin` does not take it: it only writes the database, which SQLite serialises.
+final class DataDirLock {
+    private let fd: Int32
+
+    private init(fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
+
+    static func acquire(_ dataDir: URL) throws -> DataDirLock {
+        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let path = dataDir.appendingPathComponent("gangwayd.lock").path
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ServeError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            close(fd)
+            throw ServeError("\(dataDir.path) is in use by another gangwayd serve\(holder.isEmpty ? "" : " (pid \(holder))"); " +
+                             "run one server per data directory (its audit log and recordings have one writer)")
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        return DataDirLock(fd: fd)
+    }
+}
+
+struct ServeError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -3,7 +3,7 @@ agent reports, a session's Reason, audit fields a caller chose. Real gangwayd, r
 the stock AWS CLI puts an escape-laden id into the audit log the way any low-privilege user could."""
 import subprocess
 
-from conftest import Agent, binary, key_env, online_instance
+from conftest import Agent, binary, key_env, online_instance, wait_for
 
 EVIL = "\x1b]0;PWNED\x07\x1b[2J\x1b]52;c;ZWNobyBvd25lZAo=\x07\u009b31m\u202eevil"
 
@@ -35,5 +35,19 @@ def test_cli_tables_show_hostile_text_as_escapes(gangwayd, aws, tmp_path):
             assert no_control_bytes(out.stdout) == [], (args, out.stdout)
             assert shown in out.stdout, (args, out.stdout)
             assert "\\u{202e}evil" in out.stdout or "\\u{202e}ev" in out.stdout or "…" in out.stdout, (args, out.stdout)
+
+        # `gangway connect web` with two hosts whose names start so: the error lists them, escaped.
+        second = Agent(gangwayd, tmp_path, "web2" + EVIL)
+        try:
+            assert wait_for(lambda: len([i for i in gangwayd.boto3().describe_instance_information()
+                                         ["InstanceInformationList"] if i["PingStatus"] == "Online"]) == 2, timeout=20)
+            p = subprocess.run(cli + ["connect", "web"] + common, input="", env=env, capture_output=True, text=True,
+                               timeout=60)
+            assert p.returncode != 0
+            assert "matches 2 instances" in p.stderr, p.stderr
+            assert no_control_bytes(p.stderr) == [], p.stderr
+            assert "web2\\x1b]0;PWNED\\x07" in p.stderr, p.stderr
+        finally:
+            second.stop()
     finally:
         agent.stop()

@@ -26,12 +26,13 @@ extension SSMClient {
         switch TargetResolver.resolve(target, among: instances) {
         case .instance(let i):
             if let status = i.PingStatus, status != "Online" {
-                throw ConnectError("target \(i.InstanceId)\(i.displayName.isEmpty ? "" : " (\(i.displayName))") is not connected (agent \(status), last seen \(RelativeTime.ago(i.LastPingDateTime, now: now))); check that gangway-agent / amazon-ssm-agent runs on it")
+                throw ConnectError("target \(i.InstanceId)\(i.displayName.isEmpty ? "" : " (\(TerminalSafeText.make(i.displayName)))") is not connected (agent \(status), last seen \(RelativeTime.ago(i.LastPingDateTime, now: now))); check that gangway-agent / amazon-ssm-agent runs on it")
             }
             return i.InstanceId
         case .ambiguous(let candidates):
             let lines = candidates.prefix(20).map {
-                "  \($0.InstanceId)  \($0.displayName.isEmpty ? "-" : $0.displayName)  \($0.PingStatus ?? "")"
+                // Names come from the hosts: printed with control characters escaped (TerminalSafeText).
+                "  \($0.InstanceId)  \($0.displayName.isEmpty ? "-" : TerminalSafeText.make($0.displayName))  \($0.PingStatus ?? "")"
             }
             let more = candidates.count > 20 ? "\n  … and \(candidates.count - 20) more" : ""
             throw ConnectError("'\(target)' matches \(candidates.count) instances; use a longer prefix or the instance id:\n" + lines.joined(separator: "\n") + more)

@@ -17,23 +17,31 @@ import Synchronization
 /// Counted in `/metrics` as `gangway_handshake_timeouts_total{stage=…}`; not audited (an unauthenticated peer could
 /// flood the audit log) and logged at debug level only.
 public final class HandshakeTimeoutCounters: Sendable {
-    private let requestHead = Atomic<Int>(0)
-    private let request = Atomic<Int>(0)
-    private let openingFrame = Atomic<Int>(0)
+    /// Where a connection was when its deadline passed (the `stage` label in `/metrics`).
+    enum Stage: String, CaseIterable {
+        case requestHead = "request_head", request, openingFrame = "opening_frame"
+    }
+
+    private let counts = Mutex<[Stage: Int]>([:])   // rare events: a lock is plenty
 
     public init() {}
 
-    func countRequestHead() { requestHead.add(1, ordering: .relaxed) }
-    func countRequest() { request.add(1, ordering: .relaxed) }
-    func countOpeningFrame() { openingFrame.add(1, ordering: .relaxed) }
+    func count(_ stage: Stage) { counts.withLock { $0[stage, default: 0] += 1 } }
+
+    /// Closes `channel` unless the returned task is cancelled within `seconds`, counting it under `stage` and
+    /// logging `message` at debug level.
+    func deadline(_ stage: Stage, on channel: any Channel, seconds: Double, logger: Logger,
+                  _ message: String) -> Scheduled<Void> {
+        channel.eventLoop.scheduleTask(in: .interval(seconds)) { [self] in
+            count(stage)
+            logger.debug("\(message)", metadata: ["seconds": "\(seconds)"])
+            channel.close(promise: nil)
+        }
+    }
 
     var metricsText: String {
-        """
-        gangway_handshake_timeouts_total{stage="request_head"} \(requestHead.load(ordering: .relaxed))
-        gangway_handshake_timeouts_total{stage="request"} \(request.load(ordering: .relaxed))
-        gangway_handshake_timeouts_total{stage="opening_frame"} \(openingFrame.load(ordering: .relaxed))
-
-        """
+        let counts = counts.withLock { $0 }
+        return Stage.allCases.map { "gangway_handshake_timeouts_total{stage=\"\($0.rawValue)\"} \(counts[$0] ?? 0)\n" }.joined()
     }
 }
 
@@ -75,7 +83,7 @@ final class RequestHeadDeadlineHandler: ChannelInboundHandler, RemovableChannelH
         let (counters, logger, seconds) = (self.counters, self.logger, self.seconds)
         timer = context.eventLoop.scheduleTask(in: .interval(seconds)) {
             let (context, handler) = bound.value
-            counters.countRequestHead()
+            counters.count(.requestHead)
             logger.debug(handler.headSeen ? "connection closed: its request was not taken up (rejected by the HTTP parser)"
                                           : "connection closed: no complete request head", metadata: [
                 "peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "seconds": "\(seconds)"])
@@ -143,11 +151,8 @@ struct RequestDeadlineMiddleware: RouterMiddleware {
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         let (channel, counters, seconds, logger) = (context.channel, self.counters, self.seconds, context.logger)
         RequestHeadDeadlineHandler.disarm(on: channel)
-        let timer = channel.eventLoop.scheduleTask(in: .interval(seconds)) {
-            counters.countRequest()
-            logger.debug("connection closed: request not received in time", metadata: ["seconds": "\(seconds)"])
-            channel.close(promise: nil)
-        }
+        let timer = counters.deadline(.request, on: channel, seconds: seconds, logger: logger,
+                                      "connection closed: request not received in time")
         defer { timer.cancel() }
         return try await next(request, context)
     }
@@ -158,17 +163,10 @@ extension ControlPlaneServices {
     /// arrives within the handshake deadline. Ends the request-head deadline first (the upgrade was taken up).
     func openingFrame(_ messages: inout WebSocketInboundMessageStream.AsyncIterator, channel: (any Channel)?,
                       what: String) async -> WebSocketMessage? {
-        let deadline: Scheduled<Void>?
-        if let channel {
-            RequestHeadDeadlineHandler.disarm(on: channel)
-            let (counters, logger, seconds) = (handshakeTimeouts, self.logger, config.handshakeTimeoutSeconds)
-            deadline = channel.eventLoop.scheduleTask(in: .interval(seconds)) {
-                counters.countOpeningFrame()
-                logger.debug("\(what) closed: no opening frame", metadata: ["seconds": "\(seconds)"])
-                channel.close(promise: nil)
-            }
-        } else {
-            deadline = nil
+        if let channel { RequestHeadDeadlineHandler.disarm(on: channel) }
+        let deadline = channel.map {
+            handshakeTimeouts.deadline(.openingFrame, on: $0, seconds: config.handshakeTimeoutSeconds, logger: logger,
+                                       "\(what) closed: no opening frame")
         }
         defer { deadline?.cancel() }
         return try? await messages.next()

@@ -30,13 +30,11 @@ enum DataDirDatabase {
     /// holds on it, SQLite's included (gangwayd opens several pools on the same file; doing so here broke them with
     /// "disk I/O error"). A missing file is created with O_EXCL (no connection of ours can have it open yet).
     static func keepPrivate(_ path: String) throws {
-        if access(path, F_OK) != 0 {
-            let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            if fd >= 0 {
-                Foundation.close(fd)
-            } else if errno != EEXIST {
-                throw StoreError("cannot create database \(path): \(String(cString: strerror(errno))). Check the data directory exists and is writable.")
-            }
+        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)  // EEXIST: opens nothing
+        if fd >= 0 {
+            Foundation.close(fd)
+        } else if errno != EEXIST {
+            throw StoreError("cannot create database \(path): \(String(cString: strerror(errno))). Check the data directory exists and is writable.")
         }
         for file in [path, path + "-wal", path + "-shm"] {
             var st = stat()

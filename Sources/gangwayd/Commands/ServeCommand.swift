@@ -107,8 +107,9 @@ struct ServeCommand: AsyncParsableCommand {
         // EFBIG instead of killing gangwayd: the session whose recording it was ends as Failed, the others go on.
         signal(SIGXFSZ, SIG_IGN)
         let openFiles = Self.raiseOpenFileLimit()
-        let server = try await ControlPlaneServer.start(cfg, logger: Logger(label: "gangwayd"))
-        Logger(label: "gangwayd").info("open files limit", metadata: ["limit": "\(openFiles)"])
+        let logger = Logger(label: "gangwayd")
+        let server = try await ControlPlaneServer.start(cfg, logger: logger)
+        logger.info("open files limit", metadata: ["limit": "\(openFiles)"])
         // Unbuffered: tests read this first line from a pipe (and may send SIGTERM at once: the waiter is in place).
         FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))
         // Whichever comes first: the server stops by itself, or a signal asks it to.

@@ -44,6 +44,10 @@ public enum AuditStoreError: Error, CustomStringConvertible, Equatable {
     case io(String)
     case damagedTail(String)
     case closed
+    /// A write failed and nothing of it was left on disk (a full disk, a file size limit, permissions): events are
+    /// refused until a retry succeeds; the log resumes by itself.
+    case unavailable(String)
+    /// A sync failed: what was written may not be on disk, so the log takes no more events until restarted.
     case failed(String)
 
     public var description: String {
@@ -52,8 +56,10 @@ public enum AuditStoreError: Error, CustomStringConvertible, Equatable {
         case let .damagedTail(m): return "audit log is damaged: \(m). Run `gangway audit verify` on the directory; "
             + "move the damaged segment aside (keep it as evidence) to start a new chain"
         case .closed: return "audit log is closed"
-        case let .failed(m): return "audit log stopped accepting events after a write failure (\(m)); "
-            + "free disk space or fix permissions, then restart gangwayd"
+        case let .unavailable(m): return "audit log cannot write (\(m)); events are refused until it can again "
+            + "(retried at most once a second): free disk space or fix permissions"
+        case let .failed(m): return "audit log stopped accepting events after a failed sync (\(m)): what was "
+            + "written may not be on disk; restart gangwayd (it checks the log's tail when it opens it)"
         }
     }
 }

@@ -17,14 +17,19 @@ public final class AuditStore: @unchecked Sendable {
         public var policy: AuditChain.Policy
         /// A segment is sealed with a checkpoint and a new one started past this size.
         public var maxSegmentBytes: Int
+        /// After a write failed (nothing of it left on disk), how long appends are refused before one is tried
+        /// again; a full disk costs one failed write per interval, not one per refused event.
+        public var retryInterval: TimeInterval
         public var now: @Sendable () -> Date
 
         public init(directory: URL, keyFile: URL, policy: AuditChain.Policy = AuditChain.Policy(),
-                    maxSegmentBytes: Int = 64 << 20, now: @escaping @Sendable () -> Date = { Date() }) {
+                    maxSegmentBytes: Int = 64 << 20, retryInterval: TimeInterval = 1,
+                    now: @escaping @Sendable () -> Date = { Date() }) {
             self.directory = directory
             self.keyFile = keyFile
             self.policy = policy
             self.maxSegmentBytes = maxSegmentBytes
+            self.retryInterval = retryInterval
             self.now = now
         }
     }
@@ -42,14 +47,33 @@ public final class AuditStore: @unchecked Sendable {
         var entries: [AuditIndexEntry] = []
     }
 
+    /// Where appends stand: the chain's head, the segment appends go to and its size.
+    struct Position {
+        var chain: AuditChain
+        var segment: Int
+        var segmentBytes: Int
+    }
+
+    /// Why the log refuses events.
+    struct Failure {
+        var message: String
+        /// Nothing of the failed pass is left on disk: the log may resume from `State.durable`.
+        var recoverable: Bool
+        var at: Date
+        /// Records encoded for the failed pass (and since), refused and never written.
+        var refused: Int
+    }
+
     struct State {
         var chain: AuditChain
         var segment: Int
         var segmentBytes: Int
+        /// The position after the last pass that reached the disk: a failed pass is rolled back to it.
+        var durable: Position
         var pending: [Chunk] = []
         var waiters: [Waiter] = []
         var flushing = false
-        var failure: String?
+        var failure: Failure?
         var closed = false
         /// Number of write+fdatasync passes so far (group commit: far fewer than appends under load).
         var syncs = 0
@@ -121,7 +145,8 @@ public final class AuditStore: @unchecked Sendable {
             }
         }
         self.recovery = recovery
-        state = State(chain: chain, segment: segments.last!, segmentBytes: segmentBytes)
+        state = State(chain: chain, segment: segments.last!, segmentBytes: segmentBytes,
+                      durable: Position(chain: chain, segment: segments.last!, segmentBytes: segmentBytes))
         index = AuditIndex(directory: dir)
         if let recovery {
             var line = state.chain.recovery(now: now, segment: recovery.segment, truncatedBytes: recovery.truncatedBytes,
@@ -143,9 +168,9 @@ public final class AuditStore: @unchecked Sendable {
         let entry = AuditIndexEntry(event: event, seq: 0)
         return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<UInt64, any Error>) in
             let start: Bool = lock.withLock {
-                if let failure = state.failure { cont.resume(throwing: AuditStoreError.failed(failure)); return false }
                 if state.closed { cont.resume(throwing: AuditStoreError.closed); return false }
                 let now = options.now()
+                if let refusal = admitLocked(now: now) { cont.resume(throwing: refusal); return false }
                 let seq = state.chain.nextSeq
                 let line = state.chain.append(encodedEvent: body, now: now)
                 var entry = entry
@@ -160,6 +185,7 @@ public final class AuditStore: @unchecked Sendable {
 
     /// Writes a checkpoint if one is due by time (call from a periodic timer; appends check on their own).
     public func checkpointIfDue() async throws {
+        // Not while refusing events: the next event retries the disk (a timer retrying would log once a second).
         let due: Bool = lock.withLock { state.failure == nil && !state.closed && state.chain.checkpointDue(now: options.now()) }
         if due { try await checkpoint() }
     }
@@ -168,9 +194,9 @@ public final class AuditStore: @unchecked Sendable {
     public func checkpoint() async throws {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
             let start: Bool = lock.withLock {
-                if let failure = state.failure { cont.resume(throwing: AuditStoreError.failed(failure)); return false }
                 if state.closed { cont.resume(); return false }
                 let now = options.now()
+                if let refusal = admitLocked(now: now) { cont.resume(throwing: refusal); return false }
                 let line = state.chain.recordsSinceCheckpoint > 0 ? state.chain.checkpoint(now: now) : []
                 return enqueueLocked(line, entry: nil, now: now) { error in
                     if let error { cont.resume(throwing: error) } else { cont.resume() }
@@ -201,9 +227,10 @@ public final class AuditStore: @unchecked Sendable {
     public func sealSegment() async throws -> Int? {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Int?, any Error>) in
             let start: Bool = lock.withLock {
-                if let failure = state.failure { cont.resume(throwing: AuditStoreError.failed(failure)); return false }
-                if state.closed || state.segmentBytes == 0 { cont.resume(returning: nil); return false }
+                if state.closed { cont.resume(returning: nil); return false }
                 let now = options.now()
+                if let refusal = admitLocked(now: now) { cont.resume(throwing: refusal); return false }
+                if state.segmentBytes == 0 { cont.resume(returning: nil); return false }
                 var none: AuditIndexEntry? = nil
                 if state.chain.recordsSinceCheckpoint > 0 { appendToPending(state.chain.checkpoint(now: now), entry: &none) }
                 let sealed = state.segment
@@ -263,50 +290,125 @@ public final class AuditStore: @unchecked Sendable {
         state.segmentBytes += line.count
     }
 
+    /// Nil when an event may be appended now, else the error to refuse it with. After a failed write that left
+    /// nothing on disk, and once `retryInterval` has passed, the log resumes where the disk is (the last durable
+    /// position) with a recovery record naming what was refused; the next pass then tries the disk again. Call with
+    /// `lock` held.
+    private func admitLocked(now: Date) -> AuditStoreError? {
+        guard let failure = state.failure else { return nil }
+        guard failure.recoverable else { return .failed(failure.message) }
+        guard now.timeIntervalSince(failure.at) >= options.retryInterval || now < failure.at else {
+            state.failure!.refused += 1
+            return .unavailable(failure.message)
+        }
+        state.failure = nil
+        state.chain = state.durable.chain
+        state.segment = state.durable.segment
+        state.segmentBytes = state.durable.segmentBytes
+        var none: AuditIndexEntry? = nil
+        let line = state.chain.recovery(now: now, segment: AuditSegments.name(state.segment), truncatedBytes: 0,
+                                        reason: "resumed after a failed write (\(failure.message)); "
+                                            + "\(failure.refused) record(s) refused meanwhile, none written")
+        appendToPending(line, entry: &none)
+        return nil
+    }
+
+    /// A pass that did not reach the disk. `recoverable`: nothing of it is left on disk and the files are usable.
+    private struct PassFailure: Error {
+        var message: String
+        var recoverable: Bool
+    }
+
     /// Runs on `ioQueue`: writes and syncs pending batches until none is left.
     private func flushLoop() {
         while true {
-            let (chunks, waiters): ([Chunk], [Waiter]) = lock.withLock {
+            let (chunks, waiters, position): ([Chunk], [Waiter], Position) = lock.withLock {
                 defer { state.pending = []; state.waiters = [] }
                 if state.pending.isEmpty && state.waiters.isEmpty { state.flushing = false }
-                return (state.pending, state.waiters)
+                return (state.pending, state.waiters,
+                        Position(chain: state.chain, segment: state.segment, segmentBytes: state.segmentBytes))
             }
             if chunks.isEmpty && waiters.isEmpty { return }
+            // Each file this pass writes, with its length before: a failed pass is cut back to them.
+            var starts: [(segment: Int, length: Int)] = []
             do {
-                for chunk in chunks { try write(chunk) }
+                for chunk in chunks {
+                    try open(chunk.segment)
+                    if !starts.contains(where: { $0.segment == chunk.segment }) { starts.append((chunk.segment, io.length)) }
+                    try write(chunk)
+                }
                 if io.fd >= 0, fdatasync(io.fd) != 0 {
-                    throw AuditStoreError.io("fdatasync: \(String(cString: strerror(errno)))")
+                    throw PassFailure(message: "fdatasync: \(String(cString: strerror(errno)))", recoverable: false)
                 }
                 lock.withLock {
                     for chunk in chunks { index.add(chunk.entries) }
                     state.syncs += 1
+                    state.durable = position
                 }
                 for w in waiters { w(nil) }
             } catch {
-                let message = "\(error)"
+                var failure = error as? PassFailure ?? PassFailure(message: "\(error)", recoverable: false)
+                if failure.recoverable, !rollBack(to: starts) { failure.recoverable = false }
+                let refused = Self.records(in: chunks)
+                let at = options.now()
                 let stranded: [Waiter] = lock.withLock {
-                    state.failure = message
+                    // Records encoded while this pass ran are refused with it: they chain onto records that
+                    // never reached the disk.
+                    let later = Self.records(in: state.pending)
+                    state.failure = Failure(message: failure.message, recoverable: failure.recoverable, at: at,
+                                            refused: refused + later)
                     defer { state.waiters = []; state.pending = [] }
                     return state.waiters
                 }
-                for w in waiters + stranded { w(AuditStoreError.failed(message)) }
+                let refusal: AuditStoreError = failure.recoverable ? .unavailable(failure.message) : .failed(failure.message)
+                for w in waiters + stranded { w(refusal) }
             }
         }
     }
 
-    private func write(_ chunk: Chunk) throws {
-        if io.segment != chunk.segment || io.fd < 0 {
-            if io.fd >= 0 {
-                guard fdatasync(io.fd) == 0 else { throw AuditStoreError.io("fdatasync: \(String(cString: strerror(errno)))") }
-                Foundation.close(io.fd)
+    /// Records (lines) in `chunks`.
+    private static func records(in chunks: [Chunk]) -> Int {
+        chunks.reduce(0) { total, chunk in total + chunk.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+    }
+
+    /// Cuts every file a failed pass wrote back to its length before the pass; false if one could not be.
+    private func rollBack(to starts: [(segment: Int, length: Int)]) -> Bool {
+        var ok = true
+        for start in starts {
+            if start.segment == io.segment, io.fd >= 0 {
+                if ftruncate(io.fd, off_t(start.length)) == 0 { io.length = start.length } else { ok = false }
+            } else {
+                let path = options.directory.appendingPathComponent(AuditSegments.name(start.segment)).path
+                if truncate(path, off_t(start.length)) != 0 { ok = false }
             }
-            let url = options.directory.appendingPathComponent(AuditSegments.name(chunk.segment))
-            let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw AuditStoreError.io("cannot open \(url.path): \(String(cString: strerror(errno)))") }
-            io = IO(segment: chunk.segment, fd: fd, length: Int(lseek(fd, 0, SEEK_END)))
-            let dirfd = open(options.directory.path, O_RDONLY | O_DIRECTORY)
-            if dirfd >= 0 { fsync(dirfd); Foundation.close(dirfd) }
         }
+        return ok
+    }
+
+    /// Makes `io` the open descriptor of `segment` (syncing and closing the one before).
+    private func open(_ segment: Int) throws {
+        guard io.segment != segment || io.fd < 0 else { return }
+        if io.fd >= 0 {
+            guard fdatasync(io.fd) == 0 else {
+                throw PassFailure(message: "fdatasync: \(String(cString: strerror(errno)))", recoverable: false)
+            }
+            Foundation.close(io.fd)
+            io.fd = -1
+        }
+        let url = options.directory.appendingPathComponent(AuditSegments.name(segment))
+        let fd = Foundation.open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            // Nothing written: a later retry may succeed (a full directory, permissions fixed).
+            throw PassFailure(message: "cannot open \(url.lastPathComponent): \(String(cString: strerror(errno)))",
+                              recoverable: true)
+        }
+        io = IO(segment: segment, fd: fd, length: Int(lseek(fd, 0, SEEK_END)))
+        let dirfd = Foundation.open(options.directory.path, O_RDONLY | O_DIRECTORY)
+        if dirfd >= 0 { fsync(dirfd); Foundation.close(dirfd) }
+    }
+
+    /// Appends `chunk` to the open segment (`open(chunk.segment)` first). A failed write is cut back by the caller.
+    private func write(_ chunk: Chunk) throws {
         var done = 0
         try chunk.bytes.withUnsafeBytes { buf in
             while done < buf.count {
@@ -314,8 +416,8 @@ public final class AuditStore: @unchecked Sendable {
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else {
                     let reason = String(cString: strerror(errno))
-                    _ = ftruncate(io.fd, off_t(io.length))  // never leave a half record behind a failure
-                    throw AuditStoreError.io("write to \(AuditSegments.name(chunk.segment)): \(reason)")
+                    throw PassFailure(message: "write to \(AuditSegments.name(chunk.segment)): \(reason)",
+                                      recoverable: true)
                 }
                 done += n
             }

@@ -32,6 +32,9 @@ struct APIOperation: Sendable {
     /// Only agents may call it (UpdateInstanceInformation); otherwise only users.
     var agentOnly: Bool = false
     var run: @Sendable (ControlPlaneServices, JSONRequest, APICall) async throws(APIError) -> APIResult
+    /// Takes back what `run` did when the call succeeded but could not be recorded in the audit log (the caller is
+    /// then told it failed): nothing stays in effect that the log does not hold.
+    var unaudited: (@Sendable (ControlPlaneServices, APIResult) async -> Void)? = nil
 }
 
 /// The table of operations gangwayd serves. Adding one touches its file plus this table.
@@ -40,7 +43,8 @@ enum APIOperations {
         APIOperation(name: "DescribeInstanceInformation", run: InstanceOperations.describeInstanceInformation),
         APIOperation(name: "GetConnectionStatus", run: InstanceOperations.getConnectionStatus),
         APIOperation(name: "UpdateInstanceInformation", agentOnly: true, run: InstanceOperations.updateInstanceInformation),
-        APIOperation(name: "StartSession", run: SessionOperations.startSession),
+        APIOperation(name: "StartSession", run: SessionOperations.startSession,
+                     unaudited: SessionOperations.endUnauditedSession),
         APIOperation(name: "ResumeSession", run: SessionOperations.resumeSession),
         APIOperation(name: "TerminateSession", run: SessionOperations.terminateSession),
         APIOperation(name: "DescribeSessions", run: SessionOperations.describeSessions),

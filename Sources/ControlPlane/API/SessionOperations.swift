@@ -43,6 +43,15 @@ enum SessionOperations {
                          sessionId: record.sessionId, target: target)
     }
 
+    /// A StartSession whose audit record could not be written: its caller got an error and no token, so the session
+    /// (and the shell the agent may have started) is ended at once instead of waiting for the idle timeout unlogged.
+    static func endUnauditedSession(_ s: ControlPlaneServices, _ result: APIResult) async {
+        guard let sessionId = result.sessionId else { return }
+        await s.sessions.end(sessionId, status: .failed,
+                             reason: "Session \(sessionId) ended: its StartSession could not be recorded in the audit log.",
+                             notifyAgent: true)
+    }
+
     static func ago(_ seconds: TimeInterval) -> String {
         if seconds < 120 { return "\(Int(seconds)) s" }
         if seconds < 7200 { return "\(Int(seconds / 60)) min" }

@@ -22,6 +22,7 @@ struct APIHandler: Sendable {
                                     userAgent: request.headers[.userAgent].map { String($0.prefix(256)) })
         let result: Result<APIResult, APIError>
         var parsed: JSONRequest?
+        var operation: APIOperation?
         var lookupAnswer: Data?
         lookup: do throws(APIError) {
             let body: [UInt8]
@@ -45,6 +46,7 @@ struct APIHandler: Sendable {
             guard target.hasPrefix("AmazonSSM."), let op = APIOperations.all[opName] else {
                 throw APIError.unknownOperation(target.isEmpty ? "(missing X-Amz-Target header)" : target)
             }
+            operation = op
             let json = try JSONRequest(body: body)
             parsed = json
             guard op.agentOnly == (identity.kind == .agent) else {
@@ -80,6 +82,7 @@ struct APIHandler: Sendable {
             try await services.auditSink.record(event)
         } catch {
             services.logger.error("audit sink failed; refusing to acknowledge the call", metadata: ["error": "\(error)"])
+            if case .success(let r) = result, let undo = operation?.unaudited { await undo(services, r) }
             return Responses.error(.internalError("the call could not be recorded in the audit log; retry later"), requestId: requestId)
         }
         switch result {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOWebSocket
+import Recording
 import SessionCore
 
 /// Live sessions: their relays, recordings, tokens and state transitions. Persists every status change through the
@@ -60,13 +61,23 @@ actor SessionRegistry {
         var record = SessionRecord(sessionId: sessionId, target: target, owner: owner, status: .connecting,
                                    documentName: documentName, reason: reason, startDate: now,
                                    maxSessionDuration: maxDuration)
+        // The caller is told what failed, not where: server paths and SQL stay in gangwayd's log.
         let recording: any SessionRecording
         do {
             recording = try await recorder.open(sessionId: sessionId, target: target, owner: owner, cols: 80, rows: 24,
                                                 startedAt: now)
+        } catch {
+            logger.error("cannot open a session's recording", metadata: ["session": "\(sessionId)", "error": "\(error)"])
+            let cause = (error as? RecordingError)?.cause ?? "see gangwayd's log"
+            throw APIError.internalError("cannot start the session: gangwayd could not create its recording (\(cause)), "
+                + "and a session is not run unrecorded")
+        }
+        do {
             try await store.upsertSession(record)
         } catch {
-            throw APIError.internalError("cannot start the session's recording or store it: \(error)")
+            await recording.close()
+            logger.error("cannot store a new session", metadata: ["session": "\(sessionId)", "error": "\(error)"])
+            throw APIError.internalError("cannot start the session: gangwayd could not store it (see gangwayd's log)")
         }
         let relay = SessionRelay(sessionId: sessionId, pendingLimit: config.pendingBytesLimit,
                                  clientBudget: config.clientAckBudgetBytes, now: now)

@@ -22,9 +22,17 @@ public final class RecordingFileWriter {
                                                 attributes: [.posixPermissions: 0o700])
         fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw RecordingError("cannot create recording \(url.path): \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            throw RecordingError("cannot create recording \(url.path): \(reason)", cause: reason)
         }
-        try write(encoder.headerLine())
+        do {
+            try write(encoder.headerLine())
+        } catch {
+            // Not even the header fits (a full disk): no file is left for a session that never started.
+            abandon()
+            unlink(url.path)
+            throw error
+        }
     }
 
     deinit { if fd >= 0 { Foundation.close(fd) } }

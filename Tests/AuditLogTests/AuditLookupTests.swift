@@ -74,3 +74,75 @@ import Testing
         #expect(code(#"{"MaxResults":2,"NextToken":"\#(token)","LookupAttributes":[{"AttributeKey":"Username","AttributeValue":"bob"}]}"#) == "InvalidNextTokenException")
     }
 }
+
+/// After a restart the lookup index is rebuilt from the files by a scan that reads only the members it needs; it must
+/// answer exactly as the index built from the events as they were appended, whatever the events' contents hold.
+@Suite struct AuditIndexScanTests {
+    /// Events whose request parameters imitate top-level members, with escapes and brackets inside strings.
+    func trickyEvents() -> [AuditEvent] {
+        let decoy: AuditJSON = .object([
+            ("eventName", .string("Fake")), ("userIdentity", .object([("userName", .string("mallory"))])),
+            ("resources", .array([.object([("type", .string("x")), ("name", .string("y"))])])),
+            ("readOnly", .bool(true)), ("s", .string("quote \" brace } bracket ] comma , backslash \\ nl \n")),
+        ])
+        var events: [AuditEvent] = []
+        for i in 0..<12 {
+            let user = ["alice", "bøb \"the\" admin", "carol\\x"][i % 3]
+            events.append(AuditEvent(
+                eventTime: Date(timeIntervalSince1970: 1_800_000_000 + Double(i * 60)),
+                eventSource: i % 4 == 0 ? "sts.amazonaws.com" : "ssm.amazonaws.com",
+                eventName: ["StartSession", "DescribeSessions", "TerminateSession"][i % 3],
+                userIdentity: i == 5 ? .init(type: "IAMUser", principalId: "pid-only")
+                    : .init(type: "IAMUser", principalId: user, accessKeyId: "AKGW\(i % 2)", userName: user),
+                requestParameters: decoy, responseElements: i % 2 == 0 ? decoy : nil,
+                eventID: i == 9 ? "Not-A-UUID-\"9\"" : UUID().uuidString.lowercased(),
+                readOnly: i == 6 ? true : nil,
+                resources: i == 3 ? [] : [.init(type: AuditEvent.instanceResourceType, name: "mi-\(i % 2)"),
+                                          .init(type: AuditEvent.sessionResourceType, name: "s-\(i)")]))
+        }
+        return events
+    }
+
+    @Test func aRebuiltIndexAnswersLikeTheAppendedOne() async throws {
+        let dir = TempDir()
+        let live = try dir.openStore()
+        let events = trickyEvents()
+        for e in events { try await live.append(e) }
+        try await live.checkpoint()
+        let queries = [
+            #"{"LookupAttributes":[{"AttributeKey":"EventId","AttributeValue":"\#(events[4].eventID)"}]}"#,
+            #"{"LookupAttributes":[{"AttributeKey":"EventId","AttributeValue":"Not-A-UUID-\"9\""}]}"#,
+            #"{}"#,
+            #"{"LookupAttributes":[{"AttributeKey":"Username","AttributeValue":"bøb \"the\" admin"}]}"#,
+            #"{"LookupAttributes":[{"AttributeKey":"Username","AttributeValue":"mallory"}]}"#,
+            #"{"LookupAttributes":[{"AttributeKey":"Username","AttributeValue":"pid-only"}]}"#,
+            #"{"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"Fake"}]}"#,
+            #"{"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"TerminateSession"}]}"#,
+            #"{"LookupAttributes":[{"AttributeKey":"ReadOnly","AttributeValue":"true"}]}"#,
+            #"{"LookupAttributes":[{"AttributeKey":"ResourceName","AttributeValue":"y"}]}"#,
+            #"{"LookupAttributes":[{"AttributeKey":"ResourceName","AttributeValue":"mi-1"}]}"#,
+            #"{"LookupAttributes":[{"AttributeKey":"AccessKeyId","AttributeValue":"AKGW1"}]}"#,
+            #"{"LookupAttributes":[{"AttributeKey":"EventSource","AttributeValue":"sts.amazonaws.com"}]}"#,
+            #"{"StartTime": 1800000200, "EndTime": 1800000500}"#,
+            #"{"MaxResults": 5}"#,
+        ]
+        let appended = try queries.map { try live.lookupEvents(request: Data($0.utf8)) }
+        let reopened = try dir.openStore()
+        let scanned = try queries.map { try reopened.lookupEvents(request: Data($0.utf8)) }
+        for (q, (a, s)) in zip(queries, zip(appended, scanned)) {
+            #expect(String(decoding: a, as: UTF8.self) == String(decoding: s, as: UTF8.self), "query \(q)")
+        }
+        func count(_ data: Data) throws -> Int {
+            ((try JSONSerialization.jsonObject(with: data) as! [String: Any])["Events"] as! [Any]).count
+        }
+        // The decoys inside request parameters are never taken for the event's own members.
+        #expect(try count(scanned[0]) == 1)
+        #expect(try count(scanned[1]) == 1)
+        #expect(try count(scanned[4]) == 0)
+        #expect(try count(scanned[6]) == 0)
+        #expect(try count(scanned[9]) == 0)
+        #expect(try count(scanned[3]) == 4)
+        #expect(try count(scanned[5]) == 1)
+        #expect(try count(scanned[8]) == 5)  // the 4 DescribeSessions and the StartSession marked read-only
+    }
+}

@@ -110,7 +110,7 @@ public struct AuditLookupQuery: Sendable, Equatable {
         if let t = endTime, e.eventTime > t { return false }
         guard let (key, value) = attribute else { return true }
         switch key {
-        case .EventId: return e.eventID == value
+        case .EventId: return e.storedID == StoredEventID(value)
         case .EventName: return e.eventName == value
         case .ReadOnly: return e.readOnly == (value == "true")
         case .Username: return e.username == value

@@ -3,11 +3,12 @@ import Foundation
 extension AuditStore {
     /// CloudTrail `LookupEvents` (JSON 1.1 body in, JSON body out), newest first.
     /// Throws `AuditLookupError` (send its `body` with HTTP 400) or an I/O error (send InternalFailure, 500).
-    /// The first call scans the segment files to build the index; later calls use it.
+    /// The first call scans the segment files to build the index (without the lock appends take: the API goes on
+    /// meanwhile); later calls use it.
     public func lookupEvents(request: Data) throws -> Data {
         let query = try AuditLookupQuery(request: request)
-        let (found, more): ([AuditIndexEntry], Bool) = try lock.withLock {
-            try index.loadIfNeeded()
+        try loadIndexIfNeeded()
+        let (found, more): ([AuditIndexEntry], Bool) = lock.withLock {
             var found: [AuditIndexEntry] = []
             var i = index.entries.count - 1
             if let before = query.beforeSeq {
@@ -51,6 +52,19 @@ extension AuditStore {
         var response: [(String, AuditJSON)] = [("Events", .array(events))]
         if more, let last = found.last { response.append(("NextToken", .string(query.encodeToken(beforeSeq: last.seq)))) }
         return Data(AuditJSON.object(response).bytes)
+    }
+
+    /// Builds the index from the files once: the scan reads up to the durable position taken when it starts, and
+    /// appends that complete meanwhile are merged in (`AuditIndex.install`). Concurrent first lookups wait for one
+    /// scan on `indexLoad`, never on `lock`.
+    func loadIndexIfNeeded() throws {
+        try indexLoad.withLock {
+            let durable: Position? = lock.withLock { index.loaded ? nil : state.durable }
+            guard let durable else { return }
+            let scanned = try AuditIndex.scan(options.directory, lastSegment: durable.segment,
+                                              lastSegmentBytes: durable.segmentBytes)
+            lock.withLock { index.install(scanned) }
+        }
     }
 
     /// Reads the lines of `entries` from their segment files (pread; files stay closed between calls).

@@ -92,6 +92,8 @@ public final class AuditStore: @unchecked Sendable {
     public let publicKey: Curve25519.Signing.PublicKey
     public let recovery: Recovery?
     let lock = NSLock()
+    /// Held while the lookup index is built from the files (`loadIndexIfNeeded`), not `lock`.
+    let indexLoad = NSLock()
     var state: State
     var index: AuditIndex
     private var io = IO()

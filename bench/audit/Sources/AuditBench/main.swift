@@ -87,6 +87,47 @@ do {
     print(String(format: "verify: %llu records (%d checkpoints) in %.2f s = %.0f records/s, %.0f MB/s, %d cores",
                  summary.records, summary.checkpoints, seconds, Double(summary.records) / seconds,
                  Double(total) / 1e6 / seconds, ProcessInfo.processInfo.activeProcessorCount))
+
+    // (2b) LookupEvents on the same log as gangwayd serves it: the first lookup after a start, a second one, the
+    // memory the lookup index holds, and how long an append (every API call's audit record) waits meanwhile.
+    let store = try AuditStore(options: .init(directory: auditDir, keyFile: dir.appendingPathComponent("key")))
+    let rss0 = residentBytes()
+    let request = Data(#"{"MaxResults": 50, "LookupAttributes": [{"AttributeKey": "Username", "AttributeValue": "user7"}]}"#.utf8)
+    let appendWait = LockedSeconds()
+    let appender = Thread {
+        Thread.sleep(forTimeInterval: 0.05)  // once the lookup has started
+        let a0 = Date()
+        let done = DispatchSemaphore(value: 0)
+        Task { _ = try? await store.append(event(-1)); done.signal() }
+        done.wait()
+        appendWait.set(Date().timeIntervalSince(a0))
+    }
+    let l0 = Date()
+    appender.start()
+    _ = try store.lookupEvents(request: request)
+    let first = Date().timeIntervalSince(l0)
+    while appendWait.get() == nil { usleep(10_000) }
+    let l1 = Date()
+    _ = try store.lookupEvents(request: request)
+    let second = Date().timeIntervalSince(l1)
+    print(String(format: "lookup: %llu records: first lookup %.2f s, next %.3f s, index +%.0f MB resident; "
+                 + "an append during the first lookup waited %.2f s",
+                 summary.records, first, second, Double(residentBytes() - rss0) / 1e6, appendWait.get() ?? -1))
+}
+
+/// Resident set size of this process (VmRSS).
+func residentBytes() -> Int {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+}
+
+final class LockedSeconds: @unchecked Sendable {
+    // @unchecked: `value` is guarded by `lock`.
+    private let lock = NSLock()
+    private var value: Double?
+    func set(_ v: Double) { lock.withLock { value = v } }
+    func get() -> Double? { lock.withLock { value } }
 }
 
 // (3) recording cost: asciicast encoding + one write(2) per relayed frame, as gangwayd records a session

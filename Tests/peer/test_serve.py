@@ -1,9 +1,11 @@
 """`gangwayd serve` flags: bad values are refused before anything listens, with the flag named."""
+import pathlib
+import signal
 import subprocess
 
 import pytest
 
-from conftest import Agent, Gangwayd, binary, key_env, online_instance
+from conftest import Agent, Gangwayd, binary, key_env, online_instance, wait_for
 
 
 @pytest.mark.parametrize("flag,value,message", [
@@ -71,4 +73,37 @@ def test_a_second_server_on_the_same_data_directory_is_refused(tmp_path):
         g.start()
         assert g.boto3().describe_sessions(State="Active")["Sessions"] == []
     finally:
+        g.stop()
+
+
+def test_a_normal_stop_logs_no_error_and_ends_live_sessions(tmp_path):
+    """SIGTERM with an agent connected, a live session and an idle API keep-alive: gangwayd ends the session (the
+    client hears why), stops within seconds and logs nothing at error level (operators alert on error lines)."""
+    import time
+    g = Gangwayd(tmp_path)
+    agent = Agent(g, tmp_path, "stopping")
+    try:
+        target = online_instance(g)
+        env = key_env(tmp_path, g.key)
+        client = subprocess.Popen([binary("gangway"), "connect", target, "--endpoint-url", g.url, "--region",
+                                   "us-east-1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, env=env, text=True)
+        client.stdin.write("echo live-$((6*7))\n")
+        client.stdin.flush()
+        assert wait_for(lambda: "live-42" in (client.stdout.readline() or ""), timeout=20)
+        ssm = g.boto3()
+        assert len(ssm.describe_sessions(State="Active")["Sessions"]) == 1  # leaves a keep-alive connection open
+        start = time.monotonic()
+        g.proc.send_signal(signal.SIGTERM)
+        g.proc.wait(timeout=30)
+        took = time.monotonic() - start
+        out, err = client.communicate(timeout=30)
+        assert "gangwayd is shutting down" in out + err, (out[-400:], err[-400:])
+        log = (pathlib.Path(g.data_dir) / "gangwayd.log").read_text()
+        errors = [line for line in log.splitlines() if " error " in line]
+        assert errors == [], errors
+        assert g.proc.returncode == 0
+        assert took < 5, took
+    finally:
+        agent.stop()
         g.stop()

@@ -4,6 +4,7 @@ import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The gangwayd control plane: HTTP API, agent endpoints, channel WebSockets, maintenance timer.
 ///
@@ -28,6 +29,8 @@ public final class ControlPlaneServer: Sendable {
     struct RunState: Sendable {
         var port: Int?
         var runTask: Task<Void, any Error>?
+        /// Runs the Hummingbird application; asked to shut down gracefully at `shutdown()`.
+        var serviceGroup: ServiceGroup?
         var maintenanceTask: Task<Void, Never>?
         /// Set when the server task ended (why).
         var stopped: String?
@@ -94,16 +97,17 @@ public final class ControlPlaneServer: Sendable {
     public func start() async throws {
         await shipper?.start(audit: shippedAuditLog, recordingsDirectory: shippedRecordings)
         let app = try buildApplication { [state] port in state.mutate { $0.port = port } }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: services.logger))
         let runTask = Task { [state] in
             do {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await group.run()
                 state.mutate { $0.stopped = $0.stopped ?? "the server stopped" }
             } catch {
                 state.mutate { $0.stopped = "\(error)" }
                 throw error
             }
         }
-        state.mutate { $0.runTask = runTask }
+        state.mutate { $0.runTask = runTask; $0.serviceGroup = group }
         // Wait for the bind (or failure) without sleeping in a loop forever: 10 s budget.
         let deadline = Date().addingTimeInterval(10)
         while state.value.port == nil {
@@ -141,14 +145,35 @@ public final class ControlPlaneServer: Sendable {
         state.value.maintenanceTask?.cancel()
         await services.sessions.endAll(reason: "gangwayd is shutting down")
         await services.agents.closeAll()
-        let task = state.value.runTask
-        task?.cancel()
-        _ = try? await task?.value
+        // Graceful: the listener closes and the connections left (idle API keep-alives; sessions and agent channels
+        // were closed above) finish. Cancelling made Hummingbird log an error on every normal stop. Bounded: what
+        // has not finished after `gracefulStopSeconds` is cancelled.
+        let (task, group) = (state.value.runTask, state.value.serviceGroup)
+        await group?.triggerGracefulShutdown()
+        if let task, await !Self.finishes(task, within: Self.gracefulStopSeconds) {
+            services.logger.warning("connections were still open after a graceful stop; they were closed",
+                                    metadata: ["seconds": "\(Self.gracefulStopSeconds)"])
+        }
         await shipper?.stop()  // what is still queued is shipped after the next start
         if let audit = services.auditSink as? any AuditMaintenance {
             do { try await audit.close() } catch {
                 services.logger.error("could not seal the audit log", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// How long `shutdown()` lets connections finish before cancelling the server.
+    static let gracefulStopSeconds = 5.0
+
+    /// Waits for `task`; true when it finished within `seconds`, else it is cancelled (and awaited).
+    static func finishes(_ task: Task<Void, any Error>, within seconds: Double) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { _ = try? await task.value; return true }
+            group.addTask { try? await Task.sleep(for: .milliseconds(Int(seconds * 1000))); return false }
+            let first = await group.next() ?? false
+            if !first { task.cancel() }  // the waiting child then returns too
+            group.cancelAll()
+            return first
         }
     }
 

@@ -158,6 +158,17 @@ public actor DataChannelConnection: EventLoopActor {
         return stream.isIdle
     }
 
+    /// Waits until everything sent has been acknowledged for as long as acknowledgements keep coming: gives up
+    /// (false) only when `stall` passes with nothing more acknowledged. A shell's last output can be megabytes behind
+    /// its exit (the send window plus what gangwayd holds for a slow client); a fixed timeout cut it off under load.
+    public func waitUntilDelivered(stall: Duration) async -> Bool {
+        while true {
+            let outstanding = stream.bytesInFlight + stream.queuedBytes
+            if await waitUntilAcknowledged(timeout: stall) { return true }
+            if isClosed || stream.bytesInFlight + stream.queuedBytes >= outstanding { return false }
+        }
+    }
+
     /// Stream statistics (sent, resent, duplicates, …).
     public var counters: StreamCounters { stream.counters }
     /// True when everything sent has been acknowledged.

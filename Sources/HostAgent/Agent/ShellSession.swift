@@ -172,7 +172,11 @@ actor ShellSession: EventLoopActor {
         let serviceEnded = terminateReason != nil
         logger.info("shell exited", metadata: ["status": "\(status)"])
         await channel.send(Array(String(status).utf8), payloadType: .exitCode)
-        if !serviceEnded { _ = await channel.waitUntilAcknowledged(timeout: .seconds(2)) }
+        // The session ends (task complete) once the client has everything: its output may still be far behind.
+        if !serviceEnded, await !channel.waitUntilDelivered(stall: Self.deliveryStall) {
+            logger.info("ending the session with output the client has not acknowledged",
+                        metadata: ["stalled": "\(Self.deliveryStall)"])
+        }
         await channel.sendControl(stateMessage(AgentSessionState.terminating))
         await env.controlSend(taskComplete(status: "Success", output: "exit status \(status)"))
         // Let the writer flush the last frames before closing.
@@ -269,6 +273,9 @@ actor ShellSession: EventLoopActor {
     /// `printf 'Password: '; stty -echo; read pw` prints while echo is still on, and `stty` turns it off a few
     /// milliseconds later with nothing printed: the first look comes well before a person has read the prompt and
     /// typed or pasted the secret, the later ones catch a slower program. Each look is one ioctl.
+    /// After the shell exits, how long the client may acknowledge nothing before the session ends without it.
+    static let deliveryStall: Duration = .seconds(30)
+
     static let echoRecheckDelays: [TimeAmount] = [.milliseconds(10), .milliseconds(40), .milliseconds(100),
                                                   .milliseconds(250), .milliseconds(500), .milliseconds(1000)]
 

@@ -42,6 +42,9 @@ public final class FileSessionRecording: SessionRecording {
     private struct State: ~Copyable {
         let writer: RecordingFileWriter
         var failure: RecordingError?
+        /// Closed at the session's end: a frame still in flight then (a client's last keystroke racing the end) is
+        /// refused without an error log; the session is over and it is not relayed either.
+        var closed = false
     }
     private let state: Mutex<State>
     private let url: URL
@@ -54,6 +57,8 @@ public final class FileSessionRecording: SessionRecording {
 
     private func attempt(_ body: (RecordingFileWriter) throws -> Void) throws(RecordingError) {
         let (failure, first): (RecordingError?, Bool) = state.withLock { s in
+            if s.closed { return (RecordingError("recording \(url.lastPathComponent) is closed: the session has ended",
+                                                 cause: "the session has ended"), false) }
             if let earlier = s.failure { return (earlier, false) }
             do { try body(s.writer); return (nil, false) } catch {
                 let failure = error as? RecordingError ?? RecordingError("\(error)")
@@ -79,6 +84,7 @@ public final class FileSessionRecording: SessionRecording {
     /// Closes the file (after a failure too: it ends at the last whole event).
     public func close() async {
         state.withLock { s in
+            s.closed = true
             if s.failure == nil {
                 do { try s.writer.close(at: Date()) } catch {
                     logger.error("session recording failed at close", metadata: ["file": "\(url.path)", "error": "\(error)"])

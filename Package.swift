@@ -50,7 +50,7 @@ let package = Package(
         // ---- Programs' libraries.
         .target(name: "ControlPlane",
                 dependencies: [
-                    "SessionCore", "AWSCore", "AuditLog", "Recording", "AccessPolicy",
+                    "SessionCore", "AWSCore", "AuditLog", "Recording", "AccessPolicy", "CPosixShim",
                     .product(name: "Crypto", package: "swift-crypto"),
                     .product(name: "_CryptoExtras", package: "swift-crypto"),
                     .product(name: "Hummingbird", package: "hummingbird"),

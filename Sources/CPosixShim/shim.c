@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,4 +169,27 @@ int gw_wait_nohang(pid_t pid, int *decoded) {
     if (r == 0) return 0;
     *decoded = decode_status(status);
     return 1;
+}
+
+static atomic_int gw_release_pending = 0;
+
+static void *gw_release_later(void *unused) {
+    (void)unused;
+    sleep(1);
+    atomic_store(&gw_release_pending, 0);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+    return NULL;
+}
+
+void gw_release_free_memory_soon(void) {
+    int expected = 0;
+    if (!atomic_compare_exchange_strong(&gw_release_pending, &expected, 1)) return;
+    pthread_attr_t attr;
+    pthread_t thread;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&thread, &attr, gw_release_later, NULL) != 0) atomic_store(&gw_release_pending, 0);
+    pthread_attr_destroy(&attr);
 }

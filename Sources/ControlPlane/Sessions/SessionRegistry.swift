@@ -1,3 +1,4 @@
+import CPosixShim
 import Foundation
 import Logging
 import NIOCore
@@ -170,6 +171,7 @@ actor SessionRegistry {
                 if notifyAgent { group.addTask { _ = await agents.send(agentClosed, to: target) } }
                 group.addTask { await recording.close() }
             }
+            gw_release_free_memory_soon()  // the session's relay buffers are free now
             await told?()
         }
         logger.info("session ended", metadata: ["session": "\(sessionId)", "status": "\(status.rawValue)", "why": "\(reason)"])

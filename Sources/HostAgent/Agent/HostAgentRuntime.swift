@@ -1,4 +1,5 @@
 import AWSCore
+import CPosixShim
 import ChannelIO
 import Foundation
 import Logging
@@ -236,5 +237,7 @@ public actor HostAgentRuntime {
 
     func sessionEnded(_ id: String) {
         sessions.removeValue(forKey: id)
+        gw_release_free_memory_soon()
     }
 }
+

@@ -1,7 +1,8 @@
 """Real gangway-agent processes against a real gangwayd, observed with boto3 and the AWS CLI."""
+import pathlib
 import time
 
-from conftest import wait_for
+from conftest import Agent, online_instance, wait_for
 
 
 def instances(gangwayd):
@@ -70,3 +71,27 @@ def test_start_describe_terminate_session(gangwayd, agents, aws):
         return [s for s in sessions if s["SessionId"] == sid and s["Status"] == "Terminated"]
     done = wait_for(history, 10)
     assert done and done[0]["EndDate"] >= done[0]["StartDate"]
+
+
+def test_two_agents_sharing_one_identity_do_not_fight_over_it(gangwayd, agents, tmp_path):
+    """A copied state directory (a machine image taken from a registered host): both agents hold one identity.
+    gangwayd serves one control channel per identity, so the second replaces the first; the replaced agent says why
+    and how to fix it, and waits a minute instead of taking the channel straight back (they traded it several times a
+    second, and an operator's session landed on either host)."""
+    import shutil
+    import time
+    original = agents("original")
+    instance = wait_for(lambda: original.instance_id, timeout=20)
+    assert instance and online_instance(gangwayd) == instance
+    shutil.copytree(original.state_dir, tmp_path / "agent-copy")
+    copy = Agent(gangwayd, tmp_path, "copy")  # finds the copied identity; its token is never used
+    try:
+        assert wait_for(lambda: "this agent's identity" in pathlib.Path(str(original.state_dir) + ".log").read_text(),
+                        timeout=20)
+        time.sleep(5)
+        log = (pathlib.Path(gangwayd.data_dir) / "gangwayd.log").read_text()
+        opens = [line for line in log.splitlines() if "agent control channel open" in line and instance in line]
+        assert len(opens) <= 3, f"{len(opens)} control channel opens for {instance} in a few seconds"
+        assert "delete identity.json" in pathlib.Path(str(original.state_dir) + ".log").read_text()
+    finally:
+        copy.stop()

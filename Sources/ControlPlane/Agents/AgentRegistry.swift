@@ -22,7 +22,13 @@ actor AgentRegistry {
         connections[connection.instanceId] = connection
         lastSeen[connection.instanceId] = now
         logger.info("agent control channel open", metadata: ["instance": "\(connection.instanceId)"])
-        if let old { await old.close(code: .normalClosure, reason: "replaced by a newer control channel") }
+        if let old {
+            // A reconnect whose old socket is not closed yet, or two agents sharing one identity (they then take
+            // turns: each replaced agent waits a minute, see the agent's log).
+            logger.warning("agent control channel replaced by a new connection for the same instance id",
+                           metadata: ["instance": "\(connection.instanceId)"])
+            await old.close(code: .normalClosure, reason: ControlChannelClose.replaced)
+        }
     }
 
     /// The channel closed. Ignored if a newer channel replaced it meanwhile.

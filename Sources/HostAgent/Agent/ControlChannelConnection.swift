@@ -11,6 +11,8 @@ import WSClient
 actor ControlChannelConnection {
     private var writer: WebSocketOutboundWriter?
     private var closed = false
+    /// gangwayd closed this channel because another one with the same identity opened (`ControlChannelClose`).
+    private(set) var replaced = false
     let logger: Logger
 
     init(logger: Logger) { self.logger = logger }
@@ -45,6 +47,7 @@ actor ControlChannelConnection {
         let reason: String
         do {
             if let close = try await client.run() {
+                replaced = close.reason == ControlChannelClose.replaced
                 reason = "closed by gangwayd (code \(close.closeCode)\(close.reason.map { ": \($0)" } ?? ""))"
             } else {
                 reason = "connection ended"

@@ -88,10 +88,22 @@ public actor HostAgentRuntime {
             do {
                 try await api.updateInstanceInformation(identity: identity, facts: facts, labels: labels)
                 let token = try await api.createControlChannel(identity: identity)
-                let reason = await runControlChannel(identity: identity, token: token, user: user, shell: shell)
+                let (reason, replaced) = await runControlChannel(identity: identity, token: token, user: user, shell: shell)
                 if stopping { break }
-                delay = reconnectBackoff.nextDelay()
-                logger.warning("control channel ended: \(reason); reconnecting in \(Self.seconds(delay)) s")
+                if replaced {
+                    // Another process holds this identity: reconnecting at once would take the channel back and
+                    // the two would trade it several times a second, each operator's session landing on either.
+                    delay = Self.sharedIdentityDelay * Double.random(in: 0.9...1.1)
+                    logger.error("""
+                        another gangway-agent connected to gangwayd as \(identity.instanceId), this agent's identity; \
+                        the state directory \(config.stateDir) was probably copied (a machine image, a restored backup). \
+                        Give the copy its own identity: stop it, delete identity.json from its state directory and start \
+                        it with a new registration token. Reconnecting in \(Self.seconds(delay)) s
+                        """)
+                } else {
+                    delay = reconnectBackoff.nextDelay()
+                    logger.warning("control channel ended: \(reason); reconnecting in \(Self.seconds(delay)) s")
+                }
             } catch {
                 if stopping || Task.isCancelled { break }
                 delay = reconnectBackoff.nextDelay()
@@ -130,9 +142,11 @@ public actor HostAgentRuntime {
     }
 
     /// One control-channel connection, until it ends.
-    func runControlChannel(identity: AgentIdentity, token: String, user: RunAsUser, shell: String) async -> String {
+    /// Returns why it ended and whether gangwayd closed it because another agent with this identity connected.
+    func runControlChannel(identity: AgentIdentity, token: String, user: RunAsUser,
+                           shell: String) async -> (reason: String, replaced: Bool) {
         guard let url = api.webSocketURL(path: "/v1/control-channel/\(identity.instanceId)?role=subscribe&stream=input") else {
-            return "server URL \(config.server) cannot be turned into a WebSocket URL"
+            return ("server URL \(config.server) cannot be turned into a WebSocket URL", false)
         }
         let opening: [String: Any] = [
             "Cookie": NSNull(), "MessageSchemaVersion": "1.0", "RequestId": UUID().uuidString.lowercased(),
@@ -160,8 +174,11 @@ public actor HostAgentRuntime {
         heartbeatTask = nil
         isConnected = false
         if control === connection { control = nil }
-        return reason
+        return (reason, await connection.replaced)
     }
+
+    /// How long an agent whose channel another agent with the same identity took waits before taking it back.
+    static let sharedIdentityDelay: Duration = .seconds(60)
 
     func controlOpened() {
         isConnected = true

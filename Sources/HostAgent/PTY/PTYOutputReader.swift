@@ -98,13 +98,23 @@ final class PTYOutputReader: @unchecked Sendable {
             case .end:
                 return nil
             case .wait:
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let now: Bool = state.withLock { s in
-                        if !s.bytes.isEmpty || s.ended { return true }
-                        s.waiter = continuation
-                        return false
+                // A cancelled reader stops waiting (and gets nil): a test's time limit can then end it.
+                if Task.isCancelled { return nil }
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        let now: Bool = state.withLock { s in
+                            if !s.bytes.isEmpty || s.ended || Task.isCancelled { return true }
+                            s.waiter = continuation
+                            return false
+                        }
+                        if now { continuation.resume() }
                     }
-                    if now { continuation.resume() }
+                } onCancel: {
+                    let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
+                        defer { s.waiter = nil }
+                        return s.waiter
+                    }
+                    waiter?.resume()
                 }
             }
         }
@@ -150,6 +160,11 @@ final class PTYOutputReader: @unchecked Sendable {
     }
 
     // MARK: from the event loop
+
+    /// The channel reading the terminal, from its handler's `channelActive` (before any read).
+    fileprivate func attach(_ channel: any Channel) {
+        state.withLock { s in if !s.ended { s.channel = channel } }
+    }
 
     /// Adds what one readable event brought. Returns true to keep reading.
     fileprivate func push(_ bytes: [UInt8]) -> Bool {
@@ -206,6 +221,10 @@ private final class PTYReadHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        // Known to the reader before the first read: a reader or consumer that pauses and resumes before the
+        // bootstrap's future completes would otherwise find no channel to resume, and reading stopped for good
+        // (a CI run hung on it: the program blocked on its full terminal, the reader waiting for output).
+        reader.attach(context.channel)
         context.read()
     }
 

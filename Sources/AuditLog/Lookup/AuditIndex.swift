@@ -48,13 +48,10 @@ public struct AuditIndexEntry: Sendable {
 /// `AuditIndex.scan`, outside the store's lock) and extended as batches become durable. Not thread-safe:
 /// `AuditStore` guards it with its lock.
 struct AuditIndex {
-    let directory: URL
     private(set) var entries: [AuditIndexEntry] = []
     /// Entries added by appends before the scan was installed; merged in then.
     private var appended: [AuditIndexEntry] = []
     private(set) var loaded = false
-
-    init(directory: URL) { self.directory = directory }
 
     mutating func add(_ new: [AuditIndexEntry]) {
         // A batch written just before a scan may have been scanned already: keep seq strictly increasing.
@@ -169,9 +166,5 @@ enum StoredEventID: Sendable, Equatable {
 struct Interner {
     private var table: Set<String> = []
 
-    mutating func intern(_ s: String) -> String {
-        if let existing = table.firstIndex(of: s) { return table[existing] }
-        table.insert(s)
-        return s
-    }
+    mutating func intern(_ s: String) -> String { table.insert(s).memberAfterInsert }
 }

@@ -105,19 +105,25 @@ public struct AuditLookupQuery: Sendable, Equatable {
         return seq
     }
 
-    public func matches(_ e: AuditIndexEntry) -> Bool {
-        if let s = startTime, e.eventTime < s { return false }
-        if let t = endTime, e.eventTime > t { return false }
-        guard let (key, value) = attribute else { return true }
-        switch key {
-        case .EventId: return e.storedID == StoredEventID(value)
-        case .EventName: return e.eventName == value
-        case .ReadOnly: return e.readOnly == (value == "true")
-        case .Username: return e.username == value
-        case .ResourceType: return e.resources.contains { $0.type == value }
-        case .ResourceName: return e.resources.contains { $0.name == value }
-        case .EventSource: return e.eventSource == value
-        case .AccessKeyId: return e.accessKeyId == value
+    /// The test an index entry must pass, with the attribute's value prepared once (an event id parsed to the
+    /// index's form): the lookup runs it over every entry, holding the lock appends take.
+    public func matcher() -> (AuditIndexEntry) -> Bool {
+        let (startTime, endTime, attribute) = (self.startTime, self.endTime, self.attribute)
+        let wantedID = attribute?.key == .EventId ? attribute.map { StoredEventID($0.value) } : nil
+        return { e in
+            if let s = startTime, e.eventTime < s { return false }
+            if let t = endTime, e.eventTime > t { return false }
+            guard let (key, value) = attribute else { return true }
+            switch key {
+            case .EventId: return e.storedID == wantedID
+            case .EventName: return e.eventName == value
+            case .ReadOnly: return e.readOnly == (value == "true")
+            case .Username: return e.username == value
+            case .ResourceType: return e.resources.contains { $0.type == value }
+            case .ResourceName: return e.resources.contains { $0.name == value }
+            case .EventSource: return e.eventSource == value
+            case .AccessKeyId: return e.accessKeyId == value
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ extension AuditStore {
     public func lookupEvents(request: Data) throws -> Data {
         let query = try AuditLookupQuery(request: request)
         try loadIndexIfNeeded()
+        let matches = query.matcher()
         let (found, more): ([AuditIndexEntry], Bool) = lock.withLock {
             var found: [AuditIndexEntry] = []
             var i = index.entries.count - 1
@@ -22,7 +23,7 @@ extension AuditStore {
             }
             while i >= 0 {
                 let e = index.entries[i]
-                if query.matches(e) {
+                if matches(e) {
                     if found.count == query.maxResults { return (found, true) }
                     found.append(e)
                 }

@@ -149,7 +149,7 @@ public final class AuditStore: @unchecked Sendable {
         self.recovery = recovery
         state = State(chain: chain, segment: segments.last!, segmentBytes: segmentBytes,
                       durable: Position(chain: chain, segment: segments.last!, segmentBytes: segmentBytes))
-        index = AuditIndex(directory: dir)
+        index = AuditIndex()
         if let recovery {
             var line = state.chain.recovery(now: now, segment: recovery.segment, truncatedBytes: recovery.truncatedBytes,
                                             reason: "torn record after an unclean shutdown")

@@ -257,4 +257,3 @@ public actor HostAgentRuntime {
         gw_release_free_memory_soon()
     }
 }
-

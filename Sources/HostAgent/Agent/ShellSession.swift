@@ -268,14 +268,14 @@ actor ShellSession: EventLoopActor {
         }
     }
 
+    /// After the shell exits, how long the client may acknowledge nothing before the session ends without it.
+    static let deliveryStall: Duration = .seconds(30)
+
     /// After the terminal's last output or keystroke, how long to wait before each further look at the echo flag
     /// (at 10, 50, 150, 400, 900 and 1,900 ms, then none until the next activity). The common script prompt
     /// `printf 'Password: '; stty -echo; read pw` prints while echo is still on, and `stty` turns it off a few
     /// milliseconds later with nothing printed: the first look comes well before a person has read the prompt and
     /// typed or pasted the secret, the later ones catch a slower program. Each look is one ioctl.
-    /// After the shell exits, how long the client may acknowledge nothing before the session ends without it.
-    static let deliveryStall: Duration = .seconds(30)
-
     static let echoRecheckDelays: [TimeAmount] = [.milliseconds(10), .milliseconds(40), .milliseconds(100),
                                                   .milliseconds(250), .milliseconds(500), .milliseconds(1000)]
 

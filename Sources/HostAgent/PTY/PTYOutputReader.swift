@@ -55,11 +55,9 @@ final class PTYOutputReader: @unchecked Sendable {
             .whenComplete { result in
                 switch result {
                 case .success(let channel):
-                    let close = reader.state.withLock { s -> Bool in
-                        if !s.ended { s.channel = channel }
-                        return s.closeRequested
-                    }
-                    if close { channel.close(promise: nil) }
+                    // The handler gave the reader the channel at activation (`attach`); a close asked before that
+                    // is carried out now.
+                    if reader.state.withLock({ $0.closeRequested }) { channel.close(promise: nil) }
                 case .failure:
                     Glibc.close(fd)
                     reader.finish()

@@ -56,7 +56,7 @@ public struct ConfigFile: Sendable, Equatable {
                                   "policy_grace", "policy-grace",
                                   "client_ack_budget", "client-ack-budget", "slow_client_cutoff", "slow-client-cutoff",
                                   "agent_join_timeout", "agent-join-timeout", "handshake_timeout", "handshake-timeout",
-                                  "http_idle_timeout", "http-idle-timeout",
+                                  "http_idle_timeout", "http-idle-timeout", "websocket_ping", "websocket-ping",
                                   "record_sessions", "record-sessions", "single_event_loop", "single-event-loop"]
         let s3 = values.filter { $0.key.hasPrefix("s3.") }
         if !s3.isEmpty {  // the [s3] section: Shipping/S3ShippingConfig
@@ -95,6 +95,7 @@ public struct ConfigFile: Sendable, Equatable {
             case "agent_join_timeout": config.agentJoinTimeoutSeconds = try number(value)
             case "handshake_timeout": config.handshakeTimeoutSeconds = try number(value)
             case "http_idle_timeout": config.httpIdleTimeoutSeconds = try number(value)
+            case "websocket_ping": config.webSocketPingSeconds = try number(value)
             case "record_sessions": config.recordSessions = try flag(value)
             case "single_event_loop": config.singleEventLoop = try flag(value)
             default: break

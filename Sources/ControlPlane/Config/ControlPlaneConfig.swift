@@ -53,6 +53,10 @@ public struct ControlPlaneConfig: Sendable {
     public var handshakeTimeoutSeconds: TimeInterval = 30
     /// Seconds a keep-alive HTTP connection may sit idle between requests before gangwayd closes it (default 60).
     public var httpIdleTimeoutSeconds: TimeInterval = 60
+    /// Seconds between the pings gangwayd sends on every agent and data channel WebSocket (default 30). A socket
+    /// that has answered neither with a pong nor, on a data channel, with any frame by the next ping is closed as
+    /// dead; a data channel gangwayd itself is not reading (flow control) is not judged (`RelayFrameHandler`).
+    public var webSocketPingSeconds: TimeInterval = 30
     /// Serve every socket on one NIO event loop (thread) (default true) rather than one loop per core. Spread over
     /// loops, a session's client and agent sockets land on loops in turn (NIO gives no say), and every frame relayed
     /// between two loops costs a hand-over and a thread wake-up: gangwayd spent 103–109 µs of CPU per keystroke
@@ -117,6 +121,9 @@ public struct ControlPlaneConfig: Sendable {
         }
         guard handshakeTimeoutSeconds > 0 && handshakeTimeoutSeconds <= 3600 else {
             throw ControlPlaneConfigError("handshake-timeout must be more than 0 and at most 3600 seconds, got \(handshakeTimeoutSeconds)")
+        }
+        guard webSocketPingSeconds >= 0.1 && webSocketPingSeconds <= 3600 else {
+            throw ControlPlaneConfigError("websocket-ping must be from 0.1 to 3600 seconds, got \(webSocketPingSeconds)")
         }
         guard httpIdleTimeoutSeconds > 0 && httpIdleTimeoutSeconds <= 86_400 else {
             throw ControlPlaneConfigError("http-idle-timeout must be more than 0 and at most 86400 seconds, got \(httpIdleTimeoutSeconds)")

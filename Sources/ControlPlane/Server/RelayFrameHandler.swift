@@ -24,6 +24,14 @@ import SessionCore
 /// that found it so completes), and an agent's handler also while the client has the whole acknowledgement budget
 /// unacknowledged (`SessionRelay.whenClientBudgetHasRoom`). So gangwayd holds at most about a socket read's worth of
 /// frames beyond the peer's NIO write buffer.
+///
+/// Liveness: the WebSocket layer pings every socket (`ControlPlaneConfig.webSocketPingSeconds`) and closes one whose
+/// pong has not come by the next ping. On a relayed socket a pong queues behind the data before it, so that alone
+/// cut live peers: an agent whose socket gangwayd stopped reading (flow control: a slow client), and a client reading
+/// slowly through megabytes of output (acknowledging as it goes). So a ping counts as answered here (a pong is handed
+/// up) when the peer sends any frame after it, and while this handler is not reading the socket. A peer that sends
+/// nothing while gangwayd reads, a dead one, is still closed. (A ping gangwayd cannot write, to a peer that takes
+/// nothing, waits in the WebSocket layer, which judges nothing meanwhile.)
 final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = WebSocketFrame
@@ -63,6 +71,9 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var observed: [WebSocketWireHeader] = []
     /// Messages from `RelayWireReader` since the last read-complete (added to the relay's counters there).
     private var wireMessages = 0
+    /// The payload of the WebSocket layer's last ping on this socket while neither a pong nor any other frame has
+    /// come since (see Liveness above).
+    private var unansweredPing: ByteBuffer?
 
     init(side: DataChannelSocket.Side, peerId: UUID, relay: SessionRelay, recording: any SessionRecording,
          clock: any ControlPlaneClock, maxMessageBytes: Int, endSession: @escaping @Sendable (RelayEndCause) -> Void) {
@@ -137,6 +148,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         if observing { observed.append(Self.wireHeader(of: frame)) }
+        if frame.opcode == .pong { unansweredPing = nil } else { peerIsAlive(context: context) }
         switch frame.opcode {
         case .binary where frame.fin:
             message(Self.relayFrame(frame, allocator: context.channel.allocator), context: context)
@@ -215,6 +227,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func wireMessage(payload: ByteBuffer, maskKey: (UInt8, UInt8, UInt8, UInt8)?) {
         guard let context else { return }
         wireMessages += 1
+        peerIsAlive(context: context)
         message(Self.relayFrame(payload: payload, maskKey: maskKey, allocator: context.channel.allocator), context: context)
     }
 
@@ -298,6 +311,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // the frames just written.
         if let written, !channel.isWritable, !writePaused {
             writePaused = true
+            peerIsAlive(context: context)  // not heard while this socket is not read
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let loop = context.eventLoop
             written.whenComplete { _ in
@@ -403,10 +417,48 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 handler.relayHeld(context: context)
             }
         }
-        if !room { budgetPaused = true }
+        if !room {
+            budgetPaused = true
+            peerIsAlive(context: context)  // not heard while this socket is not read
+        }
+    }
+
+    // MARK: liveness
+
+    /// The peer sent a frame, or this socket is no longer read: a ping waiting for its pong counts as answered.
+    private func peerIsAlive(context: ChannelHandlerContext) {
+        guard let ping = unansweredPing else { return }
+        unansweredPing = nil
+        answer(ping, context: context)
+    }
+
+    /// Hands the WebSocket layer the pong its auto-ping waits for (it matches the ping's payload).
+    private func answer(_ ping: ByteBuffer, context: ChannelHandlerContext) {
+        context.fireChannelRead(wrapInboundOut(WebSocketFrame(fin: true, opcode: .pong, data: ping)))
+        // NIO's async channel hands reads to the socket task at read-complete.
+        context.fireChannelReadComplete()
     }
 
     // MARK: outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let frame = unwrapOutboundIn(data)
+        context.write(data, promise: promise)
+        guard frame.opcode == .ping else { return }
+        if live && !budgetPaused && !writePaused {
+            unansweredPing = frame.data
+        } else {
+            // Not reading this socket now: its pong could not arrive. Answered after this write, from the loop (not
+            // inside the WebSocket layer's write call).
+            unansweredPing = nil
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let ping = frame.data
+            context.eventLoop.execute {
+                let (handler, context) = bound.value
+                if handler.context != nil { handler.answer(ping, context: context) }
+            }
+        }
+    }
 
     func read(context: ChannelHandlerContext) {
         if !live || budgetPaused || writePaused {

@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "PEM private key for HTTPS/WSS.")
     var tlsKey: String?
 
-    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url, record_sessions, policy_grace, client_ack_budget, slow_client_cutoff, agent_join_timeout, handshake_timeout, http_idle_timeout, and an [s3] section). Flags win.")
+    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url, record_sessions, policy_grace, client_ack_budget, slow_client_cutoff, agent_join_timeout, handshake_timeout, http_idle_timeout, websocket_ping, and an [s3] section). Flags win.")
     var config: String?
 
     @Option(help: "Seconds without a heartbeat before an agent shows ConnectionLost (default 300).")
@@ -59,6 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a keep-alive HTTP connection may sit idle between requests before it is closed (default 60).")
     var httpIdleTimeout: Double?
 
+    @Option(name: .customLong("websocket-ping"), help: "Seconds between the pings sent on every agent and data channel; a channel that answers nothing by the next ping is closed as dead (default 30).")
+    var webSocketPing: Double?
+
     @Flag(help: "Serve all sockets on one event loop (thread). The default: each session's relay stays on one thread (about half the CPU per keystroke, lower echo latency); request handlers still use every core.")
     var singleEventLoop = false
 
@@ -86,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let agentJoinTimeout { cfg.agentJoinTimeoutSeconds = agentJoinTimeout }
         if let handshakeTimeout { cfg.handshakeTimeoutSeconds = handshakeTimeout }
         if let httpIdleTimeout { cfg.httpIdleTimeoutSeconds = httpIdleTimeout }
+        if let webSocketPing { cfg.webSocketPingSeconds = webSocketPing }
         if singleEventLoop && allEventLoops {
             throw ValidationError("--single-event-loop and --all-event-loops contradict each other; give one")
         }

@@ -90,6 +90,20 @@ final class FakeAgent: Sendable {
                                                                  instanceId: instanceId).jsonText())
         return socket
     }
+
+    /// The session's data channel on a raw socket that reads nothing until told to (`StalledClient`): an agent
+    /// whose shell takes no input.
+    func openStalledData(_ sessionId: String) async throws -> StalledClient {
+        let r = try await cp.agentPost("/v1/data-channel/\(sessionId)",
+                                       body: #"{"MessageSchemaVersion":"1.0","RequestId":"r3","ClientId":"c1"}"#,
+                                       credentials: credentials)
+        guard r.status == 201, let token = Self.xmlToken(r.bodyText) else {
+            throw TestFailure("CreateDataChannel failed: \(r.status) \(r.bodyText)")
+        }
+        return try await StalledClient.connect(port: cp.server.port, path: "/v1/data-channel/\(sessionId)?role=publish_subscribe",
+                                               openText: try OpenDataChannelInput.agent(requestId: "r4", tokenValue: token,
+                                                                                        clientId: "c1", instanceId: instanceId).jsonText())
+    }
 }
 
 /// Frame builders for tests.

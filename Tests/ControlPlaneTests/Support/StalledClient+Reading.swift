@@ -12,10 +12,13 @@ extension StalledClient {
         case closed
     }
 
-    /// Reads one WebSocket message (binary only; pings and text are skipped), nil on timeout or error.
+    /// Reads one WebSocket message (binary only; pings and text are skipped), nil on timeout or error. Pings do
+    /// not extend the timeout (gangwayd may ping more often than `seconds`).
     /// Blocking: call it through `readOutput` or `onOwnThread`, never on the cooperative pool.
     func readMessageBlocking(timeout seconds: Int) -> Received? {
+        let deadline = Date().addingTimeInterval(TimeInterval(seconds))
         while true {
+            guard Date() < deadline else { return nil }
             guard let frame = readFrameBlocking(timeout: seconds) else { return .closed }
             switch frame.opcode {
             case 0x8: return .closed

@@ -79,30 +79,28 @@ final class FakeAgent: Sendable {
 
     /// CreateDataChannel + open the data socket for `sessionId`.
     func openData(_ sessionId: String) async throws -> TestSocket {
-        let r = try await cp.agentPost("/v1/data-channel/\(sessionId)",
-                                       body: #"{"MessageSchemaVersion":"1.0","RequestId":"r3","ClientId":"c1"}"#,
-                                       credentials: credentials)
-        guard r.status == 201, let token = Self.xmlToken(r.bodyText) else {
-            throw TestFailure("CreateDataChannel failed: \(r.status) \(r.bodyText)")
-        }
+        let openText = try await dataChannelOpenText(sessionId)
         let socket = try await TestSocket.open("\(cp.wsBase)/v1/data-channel/\(sessionId)?role=publish_subscribe")
-        try await socket.sendText(try OpenDataChannelInput.agent(requestId: "r4", tokenValue: token, clientId: "c1",
-                                                                 instanceId: instanceId).jsonText())
+        try await socket.sendText(openText)
         return socket
     }
 
     /// The session's data channel on a raw socket that reads nothing until told to (`StalledClient`): an agent
     /// whose shell takes no input.
     func openStalledData(_ sessionId: String) async throws -> StalledClient {
+        try await StalledClient.connect(port: cp.server.port, path: "/v1/data-channel/\(sessionId)?role=publish_subscribe",
+                                        openText: try await dataChannelOpenText(sessionId))
+    }
+
+    /// CreateDataChannel for `sessionId`: the opening frame's text that redeems its token.
+    private func dataChannelOpenText(_ sessionId: String) async throws -> String {
         let r = try await cp.agentPost("/v1/data-channel/\(sessionId)",
                                        body: #"{"MessageSchemaVersion":"1.0","RequestId":"r3","ClientId":"c1"}"#,
                                        credentials: credentials)
         guard r.status == 201, let token = Self.xmlToken(r.bodyText) else {
             throw TestFailure("CreateDataChannel failed: \(r.status) \(r.bodyText)")
         }
-        return try await StalledClient.connect(port: cp.server.port, path: "/v1/data-channel/\(sessionId)?role=publish_subscribe",
-                                               openText: try OpenDataChannelInput.agent(requestId: "r4", tokenValue: token,
-                                                                                        clientId: "c1", instanceId: instanceId).jsonText())
+        return try OpenDataChannelInput.agent(requestId: "r4", tokenValue: token, clientId: "c1", instanceId: instanceId).jsonText()
     }
 }
 

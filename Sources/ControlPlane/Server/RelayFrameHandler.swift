@@ -148,7 +148,8 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         if observing { observed.append(Self.wireHeader(of: frame)) }
-        if frame.opcode == .pong { unansweredPing = nil } else { peerIsAlive(context: context) }
+        // Any frame, a pong included (it may answer an earlier ping than the one waiting), shows the peer is there.
+        peerIsAlive(context: context)
         switch frame.opcode {
         case .binary where frame.fin:
             message(Self.relayFrame(frame, allocator: context.channel.allocator), context: context)

@@ -65,7 +65,7 @@ extension ControlPlaneServer {
                            channel: context.requestContext.channel)
         }
 
-        let wsConfig = WebSocketServerConfiguration(maxFrameSize: config.maxFrameBytes, autoPing: .enabled(timePeriod: .milliseconds(Int64(config.webSocketPingSeconds * 1000))))
+        let wsConfig = WebSocketServerConfiguration(maxFrameSize: config.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(config.webSocketPingSeconds)))
         let wsResponder = wsRouter.buildResponder()
         let channelConfig = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(idleTimeout: .interval(config.httpIdleTimeoutSeconds)), ws: wsConfig)

@@ -446,7 +446,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let frame = unwrapOutboundIn(data)
         context.write(data, promise: promise)
         guard frame.opcode == .ping else { return }
-        if live && !budgetPaused && !writePaused {
+        if !readsHeld {
             unansweredPing = frame.data
         } else {
             // Not reading this socket now: its pong could not arrive. Answered after this write, from the loop (not
@@ -461,8 +461,12 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Reads from this socket are held: until the socket task reached the marker, while the client's budget is full
+    /// (agent side), while the peer's socket is not writable.
+    private var readsHeld: Bool { !live || budgetPaused || writePaused }
+
     func read(context: ChannelHandlerContext) {
-        if !live || budgetPaused || writePaused {
+        if readsHeld {
             readPending = true
         } else {
             context.read()
@@ -470,7 +474,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func resumeReadsIfPossible(context: ChannelHandlerContext) {
-        guard live, !budgetPaused, !writePaused, readPending else { return }
+        guard !readsHeld, readPending else { return }
         readPending = false
         context.read()
     }

@@ -51,6 +51,15 @@ struct APITests {
         #expect(range.json["__type"] as? String == "ValidationException")
         #expect((range.json["message"] as? String)?.contains("maxResults") == true)
 
+        // 1 is an integer (on Linux every NSNumber holding 0 or 1 also casts to Bool: `--max-results 1` was refused);
+        // true is not, nor is 2.5.
+        let one = try await cp.call("DescribeSessions", #"{"State":"History","MaxResults":1}"#)
+        #expect(one.status == 200, "\(one.json)")
+        for bad in ["true", "false", "2.5", "\"5\""] {
+            let refused = try await cp.call("DescribeSessions", #"{"State":"History","MaxResults":"# + bad + "}")
+            #expect(refused.json["__type"] as? String == "SerializationException", "MaxResults \(bad): \(refused.json)")
+        }
+
         let badFilter = try await cp.call("DescribeInstanceInformation", #"{"Filters":[{"Key":"Color","Values":["x"]}]}"#)
         #expect(badFilter.json["__type"] as? String == "InvalidFilterKey")
 

@@ -69,4 +69,66 @@ import Glibc
         await again.close()
         }
     }
+
+    /// A session live at the kill cannot be resumed (its relay died with the process). At the restart it ends as
+    /// Failed with the reason in DescribeSessions (it stayed Connected for ever before), its recording ends with a
+    /// marker, the end is audited, and `gangway connect`, resuming meanwhile, exits 255 saying why.
+    @Test func aSessionLiveAtTheKillEndsAsFailedAtTheRestartAndConnectSaysWhy() async throws {
+        try await withCluster { cluster in
+        let id = try await cluster.startAgent("crash-2")
+        let connect = try ConnectSignalTests.Connect(cluster: cluster, target: id, name: "connect-crash")
+        defer { if connect.process.isRunning { kill(connect.process.processIdentifier, SIGKILL) } }
+        connect.type("echo al''ive-$((6*7))\n")
+        let alive = await eventually(timeout: .seconds(20)) { connect.stdout.contains("alive-42") }
+        #expect(alive, "no shell output; stderr: \(connect.stderr)")
+        let sessionId = try #require(connect.sessionId, "no SessionId line: \(connect.stderr)")
+        let server = try #require(cluster.server)
+        server.signal(SIGKILL)
+        let died = await eventually(timeout: .seconds(10), every: .milliseconds(10)) { !server.process.isRunning }
+        #expect(died)
+        try await cluster.startServer()
+        let restarted = Date()
+
+        let active = try await cluster.call("DescribeSessions", ["State": "Active"])["Sessions"] as? [[String: Any]] ?? []
+        #expect(!active.contains { $0["SessionId"] as? String == sessionId }, "still listed as active: \(active)")
+        let history = try await cluster.call("DescribeSessions", ["State": "History"])["Sessions"] as? [[String: Any]] ?? []
+        let session = try #require(history.first { $0["SessionId"] as? String == sessionId }, "not in History: \(history)")
+        #expect(session["Status"] as? String == "Failed")
+        let details = session["Details"] as? String ?? ""
+        #expect(details.contains("gangwayd stopped unexpectedly"), "Details: \(details)")
+        // Ended when it was last relayed (its recording's last write), not at the restart.
+        let start = try #require((session["StartDate"] as? NSNumber)?.doubleValue)
+        let end = try #require((session["EndDate"] as? NSNumber)?.doubleValue)
+        #expect(end >= start.rounded(.down) && end <= restarted.timeIntervalSince1970, "start \(start) end \(end)")
+
+        let recording = try RecordingOnDisk(path: cluster.dataDir + "/recordings/\(sessionId).cast")
+        #expect(String(decoding: recording.output, as: UTF8.self).contains("alive-42"))
+        let last = try #require(recording.events.last)
+        #expect(last.code == "m" && last.data.contains("gangwayd stopped unexpectedly"), "last event: \(last)")
+        #expect(recording.timesAreOrdered)
+
+        let audited = auditLines(under: cluster.dataDir + "/audit").contains {
+            $0.contains("SessionInterrupted") && $0.contains(sessionId)
+        }
+        #expect(audited, "no SessionInterrupted audit record for \(sessionId)")
+
+        // The client was resuming all along; now it is told the session is over, and why.
+        let exited = await eventually(timeout: .seconds(30), every: .milliseconds(50)) { !connect.process.isRunning }
+        #expect(exited, "gangway connect still running; stderr: \(connect.stderr)")
+        guard exited else { return }
+        #expect(connect.process.terminationStatus == 255)
+        #expect(connect.stderr.contains("gangwayd stopped unexpectedly"), "stderr: \(connect.stderr)")
+        }
+    }
+
+    /// Every line of every file under `root`.
+    func auditLines(under root: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var lines: [String] = []
+        for case let relative as String in walker {
+            guard let text = try? String(contentsOfFile: root + "/" + relative, encoding: .utf8) else { continue }
+            lines += text.split(separator: "\n").map(String.init)
+        }
+        return lines
+    }
 }

@@ -46,6 +46,10 @@ def test_describe_sessions_empty(aws):
         code, out = aws("ssm", "describe-sessions", "--state", state)
         assert code == 0, out
         assert out["Sessions"] == []
+    # The CLI sends {"MaxResults": 1}: an integer, though on Linux a Foundation NSNumber holding 1 also casts to Bool.
+    code, out = aws("ssm", "describe-sessions", "--state", "History", "--max-results", "1")
+    assert code == 0, out
+    assert out["Sessions"] == []
 
 
 def test_errors_have_aws_codes(aws):

@@ -43,7 +43,9 @@ public struct JSONRequest: @unchecked Sendable {
 
     public func int(_ key: String) throws(APIError) -> Int? {
         guard let v = present(key) else { return nil }
-        guard let n = v as? NSNumber, !(v is Bool), n.doubleValue == n.doubleValue.rounded() else {
+        // JSON true/false parse as boolean NSNumbers (objCType "c"). Not `v is Bool`: on Linux every NSNumber holding 0
+        // or 1 casts to Bool, so `"MaxResults": 1` (what `aws … --max-results 1` sends) was refused.
+        guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue == n.doubleValue.rounded() else {
             throw APIError.serialization("'\(key)' must be an integer")
         }
         return n.intValue

@@ -23,6 +23,10 @@ public struct FileSessionRecorder: SessionRecorder {
         return FileSessionRecording(writer: try RecordingFileWriter(url: url, header: header, startedAt: startedAt))
     }
 
+    public func closeInterrupted(sessionId: String, note: String) throws -> InterruptedRecording.Closed? {
+        try InterruptedRecording.close(try recordingURL(sessionId: sessionId), label: note)
+    }
+
     /// Where the recording of `sessionId` lives (for `GET /gangway/v1/recordings/<id>`). Throws for ids that could
     /// escape the directory.
     public func recordingURL(sessionId: String) throws -> URL {

@@ -1,9 +1,19 @@
 import Foundation
+import Recording
 
 /// Opens one recording per session. The recordings helper's `Recording` module plugs in here.
 public protocol SessionRecorder: Sendable {
     func open(sessionId: String, target: String, owner: String, cols: Int, rows: Int,
               startedAt: Date) async throws -> any SessionRecording
+    /// Marks the end of the recording of a session that was live when gangwayd stopped without ending it (a crash,
+    /// kill -9, a power loss); gangwayd calls it at start, before serving. Returns when the recording was last
+    /// written, nil when there is none.
+    func closeInterrupted(sessionId: String, note: String) throws -> InterruptedRecording.Closed?
+}
+
+extension SessionRecorder {
+    /// Nothing was recorded.
+    public func closeInterrupted(sessionId: String, note: String) throws -> InterruptedRecording.Closed? { nil }
 }
 
 /// One session's recording. gangwayd calls these in sequence-number order, each relayed message once

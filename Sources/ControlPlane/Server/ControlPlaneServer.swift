@@ -95,6 +95,8 @@ public final class ControlPlaneServer: Sendable {
 
     /// Binds and starts serving; returns once the port is known. Throws if binding fails.
     public func start() async throws {
+        // Before the shipper queues unshipped recordings: theirs get the end marker first.
+        await services.sessions.endInterrupted()
         await shipper?.start(audit: shippedAuditLog, recordingsDirectory: shippedRecordings)
         let app = try buildApplication { [state] port in state.mutate { $0.port = port } }
         let group = ServiceGroup(configuration: .init(services: [app], logger: services.logger))

@@ -265,6 +265,55 @@ actor SessionRegistry {
     func endAll(reason: String) async {
         for id in Array(live.keys) { await end(id, status: .terminated, reason: reason, notifyAgent: true) }
     }
+
+    /// At start, before serving: sessions the store still has as active were live when gangwayd last stopped without
+    /// ending them (a crash, kill -9, a power loss; a clean stop ends them all). Their relays died with that process
+    /// and cannot be resumed, so they end now as Failed: the EndDate is when their recording was last written (the
+    /// last moment they are known to have been relayed; the start date without one), the recording gets an end
+    /// marker, and each is audited as `SessionInterrupted`. Without this they stayed Connected in DescribeSessions
+    /// (and the console) for ever. Only one gangwayd uses a data directory (its lock), so none of them can be live
+    /// elsewhere. Returns the ids ended.
+    @discardableResult
+    func endInterrupted() async -> [String] {
+        let stale: [SessionRecord]
+        do { stale = try await store.sessions(active: true) } catch {
+            logger.error("cannot read sessions left active by the last run", metadata: ["error": "\(error)"])
+            return []
+        }
+        let now = clock.now()
+        var ended: [String] = []
+        for var record in stale where live[record.sessionId] == nil {
+            let id = record.sessionId
+            var lastRelayed = record.startDate
+            do {
+                let note = "gangwayd stopped unexpectedly; the session was not relayed after this point"
+                if let closed = try recorder.closeInterrupted(sessionId: id, note: note) {
+                    lastRelayed = max(lastRelayed, min(closed.lastWritten, now))
+                }
+            } catch {
+                logger.error("cannot mark the end of an interrupted session's recording",
+                             metadata: ["session": "\(id)", "error": "\(error)"])
+            }
+            let why = "Session \(id) ended: gangwayd stopped unexpectedly (a crash, kill -9 or power loss) while it was " +
+                "\(record.status.rawValue.lowercased()); it was last relayed at \(Self.iso(lastRelayed)) and was ended " +
+                "when gangwayd started again at \(Self.iso(now))."
+            record.status = .failed
+            record.endDate = lastRelayed
+            record.details = why
+            do { try await store.upsertSession(record) } catch {
+                logger.error("cannot store the end of an interrupted session", metadata: ["session": "\(id)", "error": "\(error)"])
+                continue
+            }
+            try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "gangway", eventName: "SessionInterrupted",
+                                                        principal: "gangwayd", errorMessage: why, sessionId: id,
+                                                        target: record.target))
+            logger.warning("ended a session the last run left live", metadata: ["session": "\(id)", "why": "\(why)"])
+            ended.append(id)
+        }
+        return ended
+    }
+
+    private static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 }
 
 extension RelayCounters {

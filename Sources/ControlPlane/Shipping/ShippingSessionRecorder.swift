@@ -1,4 +1,5 @@
 import Foundation
+import Recording
 
 /// Wraps `FileSessionRecorder`: when a recording is closed (the session ended), hands its file to the shipper.
 /// Recording and relaying never wait for the upload.
@@ -12,6 +13,11 @@ struct ShippingSessionRecorder: SessionRecorder {
                                              startedAt: startedAt)
         return ShippingSessionRecording(inner: recording, sessionId: sessionId,
                                         file: try inner.recordingURL(sessionId: sessionId), finished: finished)
+    }
+
+    /// The file is shipped with the others left unshipped when the shipper starts (after this, at gangwayd's start).
+    func closeInterrupted(sessionId: String, note: String) throws -> InterruptedRecording.Closed? {
+        try inner.closeInterrupted(sessionId: sessionId, note: note)
     }
 }
 

@@ -193,7 +193,10 @@ public actor SSMShellSession: ShellChannel {
             do {
                 let info = try await ssm.resumeSession(sessionId: sessionId)
                 guard let token = info.TokenValue, !token.isEmpty else {
-                    await finish(code: exitCode, message: exitCode == nil ? "Session \(sessionId) timed out." : nil)
+                    // The session is over. gangwayd says why in DescribeSessions (e.g. it was restarted after a
+                    // crash); AWS's plugin, with no such detail, says it timed out.
+                    let why = exitCode == nil ? await endedDetails() ?? "Session \(sessionId) timed out." : nil
+                    await finish(code: exitCode, message: why)
                     return false
                 }
                 let opening = try OpenDataChannelInput.client(requestId: UUID().uuidString.lowercased(), tokenValue: token,
@@ -215,6 +218,15 @@ public actor SSMShellSession: ShellChannel {
             await finish(code: exitCode, message: "could not resume session \(sessionId) within \(resumeWindow); it may still be running: end it with `gangway sessions` / TerminateSession")
         }
         return false
+    }
+
+    /// Why the session ended, from its Details in DescribeSessions (History); nil when the service does not say.
+    private func endedDetails() async -> String? {
+        let found = try? await ssm.describeSessions(state: "History", filters: [SessionFilter(key: "SessionId", value: sessionId)],
+                                                    maxResults: 1)
+        guard let details = found?.sessions.first(where: { $0.SessionId == sessionId })?.Details, !details.isEmpty
+        else { return nil }
+        return details
     }
 
     private func finish(code: Int32?, message: String?) async {

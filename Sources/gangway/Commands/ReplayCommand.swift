@@ -14,6 +14,12 @@ struct ReplayCommand: AsyncParsableCommand {
             `script` typescript like Session Manager writes to S3 (with --timing for its pace). A SESSION_ID is \
             looked up in --data-dir/recordings, or without --data-dir fetched from gangwayd (--endpoint-url, \
             --profile; needs gangway:GetSessionRecording). Keys: space pause · . step · + / - speed · ← / → seek 5 s · q quit.
+
+            A recording holds whatever programs on the host printed, so by default the replay leaves out the control \
+            sequences that would act on your terminal beyond drawing the screen: status and title reports (which \
+            the terminal answers as if typed), OSC/DCS strings (clipboard, title, hyperlinks, colours), mouse, focus, \
+            paste and keyboard modes, C1 controls. How many were left out is printed at the end. --raw writes every \
+            byte as recorded.
             """)
 
     @Argument(help: "A session id or a recording file.")
@@ -27,6 +33,9 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("no-wait"), help: "Print everything at once (no pacing, no keys).")
     var noWait = false
+
+    @Flag(help: "Write the recorded output byte for byte, control sequences that act outside the screen included.")
+    var raw = false
 
     @Option(help: "Timing file for a `script` typescript (script -t / --log-timing).")
     var timing: String?
@@ -44,14 +53,27 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         let session = try await load()
         var player = ReplayPlayer(session: session, speed: speed, idleLimit: idleLimit)
-        if noWait || isatty(STDIN_FILENO) == 0 || isatty(STDOUT_FILENO) == 0 {
-            let actions = noWait ? player.playAll() : []
-            if noWait {
-                ReplayTerminal.write(actions)
-                return
-            }
+        var filter: ReplayOutputFilter? = raw ? nil : ReplayOutputFilter()
+        defer { if let filter { Self.reportLeftOut(filter.dropped) } }
+        if noWait {
+            ReplayTerminal.write(player.playAll(), filter: &filter)
+            return
         }
-        try ReplayTerminal.play(&player)
+        try ReplayTerminal.play(&player, filter: &filter)
+    }
+
+    /// One line on stderr when the filter left anything out.
+    static func reportLeftOut(_ d: ReplayOutputFilter.Dropped) {
+        guard d.total > 0 else { return }
+        var parts: [String] = []
+        if d.reports > 0 { parts.append("\(d.reports) terminal report or window request\(d.reports == 1 ? "" : "s")") }
+        if d.strings > 0 { parts.append("\(d.strings) OSC/DCS string\(d.strings == 1 ? "" : "s") (title, clipboard, hyperlink…)") }
+        if d.inputModes > 0 { parts.append("\(d.inputModes) mouse/focus/paste/keyboard mode change\(d.inputModes == 1 ? "" : "s")") }
+        if d.c1Controls > 0 { parts.append("\(d.c1Controls) C1 control\(d.c1Controls == 1 ? "" : "s")") }
+        if d.oversized > 0 { parts.append("\(d.oversized) over-long sequence\(d.oversized == 1 ? "" : "s")") }
+        let text = "gangway replay: left out \(d.total) control sequence\(d.total == 1 ? "" : "s") that act outside the screen: " +
+            parts.joined(separator: ", ") + " (--raw replays every byte)\n"
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     func load() async throws -> RecordedSession {

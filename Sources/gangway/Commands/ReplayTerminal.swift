@@ -4,11 +4,14 @@ import Recording
 /// The I/O around `ReplayPlayer`: raw-mode keys from stdin, output to stdout, a monotonic clock and poll(2)
 /// timeouts (no sleeping loop). The terminal mode is restored on every exit path.
 enum ReplayTerminal {
-    static func write(_ actions: [ReplayPlayer.Action]) {
+    /// Writes the actions' bytes, through `filter` unless it is nil (`--raw`).
+    static func write(_ actions: [ReplayPlayer.Action], filter: inout ReplayOutputFilter?) {
         for action in actions {
             switch action {
-            case let .write(bytes): writeAll(bytes)
-            case .reset: writeAll(Array("\u{1b}c".utf8))
+            case let .write(bytes): writeAll(filter?.filter(bytes) ?? bytes)
+            case .reset:
+                filter?.reset()
+                writeAll(Array("\u{1b}c".utf8))
             case .resize, .quit: break
             }
         }
@@ -32,7 +35,7 @@ enum ReplayTerminal {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    static func play(_ player: inout ReplayPlayer) throws {
+    static func play(_ player: inout ReplayPlayer, filter: inout ReplayOutputFilter?) throws {
         let interactive = isatty(STDIN_FILENO) != 0
         var saved = termios()
         if interactive {
@@ -61,7 +64,7 @@ enum ReplayTerminal {
                 if n <= 0 { break }
                 for key in keys.feed(Array(buf[0..<n])) { actions += player.handle(key) }
             }
-            write(actions)
+            write(actions, filter: &filter)
             if actions.contains(.quit) { return }
         }
     }

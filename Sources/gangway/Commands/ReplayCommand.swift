@@ -62,17 +62,16 @@ struct ReplayCommand: AsyncParsableCommand {
         try ReplayTerminal.play(&player, filter: &filter)
     }
 
-    /// One line on stderr when the filter left anything out.
+    /// One line on stderr when the filter left anything out (an ordinary shell session has some: bash sets the
+    /// title and bracketed paste at every prompt).
     static func reportLeftOut(_ d: ReplayOutputFilter.Dropped) {
         guard d.total > 0 else { return }
-        var parts: [String] = []
-        if d.reports > 0 { parts.append("\(d.reports) terminal report or window request\(d.reports == 1 ? "" : "s")") }
-        if d.strings > 0 { parts.append("\(d.strings) OSC/DCS string\(d.strings == 1 ? "" : "s") (title, clipboard, hyperlink…)") }
-        if d.inputModes > 0 { parts.append("\(d.inputModes) mouse/focus/paste/keyboard mode change\(d.inputModes == 1 ? "" : "s")") }
-        if d.c1Controls > 0 { parts.append("\(d.c1Controls) C1 control\(d.c1Controls == 1 ? "" : "s")") }
-        if d.oversized > 0 { parts.append("\(d.oversized) over-long sequence\(d.oversized == 1 ? "" : "s")") }
-        let text = "gangway replay: left out \(d.total) control sequence\(d.total == 1 ? "" : "s") that act outside the screen: " +
-            parts.joined(separator: ", ") + " (--raw replays every byte)\n"
+        let parts = [(d.reports, "terminal queries"), (d.strings, "title/clipboard/hyperlink strings"),
+                     (d.inputModes, "mouse/paste/keyboard modes"), (d.c1Controls, "C1 controls"),
+                     (d.oversized, "over-long sequences")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+        let text = "gangway replay: left out \(d.total) control sequence\(d.total == 1 ? "" : "s") that act outside the " +
+            "screen (\(parts.joined(separator: ", "))); --raw replays every byte\n"
         FileHandle.standardError.write(Data(text.utf8))
     }
 

@@ -66,6 +66,7 @@ let package = Package(
                 dependencies: [
                     "SessionCore", "AWSCore",
                     .product(name: "Crypto", package: "swift-crypto"),
+                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
                     .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -76,7 +77,6 @@ let package = Package(
         .target(name: "HostAgent",
                 dependencies: [
                     "SessionCore", "AWSCore", "ChannelIO", "CPosixShim",
-                    .product(name: "WSClient", package: "swift-websocket"),
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
@@ -87,7 +87,6 @@ let package = Package(
         .target(name: "GangwayClient",
                 dependencies: [
                     "SessionCore", "AWSCore", "ChannelIO", "ConsoleCore", "CPosixShim",
-                    .product(name: "WSClient", package: "swift-websocket"),
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
                 ],
@@ -127,7 +126,9 @@ let package = Package(
         .testTarget(name: "AccessPolicyTests", dependencies: ["AccessPolicy", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "TerminalModelTests", dependencies: ["TerminalModel", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "ConsoleTests", dependencies: ["ConsoleCore", "ConsoleUI", "TerminalModel", "Recording", "GangwayTesting"], swiftSettings: strict),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "HostAgent", "ChannelIO", "GangwayClient", "GangwayTesting"], swiftSettings: strict),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "HostAgent", "ChannelIO", "GangwayClient", "GangwayTesting",
+                                                             .product(name: "WSClient", package: "swift-websocket")],
+                    swiftSettings: strict),
         .testTarget(name: "GangwayClientTests", dependencies: ["GangwayClient", "AWSCore", "ConsoleCore", "GangwayTesting"], swiftSettings: strict),
         .testTarget(name: "ChannelIOTests",
                     dependencies: ["ChannelIO", "SessionCore", "GangwayTesting",

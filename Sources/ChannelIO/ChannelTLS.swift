@@ -1,8 +1,8 @@
 import NIOSSL
 
 /// TLS settings for wss:// channels. `sniHostname` is the name sent in SNI and checked against the server
-/// certificate. The data channel's socket checks an IP address URL (wss://127.0.0.1:…) against the certificate's IP
-/// addresses when it is not given; the agent's control channel (WSClient) needs it for such a URL.
+/// certificate; without it an IP address URL (wss://127.0.0.1:…) is checked against the certificate's IP addresses
+/// (no SNI: TLS forbids an address there), a host name URL against its names.
 public struct ChannelTLS: Sendable {
     /// PEM file of the CA (or self-signed certificate) to trust; nil uses the system trust store.
     public var caCertificatePath: String?

@@ -171,6 +171,9 @@ final class ChannelWebSocket: Sendable {
     /// Queues a text message.
     func write(text: String) { handler.value.write(opcode: .text, bytes: Array(text.utf8)) }
 
+    /// This end's close frame is queued: nothing more is sent.
+    var isClosing: Bool { handler.value.isClosing }
+
     /// Sends what is queued, unless the socket is in the middle of a read: then at the end of that read.
     func flush() { handler.value.flushUnlessReading() }
 

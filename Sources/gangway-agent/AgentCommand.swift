@@ -22,7 +22,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Config file (key = \"value\" lines and a [labels] table).") var config: String?
     @Option(help: "Reported computer name instead of the host name.") var computerName: String?
     @Option(help: "CA certificate (PEM) to trust for an https/wss gangwayd.") var caFile: String?
-    @Option(help: "TLS server name when --server names an IP address.") var sniHostname: String?
+    @Option(help: "TLS server name to send and verify instead of --server's host (e.g. when --server names an IP address the certificate does not list).") var sniHostname: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
 
     func run() async throws {

@@ -87,3 +87,23 @@ def test_tls_agent_awscli_and_connect_trust_the_ca_and_refuse_without_it(tls_gan
     finally:
         untrusting.stop()
         trusting.stop()
+
+
+def test_an_ip_address_url_needs_no_server_name(tls_gangwayd, pki, tmp_path):
+    """`--server https://127.0.0.1:PORT` with only the CA: the certificate's IP address is what is checked. The agent's
+    control channel used to send the address as TLS SNI (forbidden) and never connected without --sni-hostname."""
+    g = tls_gangwayd
+    ca = str(pki / "ca.pem")
+    env = aws_env(tmp_path, g.key)
+    agent = Agent(g, tmp_path, "by-address", extra_args=["--ca-file", ca])
+    try:
+        assert wait_for(lambda: [i for i in describe(g, env, "--ca-bundle", ca)[1]["InstanceInformationList"]
+                                 if i["PingStatus"] == "Online"], timeout=20), \
+            (tmp_path / "agent-by-address.log").read_text(errors="replace")[-2000:]
+        p = subprocess.run([binary("gangway"), "connect", agent.instance_id, "--endpoint-url", g.url, "--region", REGION,
+                            "--ca-file", ca], input="echo by-ip-$((6*7)); exit 5\n", env=env, capture_output=True,
+                           text=True, timeout=60)
+        assert "by-ip-42" in p.stdout, (p.stdout, p.stderr)
+        assert p.returncode == 5, (p.returncode, p.stderr)
+    finally:
+        agent.stop()

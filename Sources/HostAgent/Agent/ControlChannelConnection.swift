@@ -1,15 +1,12 @@
 import ChannelIO
 import Foundation
 import Logging
-import NIOCore
-import NIOSSL
 import SessionCore
-import WSClient
 
-/// The agent's control-channel WebSocket: sends the opening text frame, then unsequenced ClientMessages both
-/// ways. `run` returns when the socket ends; a new instance is made for each (re)connection.
+/// The agent's control-channel WebSocket (`MessageSocket`): sends the opening text frame, then unsequenced
+/// ClientMessages both ways. `run` returns when the socket ends; a new instance is made for each (re)connection.
 actor ControlChannelConnection {
-    private var writer: WebSocketOutboundWriter?
+    private var socket: MessageSocket?
     private var closed = false
     /// gangwayd closed this channel because another one with the same identity opened (`ControlChannelClose`).
     private(set) var replaced = false
@@ -22,66 +19,47 @@ actor ControlChannelConnection {
     func run(url: URL, openingFrame: String, tls: ChannelTLS?, pingEvery: Duration,
              onOpen: @escaping @Sendable () async -> Void,
              onMessage: @escaping @Sendable (ClientMessage) async -> Void) async -> String {
-        let config = WebSocketClientConfiguration(maxFrameSize: 1 << 20, closeTimeout: .seconds(2),
-                                                  autoPing: .enabled(timePeriod: pingEvery), sniHostname: tls?.sniHostname)
-        let tlsConfiguration: TLSConfiguration?
-        do { tlsConfiguration = try tls?.makeConfiguration() } catch { return "TLS configuration failed: \(error)" }
-        let logger = self.logger
-        let client = WebSocketClient(url: url.absoluteString, configuration: config, tlsConfiguration: tlsConfiguration,
-                                     logger: logger) { [weak self] inbound, outbound, _ in
-            guard let self else { return }
-            try await outbound.write(.text(openingFrame))
-            guard await self.attach(outbound) else { return }
-            await onOpen()
-            var iterator = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-            while let message = try await iterator.next() {
-                guard case .binary(let buffer) = message else { continue }
-                do {
-                    let frame = try ClientMessage.decode(Array(buffer: buffer))
-                    await onMessage(frame)
-                } catch {
-                    logger.warning("dropping a malformed control-channel frame: \(error)")
-                }
-            }
-        }
-        let reason: String
+        let socket: MessageSocket
         do {
-            if let close = try await client.run() {
-                replaced = close.reason == ControlChannelClose.replaced
-                reason = "closed by gangwayd (code \(close.closeCode)\(close.reason.map { ": \($0)" } ?? ""))"
-            } else {
-                reason = "connection ended"
-            }
+            socket = try await MessageSocket.connect(url: url, tls: tls, openingText: openingFrame, pingEvery: pingEvery)
         } catch {
-            reason = "\(error)"
+            return "\(error)"
         }
-        writer = nil
-        return reason
-    }
-
-    private func attach(_ w: WebSocketOutboundWriter) -> Bool {
-        guard !closed else { return false }
-        writer = w
-        return true
+        guard !closed else {
+            socket.close(reason: "agent stopping")
+            return "closed by this agent"
+        }
+        self.socket = socket
+        defer { self.socket = nil }
+        await onOpen()
+        for await event in socket.events {
+            switch event {
+            case .message(let message):
+                await onMessage(message)
+            case .malformed(let why):
+                logger.warning("dropping a malformed control-channel frame: \(why)")
+            case .closed(.closedByPeer(let code, let reason)):
+                replaced = reason == ControlChannelClose.replaced
+                return "closed by gangwayd (code \(code)\(reason.isEmpty ? "" : ": \(reason)"))"
+            case .closed(let error):
+                return "\(error)"
+            }
+        }
+        return "connection ended"
     }
 
     /// Sends a frame; false if the socket is not open or the write failed.
     @discardableResult
     func send(_ message: ClientMessage) async -> Bool {
-        guard let writer else { return false }
-        do {
-            try await writer.write(.binary(ByteBuffer(bytes: message.encode())))
-            return true
-        } catch {
-            return false
-        }
+        guard let socket else { return false }
+        return await socket.send(message)
     }
 
-    var isOpen: Bool { writer != nil }
+    var isOpen: Bool { socket != nil }
 
     func close() async {
         closed = true
-        if let writer { try? await writer.close(.normalClosure, reason: "agent stopping") }
-        writer = nil
+        socket?.close(reason: "agent stopping")
+        socket = nil
     }
 }

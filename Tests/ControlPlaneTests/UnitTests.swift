@@ -58,6 +58,11 @@ struct UnitTests {
         #expect(c.handshakeTimeoutSeconds == 10 && c.httpIdleTimeoutSeconds == 120)
         #expect(throws: ControlPlaneConfigError.self) { try ConfigFile(text: "colour = blue").apply(to: &c) }
         #expect(throws: ControlPlaneConfigError.self) { try ConfigFile(text: "just words") }
+        // An unterminated string is an error, not a value with a quote in it; so is a key set twice.
+        #expect(throws: ControlPlaneConfigError.self) { try ConfigFile(text: "listen = \"127.0.0.1:0") }
+        #expect(throws: ControlPlaneConfigError.self) { try ConfigFile(text: "public_url = '") }
+        #expect(throws: ControlPlaneConfigError.self) { try ConfigFile(text: "idle_timeout = 5\nidle_timeout = 6") }
+        #expect(try ConfigFile(text: "idle_timeout = 5\n[s3]\nidle_timeout = 6")["s3.idle_timeout"] == "6")
         c.idleTimeoutMinutes = 61
         #expect(throws: ControlPlaneConfigError.self) { try c.validate() }
         c.idleTimeoutMinutes = 20

@@ -32,6 +32,28 @@ def test_serve_accepts_flow_control_flags(tmp_path):
         p.wait(timeout=10)
 
 
+@pytest.mark.parametrize("listen,warned", [("0.0.0.0:0", True), ("127.0.0.1:0", False)])
+def test_plaintext_beyond_loopback_is_warned_about(tmp_path, listen, warned):
+    p = subprocess.Popen([binary("gangwayd"), "serve", "--data-dir", str(tmp_path / "d"), "--listen", listen],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline().startswith("listening on http://")
+    finally:
+        p.terminate()
+        _, err = p.communicate(timeout=10)
+    assert ("without TLS" in err) == warned, err
+
+
+def test_a_bad_config_file_is_refused_naming_the_line(tmp_path):
+    cfg = tmp_path / "gangwayd.toml"
+    cfg.write_text('# settings\nlisten = "127.0.0.1:0\n')
+    p = subprocess.run([binary("gangwayd"), "serve", "--data-dir", str(tmp_path / "d"), "--config", str(cfg)],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode != 0
+    assert "config line 2: unterminated string" in p.stderr, p.stderr
+    assert "listening on" not in p.stdout
+
+
 def test_serve_refuses_both_event_loop_layouts(tmp_path):
     p = subprocess.run([binary("gangwayd"), "serve", "--data-dir", str(tmp_path / "d"), "--listen", "127.0.0.1:0",
                         "--single-event-loop", "--all-event-loops"], capture_output=True, text=True, timeout=30)

@@ -7,6 +7,7 @@ public struct ConfigFile: Sendable, Equatable {
 
     public init(text: String) throws {
         var section = ""
+        var lineOf: [String: Int] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var line = Substring(rawLine)
             if let hash = Self.commentStart(line) { line = line[..<hash] }
@@ -21,11 +22,19 @@ public struct ConfigFile: Sendable, Equatable {
             }
             let key = trimmed[..<eq].trimmingCharacters(in: .whitespaces)
             var value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
+            if let f = value.first, f == "\"" || f == "'" {
+                guard value.count >= 2, value.last == f else {
+                    throw ControlPlaneConfigError("config line \(index + 1): unterminated string in `\(trimmed)`")
+                }
                 value = String(value.dropFirst().dropLast())
             }
             guard !key.isEmpty else { throw ControlPlaneConfigError("config line \(index + 1): empty key") }
-            values[section.isEmpty ? key : "\(section).\(key)"] = value
+            let name = section.isEmpty ? key : "\(section).\(key)"
+            if let first = lineOf[name] {
+                throw ControlPlaneConfigError("config line \(index + 1): `\(name)` is already set on line \(first)")
+            }
+            lineOf[name] = index + 1
+            values[name] = value
         }
     }
 

@@ -114,6 +114,13 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "gangwayd")
         let server = try await ControlPlaneServer.start(cfg, logger: logger)
         logger.info("open files limit", metadata: ["limit": "\(openFiles)"])
+        if cfg.listensBeyondLoopback && !cfg.usesTLS {
+            logger.warning("""
+                listening on \(cfg.host) without TLS: session data, channel tokens and what operators type cross the \
+                network in clear (requests stay signed); give --tls-cert and --tls-key, or listen on 127.0.0.1 behind \
+                a TLS-terminating proxy
+                """)
+        }
         // Unbuffered: tests read this first line from a pipe (and may send SIGTERM at once: the waiter is in place).
         FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))
         // Whichever comes first: the server stops by itself, or a signal asks it to.

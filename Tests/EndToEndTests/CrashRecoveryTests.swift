@@ -121,6 +121,42 @@ import Glibc
         }
     }
 
+    /// kill -9 of gangway-agent under a live session: its shell dies with it and nothing can resume the session. When
+    /// the agent comes back (a new process, same identity) gangwayd ends that session as Failed and tells the client
+    /// why, instead of leaving it Connected with keystrokes going nowhere until the idle timeout.
+    @Test func aSessionWhoseAgentWasKilledEndsWhenTheAgentComesBack() async throws {
+        try await withCluster { cluster in
+        let id = try await cluster.startAgent("crash-3")
+        let shell = try await ShellClient(cluster: cluster, target: id)
+        await shell.type("echo al''ive-$((6*7))\n")
+        _ = try await shell.waitFor("alive-42")
+        let agent = try #require(cluster.agents["crash-3"])
+        agent.signal(SIGKILL)
+        let died = await eventually(timeout: .seconds(10), every: .milliseconds(10)) { !agent.process.isRunning }
+        #expect(died)
+        // Same state directory: the same identity, a new agent process.
+        #expect(try await cluster.startAgent("crash-3") == id)
+
+        let closed = await eventually(timeout: .seconds(10), every: .milliseconds(50)) { shell.closed }
+        #expect(closed, "the client was not told the session ended")
+        #expect(shell.closedReason.contains("gangway-agent on \(id) restarted"), "channel_closed: \(shell.closedReason)")
+        let history = try await cluster.call("DescribeSessions", ["State": "History"])["Sessions"] as? [[String: Any]] ?? []
+        let session = history.first { $0["SessionId"] as? String == shell.sessionId }
+        #expect(session?["Status"] as? String == "Failed", "History: \(history)")
+        let audited = auditLines(under: cluster.dataDir + "/audit").contains {
+            $0.contains("SessionInterrupted") && $0.contains(shell.sessionId)
+        }
+        #expect(audited, "no SessionInterrupted audit record for \(shell.sessionId)")
+        await shell.close()
+
+        // The new agent process runs new sessions.
+        let again = try await ShellClient(cluster: cluster, target: id)
+        await again.type("echo bac''k-$((3+4))\n")
+        _ = try await again.waitFor("back-7")
+        await again.close()
+        }
+    }
+
     /// Every line of every file under `root`.
     func auditLines(under root: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }

@@ -60,6 +60,12 @@ actor AgentRegistry {
         return await c.send(message)
     }
 
+    /// `send`, also returning the run id of the agent process the message went to (nil: none, or not known).
+    func sendReportingRun(_ message: ClientMessage, to instanceId: String) async -> (sent: Bool, runId: String?) {
+        guard let c = connections[instanceId] else { return (false, nil) }
+        return (await c.send(message), c.runId)
+    }
+
     func closeAll() async {
         let all = connections.values
         connections.removeAll()

@@ -8,11 +8,15 @@ import SessionCore
 actor ControlConnection {
     let instanceId: String
     let id = UUID()
+    /// The agent process's run id from its opening frame (`GangwayAgentRunId`, a Gangway extension; nil from agents
+    /// that do not send one): a new value for the same instance means the agent restarted.
+    let runId: String?
     private let writer: WebSocketOutboundWriter
     private var closed = false
 
-    init(instanceId: String, writer: WebSocketOutboundWriter) {
+    init(instanceId: String, runId: String? = nil, writer: WebSocketOutboundWriter) {
         self.instanceId = instanceId
+        self.runId = runId
         self.writer = writer
     }
 

@@ -14,7 +14,7 @@ struct ControlChannelSocket: Sendable {
              channel: (any Channel)? = nil) async {
         var messages = inbound.messages(maxSize: services.config.maxFrameBytes).makeAsyncIterator()
         let open = await services.openingFrame(&messages, channel: channel, what: "control channel")
-        guard let open, case .text(let text) = open, let token = OpenFrame.token(text) else {
+        guard let open, case .text(let text) = open, let (token, runId) = OpenFrame.fields(text) else {
             try? await outbound.close(.policyViolation, reason: "first frame must be the JSON text frame with TokenValue")
             return
         }
@@ -22,9 +22,11 @@ struct ControlChannelSocket: Sendable {
             try? await outbound.close(.policyViolation, reason: "control channel token is invalid, used or expired; call CreateControlChannel again")
             return
         }
-        let connection = ControlConnection(instanceId: instanceId, writer: outbound)
+        let connection = ControlConnection(instanceId: instanceId, runId: runId, writer: outbound)
         let now = services.clock.now()
         await services.agents.attach(connection, now: now)
+        // A new agent process: the sessions the previous one ran died with it.
+        if let runId { await services.sessions.agentRunStarted(instanceId, runId: runId) }
         try? await services.store.updateAgentPing(id: instanceId, at: now)
         do {
             while let message = try await messages.next() {
@@ -67,12 +69,15 @@ struct ControlChannelSocket: Sendable {
     }
 }
 
-/// The first text frame of a channel: we only need its TokenValue.
+/// The first text frame of a channel: its TokenValue (and, from gangway-agent, its run id).
 enum OpenFrame {
-    static func token(_ text: String) -> String? {
+    static func token(_ text: String) -> String? { fields(text)?.token }
+
+    static func fields(_ text: String) -> (token: String, runId: String?)? {
         guard text.utf8.count <= 64 * 1024,
               let o = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
               let t = o["TokenValue"] as? String, !t.isEmpty else { return nil }
-        return t
+        let run = (o["GangwayAgentRunId"] as? String).flatMap { (1...64).contains($0.utf8.count) ? $0 : nil }
+        return (t, run)
     }
 }

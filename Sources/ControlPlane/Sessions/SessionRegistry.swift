@@ -15,6 +15,8 @@ actor SessionRegistry {
         let relay: SessionRelay
         let recording: any SessionRecording
         var agentConnected = false
+        /// The agent process (run id) the start request went to, if the agent says.
+        var agentRun: String?
     }
 
     private var live: [String: Live] = [:]
@@ -87,7 +89,9 @@ actor SessionRegistry {
         let message = InteractiveShell.message(sessionId: sessionId, owner: owner, documentName: documentName,
                                                parameters: parameters, idleMinutes: config.idleTimeoutMinutes,
                                                maxDuration: maxDuration, now: now)
-        guard await agents.send(message, to: target) else {
+        let (sent, agentRun) = await agents.sendReportingRun(message, to: target)
+        live[sessionId]?.agentRun = agentRun
+        guard sent else {
             record.status = .failed
             record.details = "the agent's control channel closed before the session could start"
             await end(sessionId, status: .failed, reason: record.details ?? "", notifyAgent: false)
@@ -260,6 +264,23 @@ actor SessionRegistry {
         var total = endedCounters
         for l in live.values { total.add(l.relay.counters) }
         return total
+    }
+
+    /// An agent process with `runId` opened the control channel of `instanceId`: live sessions that another process
+    /// of that agent ran end now (their shells ended with it; none will resume), as Failed and audited. Before this a
+    /// kill -9 or crash of gangway-agent left them Connected with the user's keystrokes going nowhere until the idle
+    /// timeout, which the user's typing kept postponing. Returns the ids ended.
+    @discardableResult
+    func agentRunStarted(_ instanceId: String, runId: String) async -> [String] {
+        let orphans = live.filter { $0.value.record.target == instanceId && $0.value.agentRun.map { $0 != runId } ?? false }
+        let now = clock.now()
+        for id in orphans.keys.sorted() {
+            let why = "Session \(id) ended: gangway-agent on \(instanceId) restarted, and the shell it ran ended with it."
+            await end(id, status: .failed, reason: why, notifyAgent: false)
+            try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "gangway", eventName: "SessionInterrupted",
+                                                        principal: "gangwayd", errorMessage: why, sessionId: id, target: instanceId))
+        }
+        return orphans.keys.sorted()
     }
 
     func endAll(reason: String) async {

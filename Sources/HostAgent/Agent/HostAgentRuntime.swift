@@ -17,6 +17,9 @@ public actor HostAgentRuntime {
     public let config: HostAgentConfig
     let logger: Logger
     let api: AgentAPI
+    /// This run of the agent, sent in each control channel's opening frame (`GangwayAgentRunId`): gangwayd ends the
+    /// sessions an earlier run of the same agent left behind (they died with it) when a new run connects.
+    let runId = UUID().uuidString.lowercased()
 
     public private(set) var identity: AgentIdentity?
     var sessions: [String: ShellSession] = [:]
@@ -151,6 +154,7 @@ public actor HostAgentRuntime {
         let opening: [String: Any] = [
             "Cookie": NSNull(), "MessageSchemaVersion": "1.0", "RequestId": UUID().uuidString.lowercased(),
             "TokenValue": token, "AgentVersion": AgentAPI.agentVersion, "PlatformType": "linux",
+            "GangwayAgentRunId": runId,
         ]
         let openingText = String(decoding: (try? JSONSerialization.data(withJSONObject: opening)) ?? Data(), as: UTF8.self)
         let connection = ControlChannelConnection(logger: logger)

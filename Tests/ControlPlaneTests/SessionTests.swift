@@ -272,6 +272,48 @@ struct SessionTests {
         let closed2 = try #require(Frames.decode(await s2.client.next()))
         #expect(closed2.payloadText.contains("maximum duration"))
     }
+
+    @Test("a session whose agent's data channel dropped and stayed away past the resume window ends as Failed; typing does not keep it")
+    func agentThatNeverResumes() async throws {
+        let clock = ManualClock(start: Date())
+        let cp = try await TestControlPlane(configure: { $0.agentResumeWindowSeconds = 150; $0.maintenanceInterval = 3600 },
+                                            clock: clock)
+        defer { Task { await cp.stop() } }
+        let s = try await startSession(cp)
+        await s.agentData.close()  // the host went away
+        try await Task.sleep(for: .milliseconds(300))  // gangwayd sees the socket close
+        // The user keeps typing into the void for a while: that is activity, and the idle timeout never comes.
+        for _ in 0..<4 {
+            clock.advance(30)
+            try await s.client.sendBinary(Frames.input(Array("k".utf8), seq: 0))
+            await cp.server.runMaintenance()
+        }
+        #expect(await s.client.next(within: 0.3) == nil, "ended before the resume window passed")
+        clock.advance(40)  // 160 s since the agent's socket closed
+        await cp.server.runMaintenance()
+        let closed = try #require(Frames.decode(await s.client.next()))
+        #expect(closed.messageType == .channelClosed)
+        #expect(closed.payloadText.contains("did not resume it"), "\(closed.payloadText)")
+        let h = try await cp.call("DescribeSessions", #"{"State":"History"}"#).json["Sessions"] as? [[String: Any]] ?? []
+        #expect(h.first?["Status"] as? String == "Failed")
+
+        // An agent that does come back in time keeps the session.
+        let s2 = try await startSession(cp)
+        await s2.agentData.close()
+        try await Task.sleep(for: .milliseconds(300))
+        clock.advance(100)
+        await cp.server.runMaintenance()
+        let back = try await s2.agent.openData(s2.sessionId)
+        try await Task.sleep(for: .milliseconds(300))  // gangwayd attaches it
+        clock.advance(100)
+        await cp.server.runMaintenance()
+        let h2 = try await cp.call("DescribeSessions", #"{"State":"Active"}"#).json["Sessions"] as? [[String: Any]] ?? []
+        #expect(h2.contains { $0["SessionId"] as? String == s2.sessionId }, "a resumed session was ended")
+        let echoed = Frames.input(Array("x".utf8), seq: 0)
+        try await s2.client.sendBinary(echoed)
+        let got = try #require(Frames.decode(await back.next()))
+        #expect(got.messageType == .inputStreamData, "the reopened data channel does not carry input: \(got.messageType)")
+    }
 }
 
 final class LockedCounter: @unchecked Sendable {

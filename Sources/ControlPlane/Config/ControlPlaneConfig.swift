@@ -48,6 +48,9 @@ public struct ControlPlaneConfig: Sendable {
     /// channel that died without a FIN, an agent that hung) sat in Connecting until the idle timeout, its user looking
     /// at a silent terminal.
     public var agentJoinTimeoutSeconds: TimeInterval = 30
+    /// How long a session waits for its agent to reopen a data channel that dropped before it ends as Failed.
+    /// gangway-agent retries for 2 minutes and then ends the shell itself, so after that nothing can resume it.
+    public var agentResumeWindowSeconds: TimeInterval = 150
     /// Seconds a new connection has to send a whole HTTP request head, and a channel WebSocket its opening frame
     /// (the token), before gangwayd closes it (default 30; `Server/HandshakeDeadline.swift`).
     public var handshakeTimeoutSeconds: TimeInterval = 30
@@ -124,6 +127,9 @@ public struct ControlPlaneConfig: Sendable {
         }
         guard agentJoinTimeoutSeconds > 0 else {
             throw ControlPlaneConfigError("agent-join-timeout must be a positive number of seconds")
+        }
+        guard agentResumeWindowSeconds > 0 && agentResumeWindowSeconds <= 86_400 else {
+            throw ControlPlaneConfigError("agent-resume-window must be more than 0 and at most 86400 seconds, got \(agentResumeWindowSeconds)")
         }
         guard handshakeTimeoutSeconds > 0 && handshakeTimeoutSeconds <= 3600 else {
             throw ControlPlaneConfigError("handshake-timeout must be more than 0 and at most 3600 seconds, got \(handshakeTimeoutSeconds)")

@@ -79,7 +79,7 @@ struct DataChannelSocket: Sendable {
         if side == .client {
             if relay.detachClient(peer.id) { await services.sessions.clientDetached(sessionId) }
         } else {
-            _ = relay.detachAgent(peer.id)
+            _ = relay.detachAgent(peer.id, now: services.clock.now())
         }
     }
 

@@ -198,8 +198,10 @@ actor SessionRegistry {
 
     // MARK: maintenance
 
-    /// Ends sessions past their idle timeout or maximum duration, and sessions whose agent has not opened their data
-    /// channel within `agentJoinTimeoutSeconds` (as Failed). Returns the ids it ended.
+    /// Ends sessions past their idle timeout or maximum duration, sessions whose agent has not opened their data
+    /// channel within `agentJoinTimeoutSeconds`, and sessions whose agent's data channel dropped and was not reopened
+    /// within `agentResumeWindowSeconds` (both as Failed: the user's keystrokes were going nowhere, and typing kept
+    /// the idle timeout away). Returns the ids it ended.
     @discardableResult
     func enforceDeadlines() async -> [String] {
         let now = clock.now()
@@ -211,6 +213,10 @@ actor SessionRegistry {
             if !l.relay.agentEverAttached && now.timeIntervalSince(l.record.startDate) >= join {
                 due.append((id, .failed, "Session \(id) failed: the agent on \(l.record.target) did not open the session " +
                                          "within \(Int(join.rounded())) s; check that gangway-agent runs and can reach gangwayd, then retry."))
+            } else if let gone = l.relay.agentGoneSince, now.timeIntervalSince(gone) >= config.agentResumeWindowSeconds {
+                due.append((id, .failed, "Session \(id) ended: the agent on \(l.record.target) lost the session's connection " +
+                                         "\(Int(now.timeIntervalSince(gone).rounded())) s ago and did not resume it; the host may be " +
+                                         "down or cut off from gangwayd."))
             } else if idle >= TimeInterval(config.idleTimeoutMinutes * 60) {
                 due.append((id, .terminated, "Session \(id) timed out after \(config.idleTimeoutMinutes) minutes of inactivity."))
             } else if let max = config.maxSessionDurationMinutes,

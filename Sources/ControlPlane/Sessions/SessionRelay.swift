@@ -134,6 +134,8 @@ final class SessionRelay: Sendable {
     var bothAttached: Bool { state.withLock { $0.client != nil && $0.agent != nil } }
     /// The agent has opened the session's data channel at least once.
     var agentEverAttached: Bool { state.withLock { $0.agentEverAttached } }
+    /// Since when the agent's data channel has been gone (it had been open); nil while it is attached.
+    var agentGoneSince: Date? { state.withLock { $0.agent == nil ? $0.agentDetachedAt : nil } }
 
     // MARK: attach / detach
 
@@ -166,6 +168,7 @@ final class SessionRelay: Sendable {
             let old = s.agent
             s.agent = peer
             s.agentEverAttached = true
+            s.agentDetachedAt = nil
             let pending = s.pendingToAgent
             s.pendingToAgent.removeAll()
             s.pendingToAgentBytes = 0
@@ -182,10 +185,11 @@ final class SessionRelay: Sendable {
         }
     }
 
-    func detachAgent(_ id: UUID) -> Bool {
+    func detachAgent(_ id: UUID, now: Date = Date()) -> Bool {
         let (detached, waiters) = state.withLock { s -> (Bool, [@Sendable () -> Void]) in
             guard s.agent?.id == id else { return (false, []) }
             s.agent = nil
+            s.agentDetachedAt = now
             return (true, s.takeWaiters())
         }
         for w in waiters { w() }
@@ -281,6 +285,7 @@ private struct RelayState {
     var client: RelayPeer?
     var agent: RelayPeer?
     var agentEverAttached = false
+    var agentDetachedAt: Date?
     var budgetWaiters: [@Sendable () -> Void] = []
     var paused = false
     var pendingToClient: [(frame: ByteBuffer, seq: Int64?)] = []

@@ -53,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a started session waits for its agent to open the session's data channel before it ends as Failed, with the reason sent to the client (default 30).")
     var agentJoinTimeout: Double?
 
+    @Option(help: "Seconds a session waits for its agent to reopen a data channel that dropped before it ends as Failed, with the reason sent to the client (default 150; gangway-agent itself gives up after 120 and ends the shell).")
+    var agentResumeWindow: Double?
+
     @Option(help: "Seconds a new connection has to send a whole HTTP request, and a channel WebSocket its opening frame with the token, before it is closed (default 30).")
     var handshakeTimeout: Double?
 
@@ -87,6 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let clientAckBudget { cfg.clientAckBudgetBytes = clientAckBudget }
         if let slowClientCutoff { cfg.slowClientCutoffSeconds = slowClientCutoff }
         if let agentJoinTimeout { cfg.agentJoinTimeoutSeconds = agentJoinTimeout }
+        if let agentResumeWindow { cfg.agentResumeWindowSeconds = agentResumeWindow }
         if let handshakeTimeout { cfg.handshakeTimeoutSeconds = handshakeTimeout }
         if let httpIdleTimeout { cfg.httpIdleTimeoutSeconds = httpIdleTimeout }
         if let webSocketPing { cfg.webSocketPingSeconds = webSocketPing }

@@ -71,3 +71,12 @@ def test_replay_leaves_out_what_would_act_on_the_viewers_terminal(tmp_path):
     assert raw.returncode == 0, raw.stderr
     assert raw.stdout == hostile.encode()
     assert raw.stderr == b""
+
+
+def test_empty_aws_options_are_refused_before_any_request(tmp_path):
+    """`--region ""` (an unset shell variable) used to reach gangwayd as a malformed signature."""
+    for args in (["ls", "--endpoint-url", "http://127.0.0.1:9", "--region", ""],
+                 ["connect", "mi-00000000000000001", "--endpoint-url", "", "--region", "us-east-1"]):
+        p = subprocess.run([binary("gangway"), *args], capture_output=True, text=True, timeout=30, cwd=tmp_path)
+        assert p.returncode != 0
+        assert "is empty; give a value or leave the option out" in p.stderr, p.stderr

@@ -72,8 +72,16 @@ struct AWSOptions: ParsableArguments {
     @Option(help: "PEM CA certificate to trust for a self-signed gangwayd (also $AWS_CA_BUNDLE).")
     var caFile: String?
 
-    @Option(help: "TLS server name to verify for wss:// data channels when the URL host is an IP address.")
+    @Option(help: "TLS server name to verify for wss:// data channels instead of the URL's host (e.g. an IP address the certificate does not list).")
     var tlsServerName: String?
+
+    func validate() throws {
+        for (name, value) in [("--region", region), ("--profile", profile), ("--endpoint-url", endpointURL)] {
+            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("\(name) is empty; give a value or leave the option out")
+            }
+        }
+    }
 
     func settings(service: String) throws -> AWSClientSettings {
         do {

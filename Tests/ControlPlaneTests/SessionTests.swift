@@ -273,6 +273,28 @@ struct SessionTests {
         #expect(closed2.payloadText.contains("maximum duration"))
     }
 
+    @Test("a new run of an agent ends the earlier run's sessions whose data channel is gone, not those still open (a twin sharing the identity)")
+    func agentRestartEndsOrphans() async throws {
+        let cp = try await TestControlPlane()
+        defer { Task { await cp.stop() } }
+        let agent = try await FakeAgent.start(cp, runId: "run-a")
+        let orphan = try await startSession(cp, agent: agent)
+        let twinned = try await startSession(cp, agent: agent)
+        await orphan.agentData.close()  // run A died: its socket closed; twinned's stays open
+        try await Task.sleep(for: .milliseconds(300))
+        // The same run reconnecting its control channel (a network blip) ends nothing.
+        _ = try await FakeAgent.openControl(cp, instanceId: agent.instanceId, credentials: agent.credentials, runId: "run-a")
+        #expect(await orphan.client.next(within: 0.5) == nil)
+        // Another run connects.
+        _ = try await FakeAgent.openControl(cp, instanceId: agent.instanceId, credentials: agent.credentials, runId: "run-b")
+        let closed = try #require(Frames.decode(await orphan.client.next()))
+        #expect(closed.messageType == .channelClosed)
+        #expect(closed.payloadText.contains("restarted"), "\(closed.payloadText)")
+        #expect(await twinned.client.next(within: 0.5) == nil, "a session whose data channel is open was ended")
+        let active = try await cp.call("DescribeSessions", #"{"State":"Active"}"#).json["Sessions"] as? [[String: Any]] ?? []
+        #expect(active.map { $0["SessionId"] as? String } == [twinned.sessionId])
+    }
+
     @Test("a session whose agent's data channel dropped and stayed away past the resume window ends as Failed; typing does not keep it")
     func agentThatNeverResumes() async throws {
         let clock = ManualClock(start: Date())

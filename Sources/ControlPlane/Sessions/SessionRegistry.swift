@@ -273,12 +273,17 @@ actor SessionRegistry {
     }
 
     /// An agent process with `runId` opened the control channel of `instanceId`: live sessions that another process
-    /// of that agent ran end now (their shells ended with it; none will resume), as Failed and audited. Before this a
-    /// kill -9 or crash of gangway-agent left them Connected with the user's keystrokes going nowhere until the idle
-    /// timeout, which the user's typing kept postponing. Returns the ids ended.
+    /// of that agent ran, and whose data channel is not open, end now (their shells ended with it; none will resume),
+    /// as Failed and audited. Before this a kill -9 or crash of gangway-agent left them Connected with the user's
+    /// keystrokes going nowhere until the idle timeout, which the user's typing kept postponing. A session whose data
+    /// channel is still open is left alone: a twin agent sharing the identity (a cloned host) still runs it, or its
+    /// dead host's socket has not been noticed yet, and then the resume window ends it. Returns the ids ended.
     @discardableResult
     func agentRunStarted(_ instanceId: String, runId: String) async -> [String] {
-        let orphans = live.filter { $0.value.record.target == instanceId && $0.value.agentRun.map { $0 != runId } ?? false }
+        let orphans = live.filter { id, l in
+            guard l.record.target == instanceId, let run = l.agentRun, run != runId else { return false }
+            return l.relay.agent == nil
+        }
         let now = clock.now()
         for id in orphans.keys.sorted() {
             let why = "Session \(id) ended: gangway-agent on \(instanceId) restarted, and the shell it ran ended with it."

@@ -34,23 +34,26 @@ final class FakeAgent: Sendable {
     }
 
     /// Registers and connects the control channel.
-    static func start(_ cp: TestControlPlane, labels: [String: String] = [:]) async throws -> FakeAgent {
+    static func start(_ cp: TestControlPlane, labels: [String: String] = [:], runId: String? = nil) async throws -> FakeAgent {
         let (id, creds) = try await register(cp, labels: labels)
-        let control = try await openControl(cp, instanceId: id, credentials: creds)
+        let control = try await openControl(cp, instanceId: id, credentials: creds, runId: runId)
         // Returns once gangwayd has the control channel: a StartSession right after must find the agent connected.
         // (Asked of the registry directly: a test's default caller may not be allowed GetConnectionStatus.)
         _ = await eventually { await cp.server.services.agents.isOnline(id, now: cp.clock.now()) }
         return FakeAgent(cp: cp, instanceId: id, credentials: creds, control: control)
     }
 
-    static func openControl(_ cp: TestControlPlane, instanceId: String, credentials: AWSCredentials) async throws -> TestSocket {
+    /// `runId`: the `GangwayAgentRunId` gangway-agent sends (nil: none, as amazon-ssm-agent).
+    static func openControl(_ cp: TestControlPlane, instanceId: String, credentials: AWSCredentials,
+                            runId: String? = nil) async throws -> TestSocket {
         let r = try await cp.agentPost("/v1/control-channel/\(instanceId)",
                                        body: #"{"MessageSchemaVersion":"1.0","RequestId":"r1"}"#, credentials: credentials)
         guard r.status == 201, let token = xmlToken(r.bodyText) else {
             throw TestFailure("CreateControlChannel failed: \(r.status) \(r.bodyText)")
         }
         let socket = try await TestSocket.open("\(cp.wsBase)/v1/control-channel/\(instanceId)?role=subscribe&stream=input")
-        try await socket.sendText(#"{"Cookie":null,"MessageSchemaVersion":"1.0","RequestId":"r2","TokenValue":"\#(token)","AgentVersion":"3.3.0.0","PlatformType":"linux"}"#)
+        let run = runId.map { #","GangwayAgentRunId":"\#($0)""# } ?? ""
+        try await socket.sendText(#"{"Cookie":null,"MessageSchemaVersion":"1.0","RequestId":"r2","TokenValue":"\#(token)","AgentVersion":"3.3.0.0","PlatformType":"linux"\#(run)}"#)
         return socket
     }
 

@@ -80,3 +80,16 @@ def test_empty_aws_options_are_refused_before_any_request(tmp_path):
         p = subprocess.run([binary("gangway"), *args], capture_output=True, text=True, timeout=30, cwd=tmp_path)
         assert p.returncode != 0
         assert "is empty; give a value or leave the option out" in p.stderr, p.stderr
+
+
+def test_a_note_at_the_end_of_a_recording_is_shown_after_the_replay(tmp_path):
+    """gangwayd ends the recording of a session it lost in a crash with a note; a replay ends by showing it."""
+    cast = tmp_path / "interrupted.cast"
+    cast.write_text(json.dumps({"version": 2, "width": 80, "height": 24}) + "\n"
+                    + json.dumps([0.5, "o", "last words\r\n"]) + "\n"
+                    + json.dumps([0.5, "m", "gangwayd stopped unexpectedly; the session was not relayed after this point"])
+                    + "\n")
+    p = subprocess.run([binary("gangway"), "replay", str(cast), "--no-wait"], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == "last words\r\n"
+    assert "the recording ends with a note: gangwayd stopped unexpectedly" in p.stderr, p.stderr

@@ -54,7 +54,13 @@ struct ReplayCommand: AsyncParsableCommand {
         let session = try await load()
         var player = ReplayPlayer(session: session, speed: speed, idleLimit: idleLimit)
         var filter: ReplayOutputFilter? = raw ? nil : ReplayOutputFilter()
-        defer { if let filter { Self.reportLeftOut(filter.dropped) } }
+        defer {
+            if let filter { Self.reportLeftOut(filter.dropped) }
+            // A note gangwayd left at the end (e.g. it stopped unexpectedly and the session was not relayed after).
+            if case .marker(let note)? = session.events.last?.kind {
+                FileHandle.standardError.write(Data("gangway replay: the recording ends with a note: \(note)\n".utf8))
+            }
+        }
         if noWait {
             ReplayTerminal.write(player.playAll(), filter: &filter)
             return

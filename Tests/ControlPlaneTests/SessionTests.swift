@@ -119,6 +119,15 @@ struct SessionTests {
         #expect(try await eventually { await recorder.events.last == "close" })
         let events = await recorder.events
         #expect(events == ["r:120x40", "i:ls\r", "o:A", "o:B", "i:<redacted>", "close"])
+
+        // The logout is in the audit log too (the store is not tamper-evident): who, where, when, how it ended.
+        let ended = try #require(await cp.audit.events.first { $0.eventName == "SessionEnded" && $0.sessionId == s.sessionId })
+        let elements = try #require(try JSONSerialization.jsonObject(with: ended.responseElements ?? Data()) as? [String: Any])
+        #expect(elements["owner"] as? String == "alice")
+        #expect(elements["target"] as? String == s.agent.instanceId)
+        #expect(elements["status"] as? String == "Terminated")
+        #expect(elements["startDate"] is String && elements["endDate"] is String && elements["durationSeconds"] is Int)
+        #expect(ended.target == s.agent.instanceId)
     }
 
     @Test("a recording that cannot be written ends the session as Failed; the frame it could not store is not relayed")

@@ -157,6 +157,7 @@ actor SessionRegistry {
         do { try await store.upsertSession(l.record) } catch {
             logger.error("cannot store session end", metadata: ["session": "\(sessionId)", "error": "\(error)"])
         }
+        await auditEnd(l.record)
         let closed = ChannelClosedMessage.make(sessionId: sessionId, destination: sessionId, output: reason, now: now)
         let agentClosed = ChannelClosedMessage.make(sessionId: sessionId, destination: l.record.target, output: reason,
                                                     now: now)
@@ -339,6 +340,7 @@ actor SessionRegistry {
             try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "gangway", eventName: "SessionInterrupted",
                                                         principal: "gangwayd", errorMessage: why, sessionId: id,
                                                         target: record.target))
+            await auditEnd(record)
             logger.warning("ended a session the last run left live", metadata: ["session": "\(id)", "why": "\(why)"])
             ended.append(id)
         }
@@ -346,6 +348,24 @@ actor SessionRegistry {
     }
 
     private static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+    /// The session's logout in the audit log (`SessionEnded`), whatever ended it: who (owner), where (target), when it
+    /// started and ended, how (status, Details). DescribeSessions has the same in the store, which is not
+    /// tamper-evident; the audit log is.
+    private func auditEnd(_ r: SessionRecord) async {
+        var elements: [String: Any] = ["sessionId": r.sessionId, "owner": r.owner, "target": r.target,
+                                       "status": r.status.rawValue, "startDate": Self.iso(r.startDate)]
+        if let end = r.endDate {
+            elements["endDate"] = Self.iso(end)
+            elements["durationSeconds"] = Int(end.timeIntervalSince(r.startDate).rounded())
+        }
+        if let details = r.details { elements["details"] = details }
+        if let reason = r.reason { elements["reason"] = reason }
+        let json = try? JSONSerialization.data(withJSONObject: elements, options: [.sortedKeys])
+        try? await auditSink.record(AuditEventInput(eventTime: r.endDate ?? clock.now(), eventSource: "ssmmessages.amazonaws.com",
+                                                    eventName: "SessionEnded", principal: "gangwayd", responseElements: json,
+                                                    sessionId: r.sessionId, target: r.target))
+    }
 }
 
 extension RelayCounters {

@@ -33,3 +33,21 @@ def test_a_slow_reader_gets_all_output_and_the_exit_code(gangwayd, agents, tmp_p
     assert b"end-42" in out, err[-300:]
     assert p.returncode == 5, (p.returncode, err[-300:])
     assert took > 3, f"the reader was not slow enough to test anything ({took:.1f} s)"
+
+
+def test_why_a_session_ended_is_in_gangway_sessions_json(gangwayd, agents, tmp_path):
+    """DescribeSessions' Details (why it ended) reach `gangway sessions --history --output json`."""
+    import json
+    agents("details-host")
+    g = gangwayd
+    target = online_instance(g)
+    ssm = g.boto3()
+    sid = ssm.start_session(Target=target, Reason="check details")["SessionId"]
+    ssm.terminate_session(SessionId=sid)
+    env = key_env(tmp_path, g.key, HOME=str(tmp_path))
+    p = subprocess.run([binary("gangway"), "sessions", "--history", "--output", "json", "--endpoint-url", g.url,
+                        "--region", "us-east-1"], env=env, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    rows = {r["id"]: r for r in json.loads(p.stdout)}
+    assert rows[sid]["reason"] == "check details"
+    assert rows[sid]["details"] == f"Session {sid} was terminated by alice.", rows[sid]

@@ -26,9 +26,11 @@ public struct SessionRow: Sendable, Hashable, Codable, Identifiable {
     public var ended: Date?
     public var reason: String
     public var lastActivity: Date?
+    /// Why an ended session ended (DescribeSessions' Details), when the service says.
+    public var details: String?
 
     public init(id: String, owner: String, target: String, status: SessionStatus, started: Date? = nil,
-                ended: Date? = nil, reason: String = "", lastActivity: Date? = nil) {
+                ended: Date? = nil, reason: String = "", lastActivity: Date? = nil, details: String? = nil) {
         self.id = id
         self.owner = owner
         self.target = target
@@ -37,5 +39,6 @@ public struct SessionRow: Sendable, Hashable, Codable, Identifiable {
         self.ended = ended
         self.reason = reason
         self.lastActivity = lastActivity
+        self.details = details
     }
 }

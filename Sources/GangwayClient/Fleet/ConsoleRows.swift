@@ -17,7 +17,8 @@ extension InstanceRow {
 extension SessionRow {
     public init(_ s: SSMSession) {
         self.init(id: s.SessionId, owner: s.Owner ?? "", target: s.Target ?? "", status: SessionStatus(ssm: s.Status ?? ""),
-                  started: s.StartDate, ended: s.EndDate, reason: s.Reason ?? "")
+                  started: s.StartDate, ended: s.EndDate, reason: s.Reason ?? "",
+                  details: s.Details.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

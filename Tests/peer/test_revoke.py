@@ -82,3 +82,35 @@ def test_revocation_holds_with_a_new_key_until_reinstated_and_is_audited(gangway
     denied = [json.loads(e["CloudTrailEvent"]) for e in out["Events"]]
     denied = [r for r in denied if r.get("errorCode") == "AccessDeniedException"]
     assert len(denied) == 3 and all("was revoked at" in r["errorMessage"] for r in denied), denied
+
+
+def test_revoking_a_host_cuts_its_channel_and_sessions_and_refuses_new_ones(gangwayd, agents, aws):
+    """`gangwayd admin revoke mi-…` (a compromised or retired host): its control channel closes (ConnectionLost at
+    once, not after connection_lost_after), a live session on it ends with the reason, StartSession to it is refused
+    saying why, and the disconnection is audited. It used to stay Online, and StartSession to it was accepted."""
+    from conftest import online_instance
+    agents("to-revoke")
+    target = online_instance(gangwayd)
+    ssm = gangwayd.boto3()
+    sid = ssm.start_session(Target=target)["SessionId"]
+    assert wait_for(lambda: [s for s in ssm.describe_sessions(State="Active")["Sessions"] if s["SessionId"] == sid], 10)
+
+    print(gangwayd.admin("revoke", target, "--reason", "host compromised"))
+
+    def ping():
+        info = ssm.describe_instance_information(Filters=[{"Key": "InstanceIds", "Values": [target]}])
+        return info["InstanceInformationList"][0]["PingStatus"]
+    assert wait_for(lambda: ping() == "ConnectionLost", timeout=10), ping()
+
+    def ended():
+        return [s for s in ssm.describe_sessions(State="History")["Sessions"] if s["SessionId"] == sid]
+    assert wait_for(ended, timeout=10)
+    assert f"access to {target} was revoked (host compromised)" in ended()[0]["Details"], ended()[0]
+
+    code, out = aws("ssm", "start-session", "--target", target)
+    assert code != 0
+    assert "TargetNotConnected" in out and "is revoked (host compromised)" in out, out
+
+    events = gangwayd.boto3("cloudtrail").lookup_events(LookupAttributes=[
+        {"AttributeKey": "EventName", "AttributeValue": "AgentDisconnected"}])["Events"]
+    assert [e for e in events if target in json.dumps(e.get("Resources", []))], events

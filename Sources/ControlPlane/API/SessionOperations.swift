@@ -31,6 +31,10 @@ enum SessionOperations {
         guard let agent else {
             throw APIError(400, "TargetNotConnected", "\(target) is not connected: no managed instance with this id is registered (see DescribeInstanceInformation)")
         }
+        // A revoked host gets no session, even in the second before the maintenance pass closes its channel.
+        if let policy = s.authorizer as? PolicyAuthorizer, let revoked = await policy.revocation(of: target) {
+            throw APIError(400, "TargetNotConnected", "\(target) is revoked (\(revoked.reason)); `gangwayd admin reinstate \(target)` lifts it")
+        }
         guard await s.agents.isOnline(target, now: call.now) else {
             let seen = await s.agents.lastHeartbeat(target) ?? agent.lastPingAt
             let ago = seen.map { "agent last seen \(Self.ago(call.now.timeIntervalSince($0))) ago" } ?? "agent never connected"

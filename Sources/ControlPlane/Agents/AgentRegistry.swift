@@ -66,6 +66,17 @@ actor AgentRegistry {
         return (await c.send(message), c.runId)
     }
 
+    /// Instance ids with an open control channel.
+    func connectedInstanceIds() -> [String] { Array(connections.keys) }
+
+    /// Closes `instanceId`'s control channel (it was revoked). False when it had none.
+    func disconnect(_ instanceId: String, reason: String) async -> Bool {
+        guard let c = connections.removeValue(forKey: instanceId) else { return false }
+        logger.warning("agent control channel closed", metadata: ["instance": "\(instanceId)", "why": "\(reason)"])
+        await c.close(code: .policyViolation, reason: String(reason.prefix(120)))
+        return true
+    }
+
     func closeAll() async {
         let all = connections.values
         connections.removeAll()

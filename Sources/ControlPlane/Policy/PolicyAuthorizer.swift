@@ -96,6 +96,11 @@ public actor PolicyAuthorizer: Authorizer {
     /// request path fails closed on its own).
     /// A role session (`role/ROLE/SESSION`) is also revoked when the person its credentials were issued to (ID token
     /// subject or user name) is.
+    /// Every stored revocation by principal (one read per policy revision: a maintenance pass checks many agents).
+    public func revocations() async -> [String: RevocationRecord] {
+        (try? await current().revocations) ?? [:]
+    }
+
     public func revocation(of principal: String) async -> RevocationRecord? {
         guard let revocations = try? await current().revocations, !revocations.isEmpty else { return nil }
         if let r = RevocationRecord.applying(to: principal, in: revocations) { return r }

@@ -25,6 +25,7 @@ enum SessionAccessEnforcer {
             return []
         }
         let now = services.clock.now()
+        if let policy { await disconnectRevokedAgents(policy, services, now: now) }
         var ended: [String] = []
         var live: Set<String> = []
         var keyCache: [String: Bool] = [:]
@@ -32,6 +33,12 @@ enum SessionAccessEnforcer {
             live.insert(session.sessionId)
             if let revoked = await revocation(of: session.owner, policy, services, &keyCache) {
                 if await endRevoked(session, revoked, services, now: now) { ended.append(session.sessionId) }
+                continue
+            }
+            // The host itself was revoked (a compromised or retired machine): nobody's session on it goes on.
+            if let revoked = await revocation(of: session.target, policy, services, &keyCache) {
+                let why = "Session \(session.sessionId) was ended: access to \(session.target) was revoked (\(revoked.reason))."
+                if await endRevoked(session, revoked, services, now: now, why: why) { ended.append(session.sessionId) }
                 continue
             }
             guard let policy else { continue }
@@ -43,8 +50,8 @@ enum SessionAccessEnforcer {
 
     /// Ends a revoked principal's session now; the latency is observed once both ends were told.
     private static func endRevoked(_ session: SessionRecord, _ revoked: RevocationRecord, _ services: ControlPlaneServices,
-                                   now: Date) async -> Bool {
-        let why = "Session \(session.sessionId) was ended: access for \(session.owner) was revoked (\(revoked.reason))."
+                                   now: Date, why: String? = nil) async -> Bool {
+        let why = why ?? "Session \(session.sessionId) was ended: access for \(session.owner) was revoked (\(revoked.reason))."
         let access = services.access
         let clock = services.clock
         let measured = revoked.revokedAt != .distantPast
@@ -57,6 +64,24 @@ enum SessionAccessEnforcer {
         await access.clearGrace(session.sessionId)
         await audit(session, why, services, now: now)
         return true
+    }
+
+    /// Closes the control channel of every connected agent that was revoked (`gangwayd admin revoke mi-…`): it shows
+    /// ConnectionLost at once, gets no new session, and cannot come back (its key is disabled). Audited as
+    /// `AgentDisconnected`. Before, a revoked agent stayed Online until `connection_lost_after` and StartSession to it
+    /// was accepted (and failed when the agent could not open the data channel).
+    private static func disconnectRevokedAgents(_ policy: PolicyAuthorizer, _ services: ControlPlaneServices,
+                                                now: Date) async {
+        let revocations = await policy.revocations()
+        guard !revocations.isEmpty else { return }
+        for instanceId in await services.agents.connectedInstanceIds() {
+            guard let revoked = RevocationRecord.applying(to: instanceId, in: revocations) else { continue }
+            let why = "agent \(instanceId) was revoked (\(revoked.reason))"
+            guard await services.agents.disconnect(instanceId, reason: why) else { continue }
+            try? await services.auditSink.record(AuditEventInput(
+                eventTime: now, eventSource: "gangway", eventName: "AgentDisconnected", principal: "gangwayd",
+                errorCode: "AccessDeniedException", errorMessage: why, target: instanceId))
+        }
     }
 
     /// Re-evaluates StartSession for a live session; tells its user, waits out the grace period, or ends it.

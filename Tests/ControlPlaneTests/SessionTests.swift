@@ -121,6 +121,7 @@ struct SessionTests {
         #expect(events == ["r:120x40", "i:ls\r", "o:A", "o:B", "i:<redacted>", "close"])
 
         // The logout is in the audit log too (the store is not tamper-evident): who, where, when, how it ended.
+        #expect(await eventually { await cp.audit.events.contains { $0.eventName == "SessionEnded" } })
         let ended = try #require(await cp.audit.events.first { $0.eventName == "SessionEnded" && $0.sessionId == s.sessionId })
         let elements = try #require(try JSONSerialization.jsonObject(with: ended.responseElements ?? Data()) as? [String: Any])
         #expect(elements["owner"] as? String == "alice")

@@ -157,14 +157,16 @@ actor SessionRegistry {
         do { try await store.upsertSession(l.record) } catch {
             logger.error("cannot store session end", metadata: ["session": "\(sessionId)", "error": "\(error)"])
         }
-        await auditEnd(l.record)
         let closed = ChannelClosedMessage.make(sessionId: sessionId, destination: sessionId, output: reason, now: now)
         let agentClosed = ChannelClosedMessage.make(sessionId: sessionId, destination: l.record.target, output: reason,
                                                     now: now)
         let target = l.record.target
         let agents = self.agents
         let recording = l.recording
-        // Socket writes may block on a slow peer: never hold the caller up for them.
+        let ended = l.record
+        let sink = auditSink
+        // Socket writes may block on a slow peer: never hold the caller up for them. The end's audit record comes
+        // after both ends were told (an audit write waits for its batch to be durable: not on the revoke-to-kill path).
         Task {
             await withTaskGroup(of: Void.self) { group in
                 for peer in [peers.client, peers.agent].compactMap({ $0 }) {
@@ -178,6 +180,7 @@ actor SessionRegistry {
             }
             gw_release_free_memory_soon()  // the session's relay buffers are free now
             await told?()
+            await Self.auditEnd(ended, sink: sink, now: now)
         }
         logger.info("session ended", metadata: ["session": "\(sessionId)", "status": "\(status.rawValue)", "why": "\(reason)"])
         return l.record
@@ -340,7 +343,7 @@ actor SessionRegistry {
             try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "gangway", eventName: "SessionInterrupted",
                                                         principal: "gangwayd", errorMessage: why, sessionId: id,
                                                         target: record.target))
-            await auditEnd(record)
+            await Self.auditEnd(record, sink: auditSink, now: now)
             logger.warning("ended a session the last run left live", metadata: ["session": "\(id)", "why": "\(why)"])
             ended.append(id)
         }
@@ -352,7 +355,7 @@ actor SessionRegistry {
     /// The session's logout in the audit log (`SessionEnded`), whatever ended it: who (owner), where (target), when it
     /// started and ended, how (status, Details). DescribeSessions has the same in the store, which is not
     /// tamper-evident; the audit log is.
-    private func auditEnd(_ r: SessionRecord) async {
+    private static func auditEnd(_ r: SessionRecord, sink: any AuditSink, now: Date) async {
         var elements: [String: Any] = ["sessionId": r.sessionId, "owner": r.owner, "target": r.target,
                                        "status": r.status.rawValue, "startDate": Self.iso(r.startDate)]
         if let end = r.endDate {
@@ -362,7 +365,7 @@ actor SessionRegistry {
         if let details = r.details { elements["details"] = details }
         if let reason = r.reason { elements["reason"] = reason }
         let json = try? JSONSerialization.data(withJSONObject: elements, options: [.sortedKeys])
-        try? await auditSink.record(AuditEventInput(eventTime: r.endDate ?? clock.now(), eventSource: "ssmmessages.amazonaws.com",
+        try? await sink.record(AuditEventInput(eventTime: r.endDate ?? now, eventSource: "ssmmessages.amazonaws.com",
                                                     eventName: "SessionEnded", principal: "gangwayd", responseElements: json,
                                                     sessionId: r.sessionId, target: r.target))
     }

@@ -4,12 +4,8 @@ import Testing
 
 /// A recording left open by a gangwayd that stopped mid-session gets an end marker at the next start.
 @Suite struct InterruptedRecordingTests {
-    func tempFile() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("gangway-rec-\(UUID().uuidString)/s-1.cast")
-    }
-
     @Test func aRecordingLeftOpenEndsWithAMarkerAtItsLastEventsTime() throws {
-        let url = tempFile()
+        let url = tempRecordingURL()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let w = try RecordingFileWriter(url: url, header: RecordingHeader(width: 80, height: 24), startedAt: start)
@@ -28,7 +24,7 @@ import Testing
     }
 
     @Test func aRecordingWithNoEventsGetsTheMarkerAtZero() throws {
-        let url = tempFile()
+        let url = tempRecordingURL()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         _ = try RecordingFileWriter(url: url, header: RecordingHeader(width: 80, height: 24), startedAt: Date())
         #expect(try InterruptedRecording.close(url, label: "ended")?.markerAdded == true)
@@ -37,7 +33,7 @@ import Testing
     }
 
     @Test func aTornLastLineIsLeftAsItIsAndNoFileIsNil() throws {
-        let url = tempFile()
+        let url = tempRecordingURL()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         let start = Date()
         let w = try RecordingFileWriter(url: url, header: RecordingHeader(width: 80, height: 24), startedAt: start)

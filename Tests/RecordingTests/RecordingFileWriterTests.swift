@@ -3,12 +3,8 @@ import Recording
 import Testing
 
 @Suite struct RecordingFileWriterTests {
-    func tempFile() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("gangway-rec-\(UUID().uuidString)/s-1.cast")
-    }
-
     @Test func everyEventIsOnDiskBeforeTheCallReturns() throws {
-        let url = tempFile()
+        let url = tempRecordingURL()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let w = try RecordingFileWriter(url: url, header: RecordingHeader(width: 80, height: 24, timestamp: 1_800_000_000),
@@ -26,7 +22,7 @@ import Testing
     }
 
     @Test func anExistingRecordingIsNeverOverwritten() throws {
-        let url = tempFile()
+        let url = tempRecordingURL()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         let w = try RecordingFileWriter(url: url, header: RecordingHeader(width: 80, height: 24), startedAt: Date())
         try w.close(at: Date())
@@ -37,7 +33,7 @@ import Testing
 
     /// The recording plays in the real asciinema (pip package `asciinema`, a CI dependency).
     @Test func asciinemaCatPlaysARecordingUnmodified() throws {
-        let url = tempFile()
+        let url = tempRecordingURL()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         let start = Date()
         let w = try RecordingFileWriter(url: url, header: RecordingHeader(width: 80, height: 24, timestamp: 1_800_000_000,

@@ -84,7 +84,7 @@ def test_revocation_holds_with_a_new_key_until_reinstated_and_is_audited(gangway
     assert len(denied) == 3 and all("was revoked at" in r["errorMessage"] for r in denied), denied
 
 
-def test_revoking_a_host_cuts_its_channel_and_sessions_and_refuses_new_ones(gangwayd, agents, aws):
+def test_revoking_a_host_cuts_its_channel_and_sessions_and_refuses_new_ones(gangwayd, agents, aws, tmp_path):
     """`gangwayd admin revoke mi-…` (a compromised or retired host): its control channel closes (ConnectionLost at
     once, not after connection_lost_after), a live session on it ends with the reason, StartSession to it is refused
     saying why, and the disconnection is audited. It used to stay Online, and StartSession to it was accepted."""
@@ -114,3 +114,9 @@ def test_revoking_a_host_cuts_its_channel_and_sessions_and_refuses_new_ones(gang
     events = gangwayd.boto3("cloudtrail").lookup_events(LookupAttributes=[
         {"AttributeKey": "EventName", "AttributeValue": "AgentDisconnected"}])["Events"]
     assert [e for e in events if target in json.dumps(e.get("Resources", []))], events
+
+    # The agent says what happened and what brings the host back, instead of "cannot reach gangwayd".
+    log = tmp_path / "agent-to-revoke.log"
+    assert wait_for(lambda: "refuses this agent's credentials" in log.read_text(errors="replace"), timeout=15), \
+        log.read_text(errors="replace")[-2000:]
+    assert "delete identity.json" in log.read_text(errors="replace")

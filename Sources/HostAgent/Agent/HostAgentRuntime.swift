@@ -107,6 +107,17 @@ public actor HostAgentRuntime {
                     delay = reconnectBackoff.nextDelay()
                     logger.warning("control channel ended: \(reason); reconnecting in \(Self.seconds(delay)) s")
                 }
+            } catch HostAgentError.serverError(let operation, let status, let body)
+                        where (400..<500).contains(status) && Self.credentialsRefused(body) {
+                if stopping || Task.isCancelled { break }
+                delay = reconnectBackoff.nextDelay()
+                // Not "cannot reach": gangwayd answered, and it no longer accepts this identity.
+                logger.error("""
+                    gangwayd refuses this agent's credentials (\(identity.instanceId): \(operation) answered \(status): \
+                    \(Self.errorMessage(body))). The identity was revoked or deleted; to bring this host back, give it a new \
+                    identity: delete identity.json from \(config.stateDir) and start the agent with a new registration token \
+                    (`gangwayd admin agent token`). Retrying in \(Self.seconds(delay)) s
+                    """)
             } catch {
                 if stopping || Task.isCancelled { break }
                 delay = reconnectBackoff.nextDelay()
@@ -114,6 +125,18 @@ public actor HostAgentRuntime {
             }
             do { try await waitBeforeReconnect(delay) } catch { break }
         }
+    }
+
+    /// gangwayd's answer says it does not accept the agent's key (unknown or disabled, or a revoked principal).
+    static func credentialsRefused(_ body: String) -> Bool {
+        ["UnrecognizedClientException", "InvalidClientTokenId", "was revoked"].contains { body.contains($0) }
+    }
+
+    /// The `message` of an AWS JSON error body (or the body itself, shortened).
+    static func errorMessage(_ body: String) -> String {
+        if let o = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+           let m = (o["message"] ?? o["Message"]) as? String { return m }
+        return String(body.prefix(300))
     }
 
     func resolveShell(user: RunAsUser) -> String {

@@ -15,7 +15,10 @@ struct PolicyReinstateCommand: AsyncParsableCommand {
         let admin = try options.openPolicyAdministration()
         try await runPolicyAdmin {
             let ended = try await admin.policies.reinstate(principal: principal, actor: adminActor(), now: Date())
-            print("reinstated \(principal) (revoked at \(ended.revokedAtText): \(ended.reason)); its old keys stay disabled: create one with `gangwayd admin key create \(principal)`")
+            let next = principal.hasPrefix("mi-")
+                ? "its old key stays disabled: give the host a new identity (delete identity.json from the agent's state directory and start it with a new `gangwayd admin agent token`)"
+                : "its old keys stay disabled: create one with `gangwayd admin key create \(principal)`"
+            print("reinstated \(principal) (revoked at \(ended.revokedAtText): \(ended.reason)); \(next)")
         }
     }
 }

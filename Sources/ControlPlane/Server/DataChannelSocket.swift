@@ -40,7 +40,7 @@ struct DataChannelSocket: Sendable {
             try? await outbound.close(.policyViolation, reason: "session \(sessionId) has ended")
             return
         }
-        if let replaced { try? await replaced.writer.close(.normalClosure, reason: "replaced by a newer connection") }
+        if let replaced { try? await replaced.writer.close(.normalClosure, reason: DataChannelClose.replaced) }
         for frame in pending { try? await outbound.writeBinaryMessage(frame) }
         if side == .client { await services.sessions.clientAttached(sessionId) } else { await services.sessions.agentAttached(sessionId) }
 

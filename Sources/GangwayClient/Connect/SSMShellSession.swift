@@ -169,6 +169,11 @@ public actor SSMShellSession: ShellChannel {
                     return
                 }
             case .disconnected(let error):
+                if case .closedByPeer(_, let reason)? = error as? DataChannelError, reason == DataChannelClose.replaced {
+                    // Someone resumed this session elsewhere: taking it back would start a tug of war.
+                    await finish(code: exitCode, message: "Session \(sessionId) was resumed by another connection; this one let it go.")
+                    return
+                }
                 if await !resume(after: error) { return }
             case .closed:
                 await finish(code: exitCode, message: nil)

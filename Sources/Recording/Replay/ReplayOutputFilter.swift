@@ -6,8 +6,9 @@
 ///
 /// Left out, each counted:
 /// - **reports**: requests the terminal answers as if typed — DSR/CPR (`CSI n`), DA (`CSI c`), DECREQTPARM (`CSI x`),
-///   DECRQM (`CSI $ p`), XTVERSION (`CSI > q`), the kitty keyboard query (`CSI ? u`), DECID (`ESC Z`), ENQ — and the
-///   window operations and title reports of `CSI t`;
+///   DECRQM (`CSI $ p`), DECRQTSR (`CSI $ u`), DECRQPSR (`CSI $ w`), DECRQCRA (`CSI * y`), XTVERSION (`CSI > q`), the
+///   kitty keyboard query (`CSI ? u`), DECID (`ESC Z`), ENQ — the window operations and title reports of `CSI t`, and
+///   media copy (`CSI i`, printer pass-through);
 /// - **strings**: OSC (titles, clipboard, hyperlinks, colours), DCS (DECRQSS, XTGETTCAP, sixel), APC, PM, SOS;
 /// - **input modes**: private modes that change what the terminal sends (mouse 9 and 1000–1016, focus 1004, bracketed
 ///   paste 2004, 2031, 2048), XTMODKEYS (`CSI > m`), kitty keyboard flags (`CSI > u`, `CSI < u`, `CSI = u`) and
@@ -200,7 +201,11 @@ public struct ReplayOutputFilter: Sendable {
         switch final {
         case UInt8(ascii: "n"), UInt8(ascii: "c"), UInt8(ascii: "x"), UInt8(ascii: "t"):
             return .report
-        case UInt8(ascii: "p") where intermediates.contains(UInt8(ascii: "$")):
+        case UInt8(ascii: "p") where intermediates.contains(UInt8(ascii: "$")),  // DECRQM
+             UInt8(ascii: "u") where intermediates.contains(UInt8(ascii: "$")),  // DECRQTSR
+             UInt8(ascii: "w") where intermediates.contains(UInt8(ascii: "$")),  // DECRQPSR
+             UInt8(ascii: "y") where intermediates.contains(UInt8(ascii: "*")),  // DECRQCRA (a checksum of the screen)
+             UInt8(ascii: "i"):  // media copy: printer pass-through
             return .report
         case UInt8(ascii: "q") where prefix == UInt8(ascii: ">"):
             return .report

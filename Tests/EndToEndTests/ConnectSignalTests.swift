@@ -46,6 +46,15 @@ struct ConnectSignalTests {
         }
 
         func type(_ text: String) { stdin.fileHandleForWriting.write(Data(text.utf8)) }
+
+        /// Types a command through the pipe and waits for its output: the session is open and the shell answers.
+        /// Returns the session id from the "Starting session" line.
+        func waitUntilTheShellAnswers() async throws -> String {
+            type("echo al''ive-$((6*7))\n")
+            let alive = await eventually(timeout: .seconds(20)) { self.stdout.contains("alive-42") }
+            #expect(alive, "no shell output; stderr: \(stderr)")
+            return try #require(sessionId, "no SessionId line: \(stderr)")
+        }
     }
 
     func sessionStatus(_ cluster: Cluster, _ id: String, state: String) async throws -> String? {
@@ -60,10 +69,7 @@ struct ConnectSignalTests {
             let connect = try Connect(cluster: cluster, target: target, name: "connect-\(name)")
             defer { if connect.process.isRunning { kill(connect.process.processIdentifier, SIGKILL) } }
             // The shell works through the pipe.
-            connect.type("echo al''ive-$((6*7))\n")
-            let alive = await eventually(timeout: .seconds(20)) { connect.stdout.contains("alive-42") }
-            #expect(alive, "no shell output; stderr: \(connect.stderr)")
-            let sessionId = try #require(connect.sessionId, "no SessionId line: \(connect.stderr)")
+            let sessionId = try await connect.waitUntilTheShellAnswers()
             #expect(try await sessionStatus(cluster, sessionId, state: "Active") == "Connected")
 
             kill(connect.process.processIdentifier, sig)

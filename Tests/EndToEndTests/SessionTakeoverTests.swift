@@ -15,10 +15,7 @@ import Glibc
         let target = try await cluster.startAgent("takeover")
         let connect = try ConnectSignalTests.Connect(cluster: cluster, target: target, name: "connect-takeover")
         defer { if connect.process.isRunning { kill(connect.process.processIdentifier, SIGKILL) } }
-        connect.type("echo fir''st-$((6*7))\n")
-        let alive = await eventually(timeout: .seconds(20)) { connect.stdout.contains("first-42") }
-        #expect(alive, "no shell output; stderr: \(connect.stderr)")
-        let sessionId = try #require(connect.sessionId)
+        let sessionId = try await connect.waitUntilTheShellAnswers()
 
         // The other connection: ResumeSession and a data channel of its own.
         let r = try await cluster.call("ResumeSession", ["SessionId": sessionId])

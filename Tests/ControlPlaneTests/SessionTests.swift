@@ -283,6 +283,30 @@ struct SessionTests {
         #expect(closed2.payloadText.contains("maximum duration"))
     }
 
+    @Test("a started session no client opens within the client join timeout ends as Failed; one a client opened does not")
+    func clientThatNeverJoins() async throws {
+        let clock = ManualClock(start: Date())
+        let cp = try await TestControlPlane(configure: { $0.clientJoinTimeoutSeconds = 60; $0.maintenanceInterval = 3600 },
+                                            clock: clock)
+        defer { Task { await cp.stop() } }
+        let joined = try await startSession(cp)
+        try await joined.clientAttached()
+        let (orphan, _, _) = try await startSessionWithoutClient(cp)
+        try await Task.sleep(for: .milliseconds(300))  // gangwayd attaches the agent's data channel
+        clock.advance(50)
+        await cp.server.runMaintenance()
+        var active = try await cp.call("DescribeSessions", #"{"State":"Active"}"#).json["Sessions"] as? [[String: Any]] ?? []
+        #expect(active.count == 2, "ended before the timeout: \(active)")
+        clock.advance(15)
+        await cp.server.runMaintenance()
+        let h = try await cp.call("DescribeSessions", #"{"State":"History"}"#).json["Sessions"] as? [[String: Any]] ?? []
+        let ended = try #require(h.first { $0["SessionId"] as? String == orphan })
+        #expect(ended["Status"] as? String == "Failed")
+        #expect((ended["Details"] as? String)?.contains("no client opened it within 60 s") == true, "\(ended)")
+        active = try await cp.call("DescribeSessions", #"{"State":"Active"}"#).json["Sessions"] as? [[String: Any]] ?? []
+        #expect(active.map { $0["SessionId"] as? String } == [joined.sessionId])
+    }
+
     @Test("a new run of an agent ends the earlier run's sessions whose data channel is gone, not those still open (a twin sharing the identity)")
     func agentRestartEndsOrphans() async throws {
         let cp = try await TestControlPlane()

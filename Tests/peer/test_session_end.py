@@ -51,3 +51,28 @@ def test_why_a_session_ended_is_in_gangway_sessions_json(gangwayd, agents, tmp_p
     rows = {r["id"]: r for r in json.loads(p.stdout)}
     assert rows[sid]["reason"] == "check details"
     assert rows[sid]["details"] == f"Session {sid} was terminated by alice.", rows[sid]
+
+
+def test_a_session_no_client_opens_ends_and_its_shell_stops(tmp_path):
+    """StartSession with nobody opening the stream (`aws ssm start-session` without session-manager-plugin): the
+    session ends as Failed after --client-join-timeout, and the agent stops the shell it started for it."""
+    from conftest import Agent, Gangwayd, wait_for
+    g = Gangwayd(tmp_path, extra_args=["--client-join-timeout", "2"])
+    a = Agent(g, tmp_path, "nobody-joins")
+    try:
+        target = online_instance(g)
+        ssm = g.boto3()
+        sid = ssm.start_session(Target=target)["SessionId"]
+
+        def ended():
+            return [s for s in ssm.describe_sessions(State="History")["Sessions"] if s["SessionId"] == sid]
+        assert wait_for(ended, timeout=15)
+        assert ended()[0]["Status"] == "Failed"
+        assert "no client opened it within 2 s" in ended()[0]["Details"], ended()[0]
+        log = tmp_path / "agent-nobody-joins.log"
+        assert wait_for(lambda: f"session={sid}" in log.read_text(errors="replace")
+                        and "shell exited" in log.read_text(errors="replace"), timeout=15), \
+            log.read_text(errors="replace")[-2000:]
+    finally:
+        a.stop()
+        g.stop()

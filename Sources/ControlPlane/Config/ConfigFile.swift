@@ -65,7 +65,8 @@ public struct ConfigFile: Sendable, Equatable {
                                   "policy_grace", "policy-grace",
                                   "client_ack_budget", "client-ack-budget", "slow_client_cutoff", "slow-client-cutoff",
                                   "agent_join_timeout", "agent-join-timeout",
-                                  "agent_resume_window", "agent-resume-window", "handshake_timeout", "handshake-timeout",
+                                  "agent_resume_window", "agent-resume-window",
+                                  "client_join_timeout", "client-join-timeout", "handshake_timeout", "handshake-timeout",
                                   "http_idle_timeout", "http-idle-timeout", "websocket_ping", "websocket-ping",
                                   "record_sessions", "record-sessions", "single_event_loop", "single-event-loop"]
         let s3 = values.filter { $0.key.hasPrefix("s3.") }
@@ -104,6 +105,7 @@ public struct ConfigFile: Sendable, Equatable {
             case "slow_client_cutoff": config.slowClientCutoffSeconds = try number(value)
             case "agent_join_timeout": config.agentJoinTimeoutSeconds = try number(value)
             case "agent_resume_window": config.agentResumeWindowSeconds = try number(value)
+            case "client_join_timeout": config.clientJoinTimeoutSeconds = try number(value)
             case "handshake_timeout": config.handshakeTimeoutSeconds = try number(value)
             case "http_idle_timeout": config.httpIdleTimeoutSeconds = try number(value)
             case "websocket_ping": config.webSocketPingSeconds = try number(value)

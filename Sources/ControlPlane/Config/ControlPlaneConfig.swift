@@ -51,6 +51,10 @@ public struct ControlPlaneConfig: Sendable {
     /// How long a session waits for its agent to reopen a data channel that dropped before it ends as Failed.
     /// gangway-agent retries for 2 minutes and then ends the shell itself, so after that nothing can resume it.
     public var agentResumeWindowSeconds: TimeInterval = 150
+    /// How long a started session waits for a client to open its data channel before it ends as Failed (the shell
+    /// the agent started for it would otherwise run until the idle timeout: e.g. `aws ssm start-session` without
+    /// session-manager-plugin).
+    public var clientJoinTimeoutSeconds: TimeInterval = 60
     /// Seconds a new connection has to send a whole HTTP request head, and a channel WebSocket its opening frame
     /// (the token), before gangwayd closes it (default 30; `Server/HandshakeDeadline.swift`).
     public var handshakeTimeoutSeconds: TimeInterval = 30
@@ -127,6 +131,9 @@ public struct ControlPlaneConfig: Sendable {
         }
         guard agentJoinTimeoutSeconds > 0 else {
             throw ControlPlaneConfigError("agent-join-timeout must be a positive number of seconds")
+        }
+        guard clientJoinTimeoutSeconds > 0 && clientJoinTimeoutSeconds <= 86_400 else {
+            throw ControlPlaneConfigError("client-join-timeout must be more than 0 and at most 86400 seconds, got \(clientJoinTimeoutSeconds)")
         }
         guard agentResumeWindowSeconds > 0 && agentResumeWindowSeconds <= 86_400 else {
             throw ControlPlaneConfigError("agent-resume-window must be more than 0 and at most 86400 seconds, got \(agentResumeWindowSeconds)")

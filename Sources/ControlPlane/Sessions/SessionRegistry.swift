@@ -202,8 +202,8 @@ actor SessionRegistry {
 
     // MARK: maintenance
 
-    /// Ends sessions past their idle timeout or maximum duration, sessions whose agent has not opened their data
-    /// channel within `agentJoinTimeoutSeconds`, and sessions whose agent's data channel dropped and was not reopened
+    /// Ends sessions past their idle timeout or maximum duration, sessions whose agent (or client) has not opened their
+    /// data channel within `agentJoinTimeoutSeconds` (`clientJoinTimeoutSeconds`), and sessions whose agent's data channel dropped and was not reopened
     /// within `agentResumeWindowSeconds` (both as Failed: the user's keystrokes were going nowhere, and typing kept
     /// the idle timeout away). Returns the ids it ended.
     @discardableResult
@@ -217,6 +217,10 @@ actor SessionRegistry {
             if !l.relay.agentEverAttached && now.timeIntervalSince(l.record.startDate) >= join {
                 due.append((id, .failed, "Session \(id) failed: the agent on \(l.record.target) did not open the session " +
                                          "within \(Int(join.rounded())) s; check that gangway-agent runs and can reach gangwayd, then retry."))
+            } else if !l.relay.clientEverAttached && now.timeIntervalSince(l.record.startDate) >= config.clientJoinTimeoutSeconds {
+                let wait = Int(config.clientJoinTimeoutSeconds.rounded())
+                due.append((id, .failed, "Session \(id) ended: no client opened it within \(wait) s of StartSession (a client " +
+                                         "opens the StreamUrl with the TokenValue; with the AWS CLI that is session-manager-plugin)."))
             } else if let gone = l.relay.agentGoneSince, now.timeIntervalSince(gone) >= config.agentResumeWindowSeconds {
                 due.append((id, .failed, "Session \(id) ended: the agent on \(l.record.target) lost the session's connection " +
                                          "\(Int(now.timeIntervalSince(gone).rounded())) s ago and did not resume it; the host may be " +

@@ -134,6 +134,8 @@ final class SessionRelay: Sendable {
     var bothAttached: Bool { state.withLock { $0.client != nil && $0.agent != nil } }
     /// The agent has opened the session's data channel at least once.
     var agentEverAttached: Bool { state.withLock { $0.agentEverAttached } }
+    /// A client has opened the session's data channel at least once.
+    var clientEverAttached: Bool { state.withLock { $0.clientEverAttached } }
     /// Since when the agent's data channel has been gone (it had been open); nil while it is attached.
     var agentGoneSince: Date? { state.withLock { $0.agent == nil ? $0.agentDetachedAt : nil } }
 
@@ -146,6 +148,7 @@ final class SessionRelay: Sendable {
             guard !s.finished else { return nil }
             let old = s.client
             s.client = peer
+            s.clientEverAttached = true
             let pending = s.pendingToClient
             s.pendingToClient.removeAll()
             s.pendingToClientBytes = 0
@@ -286,6 +289,7 @@ private struct RelayState {
     var agent: RelayPeer?
     var agentEverAttached = false
     var agentDetachedAt: Date?
+    var clientEverAttached = false
     var budgetWaiters: [@Sendable () -> Void] = []
     var paused = false
     var pendingToClient: [(frame: ByteBuffer, seq: Int64?)] = []

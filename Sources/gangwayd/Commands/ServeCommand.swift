@@ -56,6 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a session waits for its agent to reopen a data channel that dropped before it ends as Failed, with the reason sent to the client (default 150; gangway-agent itself gives up after 120 and ends the shell).")
     var agentResumeWindow: Double?
 
+    @Option(help: "Seconds a started session waits for a client to open it (the StreamUrl with its TokenValue) before it ends as Failed and its shell is stopped (default 60).")
+    var clientJoinTimeout: Double?
+
     @Option(help: "Seconds a new connection has to send a whole HTTP request, and a channel WebSocket its opening frame with the token, before it is closed (default 30).")
     var handshakeTimeout: Double?
 
@@ -91,6 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let slowClientCutoff { cfg.slowClientCutoffSeconds = slowClientCutoff }
         if let agentJoinTimeout { cfg.agentJoinTimeoutSeconds = agentJoinTimeout }
         if let agentResumeWindow { cfg.agentResumeWindowSeconds = agentResumeWindow }
+        if let clientJoinTimeout { cfg.clientJoinTimeoutSeconds = clientJoinTimeout }
         if let handshakeTimeout { cfg.handshakeTimeoutSeconds = handshakeTimeout }
         if let httpIdleTimeout { cfg.httpIdleTimeoutSeconds = httpIdleTimeout }
         if let webSocketPing { cfg.webSocketPingSeconds = webSocketPing }

@@ -36,6 +36,11 @@ struct AgentCommand: AsyncParsableCommand {
         guard let server = server ?? file.values["server"] else {
             throw ValidationError("--server is required (or `server = \"…\"` in --config)")
         }
+        // A URL the agent could never reach is a mistake to report now, not to retry for ever.
+        guard let url = URL(string: server), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty else {
+            throw ValidationError("--server must be an http:// or https:// URL with a host (e.g. https://gangwayd.example:8443), got '\(server)'")
+        }
         guard let stateDir = stateDir ?? file.values["state_dir"] else {
             throw ValidationError("--state-dir is required (or `state_dir = \"…\"` in --config)")
         }

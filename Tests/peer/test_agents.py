@@ -95,3 +95,14 @@ def test_two_agents_sharing_one_identity_do_not_fight_over_it(gangwayd, agents, 
         assert "delete identity.json" in pathlib.Path(str(original.state_dir) + ".log").read_text()
     finally:
         copy.stop()
+
+
+def test_an_unusable_server_url_is_refused_at_start(tmp_path):
+    """A --server the agent could never reach (not http/https, no host) is an error at start, not a retry loop."""
+    import subprocess
+    from conftest import binary
+    for server in ("ftp://gangwayd.example", "gangwayd.example:8443"):
+        p = subprocess.run([binary("gangway-agent"), "--server", server, "--token", "t", "--state-dir",
+                            str(tmp_path / "state")], capture_output=True, text=True, timeout=20)
+        assert p.returncode != 0
+        assert "--server must be an http:// or https:// URL with a host" in p.stderr, p.stderr

@@ -187,6 +187,20 @@ final class ChannelWebSocket: Sendable {
     /// Sends a ping (the server's pong, like anything it sends, counts as heard).
     func ping() { handler.value.ping() }
 
+    /// One keepalive look: after `pingAfter` with nothing heard from the server a ping; after `deadAfter`, `dead` runs
+    /// with the silence and the socket is abandoned as lost (reported through `Events.closed`). Nothing while this end
+    /// holds its reads back: silence then says nothing about the server.
+    func keepAlive(pingAfter: TimeAmount, deadAfter: TimeAmount, dead: (TimeAmount) -> Void = { _ in }) {
+        guard let heard = lastHeard else { return }
+        let silence = NIODeadline.now() - heard
+        if silence >= deadAfter {
+            dead(silence)
+            abandon(String(format: "nothing heard from the server for %.0f s, ping unanswered", Double(silence.nanoseconds) / 1e9))
+        } else if silence >= pingAfter {
+            ping()
+        }
+    }
+
     /// Drops a socket the server stopped answering on: closes it at once (no close handshake, which would wait on
     /// the same silence), reported through `Events.closed` as the connection lost, with `why`.
     func abandon(_ why: String) { handler.value.abandon(why) }

@@ -46,17 +46,12 @@ extension DataChannelConnection {
 
     private func checkLiveness(_ socket: ChannelWebSocket, generation gen: Int, _ keepalive: Keepalive) {
         guard gen == generation, case .open(let current) = state, current === socket else { return }
-        guard let heard = socket.lastHeard else { return }  // our own reads are held back: silence means nothing
-        let silence = NIODeadline.now() - heard
-        if silence >= keepalive.deadAfter {
-            let seconds = Double(silence.nanoseconds) / 1e9
+        socket.keepAlive(pingAfter: keepalive.pingAfter, deadAfter: keepalive.deadAfter) { silence in
             // Info, not a warning: the owner hears of it as a disconnect and tells its user (`gangway connect` prints
             // a notice, the agent logs the resume).
-            logger.info("data channel: nothing heard from the server for \(String(format: "%.1f", seconds)) s; dropping the socket")
+            let seconds = String(format: "%.1f", Double(silence.nanoseconds) / 1e9)
+            logger.info("data channel: nothing heard from the server for \(seconds) s; dropping the socket")
             stopKeepalive()
-            socket.abandon(String(format: "nothing heard from the server for %.0f s, ping unanswered", seconds))
-        } else if silence >= keepalive.pingAfter {
-            socket.ping()
         }
     }
 }

@@ -62,31 +62,18 @@ public final class MessageSocket: Sendable {
             })
         let socket = try await ChannelWebSocket.connect(to: target, tls: tls, maxMessageBytes: maxMessageBytes,
                                                         timeout: timeout, on: loop, events: events).get()
-        let every = TimeAmount.nanoseconds(Int64(pingEvery.components.seconds) * 1_000_000_000
-                                           + pingEvery.components.attoseconds / 1_000_000_000)
+        let every = TimeAmount(pingEvery)
         try await loop.submit {
             socket.write(text: openingText)
             socket.flush()
             socket.start()
             keepalive.withLockedValue {
                 $0 = loop.scheduleRepeatedTask(initialDelay: every, delay: every) { _ in
-                    Self.checkLiveness(socket, pingAfter: every)
+                    socket.keepAlive(pingAfter: every, deadAfter: every + every)
                 }
             }
         }.get()
         return MessageSocket(socket: socket, events: stream, continuation: continuation, keepalive: keepalive)
-    }
-
-    /// On the loop: a ping after `pingAfter` of silence, the socket dropped after twice that.
-    private static func checkLiveness(_ socket: ChannelWebSocket, pingAfter: TimeAmount) {
-        guard let heard = socket.lastHeard else { return }
-        let silence = NIODeadline.now() - heard
-        if silence >= pingAfter + pingAfter {
-            socket.abandon(String(format: "nothing heard from the server for %.0f s, ping unanswered",
-                                  Double(silence.nanoseconds) / 1e9))
-        } else if silence >= pingAfter {
-            socket.ping()
-        }
     }
 
     /// Sends one message; false when the socket is closing or closed.

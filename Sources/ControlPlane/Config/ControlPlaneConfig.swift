@@ -100,13 +100,13 @@ public struct ControlPlaneConfig: Sendable {
 
     public var usesTLS: Bool { tlsCertificatePath != nil && tlsKeyPath != nil }
 
-    /// Checks ranges; the message names the setting and the allowed values.
     /// True when `host` reaches beyond this machine (anything but a loopback address or `localhost`).
     public var listensBeyondLoopback: Bool {
         let h = host.lowercased()
         return !(h == "localhost" || h == "::1" || h.hasPrefix("127."))
     }
 
+    /// Checks ranges; the message names the setting and the allowed values.
     public func validate() throws {
         guard (1...60).contains(idleTimeoutMinutes) else {
             throw ControlPlaneConfigError("idle-timeout must be 1–60 minutes, got \(idleTimeoutMinutes)")

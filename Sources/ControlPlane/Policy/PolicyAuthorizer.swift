@@ -92,17 +92,19 @@ public actor PolicyAuthorizer: Authorizer {
         cached = nil
     }
 
-    /// The revocation that applies to `principal` now, if any (nil too when the store cannot be read: the
-    /// request path fails closed on its own).
-    /// A role session (`role/ROLE/SESSION`) is also revoked when the person its credentials were issued to (ID token
-    /// subject or user name) is.
-    /// Every stored revocation by principal (one read per policy revision: a maintenance pass checks many agents).
+    /// Every stored revocation by principal (one read per policy revision: a maintenance pass checks many agents);
+    /// empty too when the store cannot be read.
     public func revocations() async -> [String: RevocationRecord] {
         (try? await current().revocations) ?? [:]
     }
 
+    /// The revocation that applies to `principal` now, if any (nil too when the store cannot be read: the
+    /// request path fails closed on its own).
+    /// A role session (`role/ROLE/SESSION`) is also revoked when the person its credentials were issued to (ID token
+    /// subject or user name) is.
     public func revocation(of principal: String) async -> RevocationRecord? {
-        guard let revocations = try? await current().revocations, !revocations.isEmpty else { return nil }
+        let revocations = await revocations()
+        guard !revocations.isEmpty else { return nil }
         if let r = RevocationRecord.applying(to: principal, in: revocations) { return r }
         guard principal.hasPrefix("role/"), let people = try? await store.roleSessionIdentities(principal: principal) else {
             return nil

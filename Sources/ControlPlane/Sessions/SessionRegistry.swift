@@ -202,10 +202,10 @@ actor SessionRegistry {
 
     // MARK: maintenance
 
-    /// Ends sessions past their idle timeout or maximum duration, sessions whose agent (or client) has not opened their
-    /// data channel within `agentJoinTimeoutSeconds` (`clientJoinTimeoutSeconds`), and sessions whose agent's data channel dropped and was not reopened
-    /// within `agentResumeWindowSeconds` (both as Failed: the user's keystrokes were going nowhere, and typing kept
-    /// the idle timeout away). Returns the ids it ended.
+    /// Ends sessions past their idle timeout or maximum duration; as Failed, sessions whose agent (or client) has not
+    /// opened their data channel within `agentJoinTimeoutSeconds` (`clientJoinTimeoutSeconds`), and sessions whose
+    /// agent's data channel dropped and was not reopened within `agentResumeWindowSeconds` (the user's keystrokes were
+    /// going nowhere, and typing kept the idle timeout away). Returns the ids it ended.
     @discardableResult
     func enforceDeadlines() async -> [String] {
         let now = clock.now()
@@ -293,13 +293,20 @@ actor SessionRegistry {
             return l.relay.agent == nil
         }
         let now = clock.now()
-        for id in orphans.keys.sorted() {
+        let ids = orphans.keys.sorted()
+        for id in ids {
             let why = "Session \(id) ended: gangway-agent on \(instanceId) restarted, and the shell it ran ended with it."
             await end(id, status: .failed, reason: why, notifyAgent: false)
-            try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "gangway", eventName: "SessionInterrupted",
-                                                        principal: "gangwayd", errorMessage: why, sessionId: id, target: instanceId))
+            await auditInterrupted(id, target: instanceId, why: why, now: now)
         }
-        return orphans.keys.sorted()
+        return ids
+    }
+
+    /// `SessionInterrupted`: a session ended because the process relaying or running it went away.
+    private func auditInterrupted(_ sessionId: String, target: String, why: String, now: Date) async {
+        try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "gangway", eventName: "SessionInterrupted",
+                                                    principal: "gangwayd", errorMessage: why, sessionId: sessionId,
+                                                    target: target))
     }
 
     func endAll(reason: String) async {
@@ -344,9 +351,7 @@ actor SessionRegistry {
                 logger.error("cannot store the end of an interrupted session", metadata: ["session": "\(id)", "error": "\(error)"])
                 continue
             }
-            try? await auditSink.record(AuditEventInput(eventTime: now, eventSource: "gangway", eventName: "SessionInterrupted",
-                                                        principal: "gangwayd", errorMessage: why, sessionId: id,
-                                                        target: record.target))
+            await auditInterrupted(id, target: record.target, why: why, now: now)
             await Self.auditEnd(record, sink: auditSink, now: now)
             logger.warning("ended a session the last run left live", metadata: ["session": "\(id)", "why": "\(why)"])
             ended.append(id)

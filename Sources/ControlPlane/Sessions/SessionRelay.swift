@@ -137,7 +137,7 @@ final class SessionRelay: Sendable {
     /// A client has opened the session's data channel at least once.
     var clientEverAttached: Bool { state.withLock { $0.clientEverAttached } }
     /// Since when the agent's data channel has been gone (it had been open); nil while it is attached.
-    var agentGoneSince: Date? { state.withLock { $0.agent == nil ? $0.agentDetachedAt : nil } }
+    var agentGoneSince: Date? { state.withLock { $0.agentDetachedAt } }
 
     // MARK: attach / detach
 
@@ -288,6 +288,7 @@ private struct RelayState {
     var client: RelayPeer?
     var agent: RelayPeer?
     var agentEverAttached = false
+    /// When the agent's data channel detached; nil while one is attached (`attachAgent` clears it) or none ever was.
     var agentDetachedAt: Date?
     var clientEverAttached = false
     var budgetWaiters: [@Sendable () -> Void] = []

@@ -114,7 +114,7 @@ public actor HostAgentRuntime {
                 // Not "cannot reach": gangwayd answered, and it no longer accepts this identity.
                 logger.error("""
                     gangwayd refuses this agent's credentials (\(identity.instanceId): \(operation) answered \(status): \
-                    \(Self.errorMessage(body))). The identity was revoked or deleted; to bring this host back, give it a new \
+                    \(AWSError.parse(status: status, body: Array(body.utf8)).message)). The identity was revoked or deleted; to bring this host back, give it a new \
                     identity: delete identity.json from \(config.stateDir) and start the agent with a new registration token \
                     (`gangwayd admin agent token`). Retrying in \(Self.seconds(delay)) s
                     """)
@@ -130,13 +130,6 @@ public actor HostAgentRuntime {
     /// gangwayd's answer says it does not accept the agent's key (unknown or disabled, or a revoked principal).
     static func credentialsRefused(_ body: String) -> Bool {
         ["UnrecognizedClientException", "InvalidClientTokenId", "was revoked"].contains { body.contains($0) }
-    }
-
-    /// The `message` of an AWS JSON error body (or the body itself, shortened).
-    static func errorMessage(_ body: String) -> String {
-        if let o = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-           let m = (o["message"] ?? o["Message"]) as? String { return m }
-        return String(body.prefix(300))
     }
 
     func resolveShell(user: RunAsUser) -> String {

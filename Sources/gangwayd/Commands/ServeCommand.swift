@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "PEM private key for HTTPS/WSS.")
     var tlsKey: String?
 
-    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url, record_sessions, policy_grace, client_ack_budget, slow_client_cutoff, agent_join_timeout, handshake_timeout, http_idle_timeout, websocket_ping, and an [s3] section). Flags win.")
+    @Option(help: "Config file with `key = value` lines (listen, data_dir, tls_cert, tls_key, connection_lost_after, idle_timeout, max_session_duration, public_url, record_sessions, policy_grace, client_ack_budget, slow_client_cutoff, agent_join_timeout, agent_resume_window, client_join_timeout, handshake_timeout, http_idle_timeout, websocket_ping, and an [s3] section). Flags win.")
     var config: String?
 
     @Option(help: "Seconds without a heartbeat before an agent shows ConnectionLost (default 300).")

@@ -138,7 +138,32 @@ import Testing
         w.removePane(b)
         #expect(w.active.focusedPane == a)
         w.removePane(a)
-        #expect(w.tabs.count == 3 && w.activeTab == 2)
+        // Back to the Fleet view the shell was opened from, not to the Audit tab beside it.
+        #expect(w.tabs.count == 3 && w.activeTab == 0)
+    }
+
+    @Test func closingTheShownTabReturnsToTheTabShownBeforeIt() {
+        var w = Workspace()
+        w.show(.sessions)
+        let a = w.allocatePaneID()
+        w.openTab(pane: a, title: "web-0")          // opened from Sessions
+        w.show(.fleet)
+        let b = w.allocatePaneID()
+        w.openTab(pane: b, title: "web-1")          // opened from Fleet
+        w.activeTab = 3                              // to web-0 …
+        w.activeTab = 4                              // … and back to web-1
+        w.removePane(b)
+        #expect(w.active.title == "web-0")           // the tab shown last before web-1
+        w.removePane(a)
+        #expect(w.active.kind == .fleet)             // web-1 is gone; before web-0 came Fleet
+        // Closing a tab that is not shown leaves the shown one alone, though positions shift.
+        let c = w.allocatePaneID(), d = w.allocatePaneID()
+        w.openTab(pane: c, title: "c")
+        w.openTab(pane: d, title: "d")
+        w.removePane(c)
+        #expect(w.active.title == "d" && w.tabs.count == 4)
+        w.removePane(d)
+        #expect(w.active.kind == .fleet)             // c, shown before d, is gone; Fleet was before c
     }
 }
 

@@ -5,6 +5,8 @@ public enum TabKind: Sendable, Hashable {
 }
 
 public struct Tab: Sendable, Hashable {
+    /// Stable for the tab's life (positions shift when a tab before it closes).
+    public let id: Int
     public var kind: TabKind
     public var title: String
     /// For pane tabs: the focused pane.
@@ -15,9 +17,23 @@ public struct Tab: Sendable, Hashable {
 /// Screen areas: header (row 0), tab bar (row 1), body, command/message line (last row). No I/O.
 public struct Workspace: Sendable {
     public private(set) var tabs: [Tab] = [
-        Tab(kind: .fleet, title: "Fleet"), Tab(kind: .sessions, title: "Sessions"), Tab(kind: .audit, title: "Audit"),
+        Tab(id: 0, kind: .fleet, title: "Fleet"), Tab(id: 1, kind: .sessions, title: "Sessions"),
+        Tab(id: 2, kind: .audit, title: "Audit"),
     ]
-    public var activeTab = 0
+    /// The tab shown. Closing it returns to the tab shown before it (as tmux does), not to its left neighbour: a
+    /// shell opened from the Fleet view and ended goes back to the Fleet view.
+    public var activeTab = 0 {
+        didSet {
+            guard oldValue != activeTab, tabs.indices.contains(oldValue) else { return }
+            let left = tabs[oldValue].id
+            recentTabs.removeAll { $0 == left }
+            recentTabs.append(left)
+            if recentTabs.count > 32 { recentTabs.removeFirst() }
+        }
+    }
+    /// Ids of the tabs shown before the active one, the latest last.
+    private var recentTabs: [Int] = []
+    private var nextTabID = 3
     private var nextPaneID: PaneID = 1
 
     public init() {}
@@ -36,7 +52,8 @@ public struct Workspace: Sendable {
 
     /// Opens a new tab holding one pane and focuses it.
     public mutating func openTab(pane: PaneID, title: String) {
-        tabs.append(Tab(kind: .panes(.pane(pane)), title: title, focusedPane: pane))
+        tabs.append(Tab(id: nextTabID, kind: .panes(.pane(pane)), title: title, focusedPane: pane))
+        nextTabID += 1
         activeTab = tabs.count - 1
     }
 
@@ -53,7 +70,8 @@ public struct Workspace: Sendable {
     /// The most recent pane tab, to split into from the Fleet view.
     public var lastPaneTab: Int? { tabs.lastIndex { if case .panes = $0.kind { return true }; return false } }
 
-    /// Removes a pane wherever it is; an emptied tab closes and the previous tab becomes active.
+    /// Removes a pane wherever it is; an emptied tab closes. When that tab was the active one, the tab shown before
+    /// it becomes active again (its left neighbour if none of those is left); otherwise the active tab stays.
     public mutating func removePane(_ pane: PaneID) {
         for i in tabs.indices {
             guard case .panes(let layout) = tabs[i].kind, layout.paneIDs.contains(pane) else { continue }
@@ -61,11 +79,25 @@ public struct Workspace: Sendable {
                 tabs[i].kind = .panes(rest)
                 if tabs[i].focusedPane == pane { tabs[i].focusedPane = rest.paneIDs.first }
             } else {
+                let closed = tabs[i].id
+                let shown = tabs[activeTab].id
                 tabs.remove(at: i)
-                if activeTab >= i { activeTab = max(0, activeTab - 1) }
+                recentTabs.removeAll { $0 == closed }
+                let back = shown == closed
+                    ? recentTabs.last.flatMap { id in tabs.firstIndex { $0.id == id } } ?? max(0, i - 1)
+                    : tabs.firstIndex { $0.id == shown } ?? 0
+                // Not through didSet: the closed tab is not one to come back to.
+                setActiveWithoutHistory(back)
             }
             return
         }
+    }
+
+    private mutating func setActiveWithoutHistory(_ index: Int) {
+        let saved = recentTabs
+        activeTab = index
+        recentTabs = saved
+        recentTabs.removeAll { $0 == tabs[index].id }
     }
 
     public mutating func focusNextPane() {

@@ -16,6 +16,9 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @OptionGroup var aws: AWSOptions
 
+    @Option(help: ArgumentHelp(ConsoleLogging.help, valueName: "path"))
+    var logFile: String?
+
     @Flag(help: .hidden)
     var fakeFleet = false
 
@@ -40,6 +43,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             print(String(format: "first_paint_instances=%d first_paint_ms=%.1f", n, r.seconds * 1000))
             return
         }
+        ConsoleLogging.bootstrap(option: logFile, fallback: LogFile.defaultConsolePath())
         let source: any FleetSource = fakeFleet
             ? FakeFleetSource(instances: fakeInstances, contextName: "fake-fleet (local shells)")
             : try makeLiveSource()

@@ -28,11 +28,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seconds after which the node ip-10-1-0-5 drops off the fleet (0: never).")
     var loseAfter: Int = 60
 
+    @Option(help: ArgumentHelp("File for log lines of the console and of the demo's own gangwayd and agents (default: none; also $GANGWAY_LOG_FILE). Level: $GANGWAY_LOG_LEVEL (default info).", valueName: "path"))
+    var logFile: String?
+
     @Flag(help: "Start the fleet and print its endpoint and credentials instead of opening the console (Ctrl-C stops).")
     var headless = false
 
     func run() async throws {
-        LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+        ConsoleLogging.bootstrap(option: logFile, fallback: nil)
         let fleet = try await DemoFleet.start(loseAfter: loseAfter)
         let signals = await SignalWaiter.install([SIGINT, SIGTERM, SIGHUP])
         let outcome: Result<Void, any Error>

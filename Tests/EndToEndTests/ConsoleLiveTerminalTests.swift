@@ -1,0 +1,79 @@
+import Foundation
+import GangwayTesting
+import Testing
+
+/// The operations console (`gangway --endpoint-url …`, not the demo) against a real gangwayd and agent, in tmux.
+extension ConnectTerminalTests {
+    /// A session ended under an open pane (terminated from the Sessions view, then gangwayd stopping under a second
+    /// one): the screen shows the console and its one-line notice, never the client library's log lines (which went
+    /// to the terminal and scrolled the screen: header and tab bar gone until the next full redraw); those lines are
+    /// in the console's log file. Each time the pane's tab closes, the console returns to the view the shell was
+    /// opened from.
+    @Test func consoleKeepsLogLinesOffTheScreenAndReturnsToTheViewAPaneCameFrom() async throws {
+        try await withCluster { cluster in
+            _ = try await cluster.startAgent("live-1")
+            let h = TmuxHarness()
+            defer { h.stop() }
+            let home = cluster.root + "/console-home"
+            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+            h.start("\(Executables.path("gangway")) --endpoint-url \(cluster.baseURL); echo EXITED $?",
+                    cols: 120, rows: 30,
+                    env: ["AWS_ACCESS_KEY_ID": cluster.credentials.accessKeyId,
+                          "AWS_SECRET_ACCESS_KEY": cluster.credentials.secretAccessKey,
+                          "AWS_REGION": "us-east-1", "HOME": home, "TERM": "tmux-256color",
+                          "GANGWAY_THEMES": ConnectTerminalTests.themes])
+            h.waitFor(text: "Online 1", timeout: 30)
+
+            // Open a shell from the Fleet view, use it, leave it, terminate it from the Sessions view.
+            h.keys("Enter")
+            h.waitFor(text: "4 live-1", timeout: 20)
+            h.type("echo pane-$((6*7))")
+            h.keys("Enter")
+            h.waitFor(text: "pane-42", timeout: 20)
+            h.keys("C-g")
+            h.keys("d")
+            h.keys("2")
+            h.waitFor(text: "Connected", timeout: 20)
+            h.keys("x")
+            h.waitFor(text: "y = terminate", timeout: 10)
+            h.keys("y")
+            var s = h.waitFor("the pane's tab to close", timeout: 20) { !$0.contains("4 live-1") }
+            print("after terminating from the Sessions view:\n\(s)")
+            Self.expectConsoleIntact(s)
+            #expect(s.contains("No active sessions"), "back on the Sessions view the shell was terminated from:\n\(s)")
+
+            // A second shell, opened from the Fleet view; gangwayd stops under it.
+            h.keys("1")
+            h.waitFor(text: "LAST SEEN", timeout: 10)
+            h.keys("Enter")
+            h.waitFor(text: "4 live-1", timeout: 20)
+            h.type("echo again-$((6*7))")
+            h.keys("Enter")
+            h.waitFor(text: "again-42", timeout: 20)
+            await cluster.server?.stop()
+            s = h.waitFor("the pane's tab to close", timeout: 30) { !$0.contains("4 live-1") }
+            print("after gangwayd stopped under the pane:\n\(s)")
+            Self.expectConsoleIntact(s)
+            #expect(s.contains("LAST SEEN"), "back on the Fleet view the shell was opened from:\n\(s)")
+
+            h.keys("q")
+            h.waitFor(text: "EXITED 0", timeout: 20)
+            let log = (try? String(contentsOfFile: home + "/.local/state/gangway/console.log", encoding: .utf8)) ?? ""
+            #expect(log.contains("data channel socket ended"), "console.log:\n\(log)")
+        }
+    }
+
+    static let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("themes").path
+
+    /// Header on the first row, tab bar on the second, no log line anywhere.
+    static func expectConsoleIntact(_ screen: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let rows = screen.components(separatedBy: "\n")
+        #expect(rows.first?.contains("gangway ▸") == true, "header row:\n\(screen)", sourceLocation: sourceLocation)
+        #expect(rows.count > 1 && rows[1].contains("1 Fleet") && rows[1].contains("3 Audit"),
+                "tab bar row:\n\(screen)", sourceLocation: sourceLocation)
+        for marker in [" info ", "gangway.fleet", "[ChannelIO]", "resume it with ResumeSession"] {
+            #expect(!screen.contains(marker), "log text \"\(marker)\" on the screen:\n\(screen)", sourceLocation: sourceLocation)
+        }
+    }
+}

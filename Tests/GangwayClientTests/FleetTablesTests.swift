@@ -29,6 +29,13 @@ import Testing
         #expect(text.contains("ID                       OWNER  TARGET                STATUS     STARTED               DURATION  REASON"))
         #expect(text.contains("1h02m"))
         #expect(text.contains("2025-11-30 09:51:15Z"))
+        var ended = SSMSession(SessionId: "bob-0123456789abcdef0", Target: "mi-0aaaaaaaaaaaaaaaa", Status: "Terminated",
+                               StartDate: now.addingTimeInterval(-60), Owner: "bob")
+        ended.EndDate = now
+        ended.Details = "Session bob-0123456789abcdef0 was terminated by alice."
+        let history = FleetTables.sessions([SessionRow(ended)], now: now, history: true).render()
+        #expect(history.split(separator: "\n").first?.hasSuffix("ENDED                 REASON  DETAILS") == true, "\(history)")
+        #expect(history.contains("-       Session bob-0123456789abcdef0 was terminated by alice."), "\(history)")
         #expect(FleetTables.duration(from: now.addingTimeInterval(-45), to: now) == "45s")
         #expect(FleetTables.duration(from: now.addingTimeInterval(-750), to: now) == "12m30s")
     }

@@ -17,11 +17,14 @@ public enum FleetTables {
         var headers = ["ID", "OWNER", "TARGET", "STATUS", "STARTED", "DURATION"]
         if history { headers.append("ENDED") }
         headers.append("REASON")
+        // Why an ended session ended (DescribeSessions Details): terminated by whom, the shell's exit, a timeout, …
+        if history { headers.append("DETAILS") }
         return TextTable(headers: headers, rows: rows.map { r in
             var row = [r.id, r.owner.isEmpty ? "-" : r.owner, r.target, r.status.rawValue,
                        r.started.map(timestamp) ?? "-", duration(from: r.started, to: r.ended ?? now)]
             if history { row.append(r.ended.map(timestamp) ?? "-") }
             row.append(r.reason.isEmpty ? "-" : r.reason)
+            if history { row.append(r.details.flatMap { $0.isEmpty ? nil : $0 } ?? "-") }
             return row
         })
     }

@@ -4,8 +4,10 @@
 public struct TextTable: Sendable {
     public var headers: [String]
     public var rows: [[String]]
-    /// Cells longer than this are cut with "…".
+    /// Cells longer than this are cut with "…" (the last column's, which pads nothing, at `lastColumnWidth`).
     public var maxColumnWidth: Int
+    /// The last column holds free text (a reason, why a session ended): cut later, since no column follows it.
+    public static let lastColumnWidth = 160
 
     public init(headers: [String], rows: [[String]] = [], maxColumnWidth: Int = 48) {
         self.headers = headers
@@ -18,7 +20,8 @@ public struct TextTable: Sendable {
         let cut: ([String]) -> [String] = { row in
             (0..<cols).map { i in
                 let cell = TerminalSafeText.make(i < row.count ? row[i] : "")
-                return cell.count > maxColumnWidth ? String(cell.prefix(maxColumnWidth - 1)) + "…" : cell
+                let limit = i == cols - 1 ? max(maxColumnWidth, Self.lastColumnWidth) : maxColumnWidth
+                return cell.count > limit ? String(cell.prefix(limit - 1)) + "…" : cell
             }
         }
         let all = [headers] + rows.map(cut)

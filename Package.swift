@@ -83,7 +83,10 @@ let package = Package(
                 ],
                 swiftSettings: strict),
         .target(name: "ConsoleCore", dependencies: ["SessionCore", "CPosixShim", "Recording"], swiftSettings: strict),
-        .target(name: "ConsoleUI", dependencies: ["ConsoleCore", "TerminalModel", "CNcursesShim"], swiftSettings: strict),
+        .target(name: "ConsoleUI",
+                dependencies: ["ConsoleCore", "TerminalModel", "CNcursesShim",
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
         .target(name: "GangwayClient",
                 dependencies: [
                     "SessionCore", "AWSCore", "ChannelIO", "ConsoleCore", "CPosixShim",

@@ -1,5 +1,6 @@
 import ConsoleCore
 import Foundation
+import Logging
 import TerminalModel
 #if canImport(Glibc)
 import Glibc
@@ -8,6 +9,7 @@ import Glibc
 /// The console's UI thread: one loop that reads keys, applies events from async tasks, feeds panes in bounded
 /// batches and redraws damaged parts at most 60 times a second. Owns every ncurses call.
 final class ConsoleLoop {
+    static let log = Logger(label: "gangway.console")
     enum Mode: Equatable {
         case normal
         case filter(String)
@@ -106,6 +108,7 @@ final class ConsoleLoop {
     func handle(event: UIInbox.Event) {
         switch event {
         case .fleet(let rows): fleet.update(rows); viewDirty = true
+        case .fleetFailed(let text): fleet.fetchFailed(text, at: Date()); viewDirty = true
         case .sessions(let rows, let isHistory):
             if isHistory { history = rows } else { active = rows; fleet.sessionsOpen = rows.count }
             sessions.update(sessions.showHistory ? history : active)
@@ -118,10 +121,13 @@ final class ConsoleLoop {
             refreshNow()
             viewDirty = true
         case .shellFailed(let id, let text):
+            Self.log.warning("\(text)")
             removePane(id)
             show(text, error: true)
         case .paneExited(let id, let text):
-            if panes[id] != nil {
+            if let pane = panes[id] {
+                // The console's log file keeps why each shell ended; the message line shows it for a few seconds.
+                Self.log.info("shell on \(pane.targetName) (\(pane.target)) ended: \(text)")
                 drainAll(id)
                 removePane(id)
                 show(text, error: false)
@@ -234,12 +240,17 @@ final class ConsoleLoop {
 /// The periodic fetch of every view's data, posted to the UI thread.
 enum ConsoleFetch {
     static func all(source: any FleetSource, inbox: UIInbox) async {
-        do { inbox.post(.fleet(try await source.instances())) } catch { inbox.post(.message("fleet: \(error)", isError: true)) }
+        var failures: [(view: String, error: String)] = []
+        do { inbox.post(.fleet(try await source.instances())) } catch {
+            inbox.post(.fleetFailed("\(error)"))
+            failures.append(("fleet", "\(error)"))
+        }
         do {
             inbox.post(.sessions(try await source.sessions(history: false), history: false))
             inbox.post(.sessions(try await source.sessions(history: true), history: true))
-        } catch { inbox.post(.message("sessions: \(error)", isError: true)) }
-        do { inbox.post(.audit(try await source.auditEvents(limit: 500))) } catch { inbox.post(.message("audit: \(error)", isError: true)) }
+        } catch { failures.append(("sessions", "\(error)")) }
+        do { inbox.post(.audit(try await source.auditEvents(limit: 500))) } catch { failures.append(("audit", "\(error)")) }
+        if let text = RefreshFailures.message(failures) { inbox.post(.message(text, isError: true)) }
     }
 
 }

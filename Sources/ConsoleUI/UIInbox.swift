@@ -13,6 +13,7 @@ final class UIInbox: @unchecked Sendable {
     // Safe: every stored property is only touched while `lock` is held (the pipe fds are immutable).
     enum Event {
         case fleet([InstanceRow])
+        case fleetFailed(String)
         case sessions([SessionRow], history: Bool)
         case audit([AuditRow])
         case shellOpened(PaneID, any ShellChannel)

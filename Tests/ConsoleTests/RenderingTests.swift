@@ -96,6 +96,35 @@ import TerminalModel
         #expect(s[3, 0].style == Theme.builtinDefault.style(.selection))
     }
 
+    @Test func anUnreachableControlPlaneIsSaidInTheHeaderAndTheEmptyFleet() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let r = ViewRenderer(theme: .builtinDefault, now: now)
+        // Never reached: the empty view names the error instead of "No instances (yet).".
+        var model = FleetModel()
+        model.fetchFailed("cannot reach http://127.0.0.1:1/: Couldn't connect to server", at: now)
+        var s = MemorySurface(rows: 12, cols: 160)
+        r.header(s, context: "prod-admin", summary: model.summary)
+        r.fleet(s, in: Workspace.body(rows: 12, cols: 160), model: &model)
+        #expect(s.line(0).contains("⚠ unreachable since"), "\(s.line(0))")
+        #expect(s.line(4).contains("Cannot list the fleet: cannot reach http://127.0.0.1:1/"), "\(s.line(4))")
+        // Reached once, then lost: the rows stay, the header says they are stale and since when; stays the first time.
+        model.update(FakeFleetSource.synthesize(count: 3, now: now))
+        #expect(model.summary.unreachableSince == nil)
+        model.fetchFailed("boom", at: now.addingTimeInterval(5))
+        model.fetchFailed("boom", at: now.addingTimeInterval(10))
+        #expect(model.summary.unreachableSince == now.addingTimeInterval(5))
+        s = MemorySurface(rows: 12, cols: 160)
+        r.header(s, context: "prod-admin", summary: model.summary)
+        r.fleet(s, in: Workspace.body(rows: 12, cols: 160), model: &model)
+        #expect(s.line(0).contains("Online") && s.line(0).contains("figures stale"))
+        #expect(!s.line(3).isEmpty && !s.line(3).contains("Cannot list"), "the rows from before stay: \(s.line(3))")
+        // The next good refresh clears it.
+        model.update(FakeFleetSource.synthesize(count: 3, now: now))
+        s = MemorySurface(rows: 12, cols: 160)
+        r.header(s, context: "prod-admin", summary: model.summary)
+        #expect(!s.line(0).contains("unreachable"))
+    }
+
     @Test func firstPaintOfTenThousandInstancesIsFast() {
         let r = ConsoleBench.firstPaint(instances: 10_000)
         #expect(r.screen.contains("10000/10000"))

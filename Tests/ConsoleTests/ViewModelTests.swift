@@ -142,6 +142,15 @@ import Testing
         #expect(w.tabs.count == 3 && w.activeTab == 0)
     }
 
+    @Test func aRefreshThatFailedEverywhereSaysItOnce() {
+        #expect(RefreshFailures.message([]) == nil)
+        #expect(RefreshFailures.message([("fleet", "cannot reach X"), ("sessions", "cannot reach X"), ("audit", "cannot reach X")])
+                == "cannot reach X")
+        #expect(RefreshFailures.message([("audit", "AccessDenied")]) == "audit: AccessDenied")
+        #expect(RefreshFailures.message([("sessions", "AccessDenied"), ("audit", "timed out")])
+                == "sessions: AccessDenied; audit: timed out")
+    }
+
     @Test func closingTheShownTabReturnsToTheTabShownBeforeIt() {
         var w = Workspace()
         w.show(.sessions)

@@ -8,7 +8,7 @@ extension ConnectTerminalTests {
     /// one): the screen shows the console and its one-line notice, never the client library's log lines (which went
     /// to the terminal and scrolled the screen: header and tab bar gone until the next full redraw); those lines are
     /// in the console's log file. Each time the pane's tab closes, the console returns to the view the shell was
-    /// opened from.
+    /// opened from. With gangwayd gone the header marks the fleet's figures stale.
     @Test func consoleKeepsLogLinesOffTheScreenAndReturnsToTheViewAPaneCameFrom() async throws {
         try await withCluster { cluster in
             _ = try await cluster.startAgent("live-1")
@@ -55,11 +55,20 @@ extension ConnectTerminalTests {
             print("after gangwayd stopped under the pane:\n\(s)")
             Self.expectConsoleIntact(s)
             #expect(s.contains("LAST SEEN"), "back on the Fleet view the shell was opened from:\n\(s)")
+            // The rows stay, but the header says they are stale, and the message line says why once.
+            s = h.waitFor("the header to mark the fleet stale", timeout: 30) {
+                $0.contains("unreachable since") && $0.contains("cannot reach")
+            }
+            Self.expectConsoleIntact(s)
+            #expect(s.contains("live-1"), "the last rows stay:\n\(s)")
+            #expect(!s.contains("audit: cannot reach"), "one message for the three views' one cause:\n\(s)")
 
             h.keys("q")
             h.waitFor(text: "EXITED 0", timeout: 20)
             let log = (try? String(contentsOfFile: home + "/.local/state/gangway/console.log", encoding: .utf8)) ?? ""
-            #expect(log.contains("data channel socket ended"), "console.log:\n\(log)")
+            // Why each shell ended, for whoever triages later (the message line shows it for a few seconds).
+            let ends = log.split(separator: "\n").filter { $0.contains("gangway.console: shell on live-1") && $0.contains("ended: ") }
+            #expect(ends.count == 2, "console.log:\n\(log)")
         }
     }
 

@@ -26,6 +26,17 @@ public struct ViewRenderer {
         let drift = summary.drifted > 0 ? "Agent \(summary.newestAgent) (\(summary.drifted) behind)" : "Agent \(summary.newestAgent.isEmpty ? "-" : summary.newestAgent)"
         put(drift, summary.drifted > 0 ? .headerAlert : .header)
         put("  Sessions \(summary.sessionsOpen)  ", .header)
+        if let since = summary.unreachableSince {
+            // The counts above are from the last refresh that worked: say so, and since when.
+            put("⚠ unreachable since \(Self.clockTime(since)), figures stale ", .headerAlert)
+        }
+    }
+
+    /// `HH:MM:SS` in the local time zone.
+    static func clockTime(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "HH:mm:ss"
+        return f.string(from: d)
     }
 
     public func tabBar(_ s: any Surface, workspace: Workspace) {
@@ -83,7 +94,8 @@ public struct ViewRenderer {
             }
         }
         if model.lines.isEmpty {
-            s.write(row: r.row + 2, col: r.col + 2, model.rows.isEmpty ? "No instances (yet)." : "No instance matches the filter; Esc clears it.",
+            let empty = model.fetchError.map { "Cannot list the fleet: \($0)" } ?? "No instances (yet)."
+            s.write(row: r.row + 2, col: r.col + 2, model.rows.isEmpty ? empty : "No instance matches the filter; Esc clears it.",
                     style: theme.style(.dim), limit: r.cols - 2)
         }
     }

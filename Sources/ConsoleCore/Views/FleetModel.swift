@@ -18,6 +18,8 @@ public struct FleetSummary: Sendable, Hashable {
     public var newestAgent = ""
     public var drifted = 0
     public var sessionsOpen = 0
+    /// Set while the fleet cannot be fetched (the rows shown are from before then).
+    public var unreachableSince: Date?
 }
 
 /// The Fleet view's state: rows from the source, filter, sort, grouping, selection. No I/O.
@@ -30,12 +32,23 @@ public struct FleetModel: Sendable {
     public var groupEKS = false { didSet { rebuild() } }
     public var cursor = ListCursor()
     public var sessionsOpen = 0
+    /// The last refresh's failure, and since when refreshes have failed; both cleared by the next good one.
+    public private(set) var fetchError: String?
+    public private(set) var unreachableSince: Date?
 
     public init() {}
+
+    /// A refresh failed: the rows stay (marked stale in the header), the error is kept for the empty view.
+    public mutating func fetchFailed(_ error: String, at now: Date) {
+        fetchError = error
+        if unreachableSince == nil { unreachableSince = now }
+    }
 
     /// Replaces the rows (a refresh); keeps the selection on the same instance when it is still shown.
     public mutating func update(_ newRows: [InstanceRow]) {
         let keep = selectedInstance?.id
+        fetchError = nil
+        unreachableSince = nil
         rows = newRows
         rebuild()
         if let keep, let i = lines.firstIndex(where: { $0.instance?.id == keep }) { cursor.selected = i }
@@ -62,6 +75,7 @@ public struct FleetModel: Sendable {
             s.drifted = versions.filter { AgentVersion($0) < AgentVersion(newest) }.count
         }
         s.sessionsOpen = sessionsOpen
+        s.unreachableSince = unreachableSince
         return s
     }
 

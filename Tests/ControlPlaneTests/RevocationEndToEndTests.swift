@@ -5,6 +5,7 @@ import ControlPlane
 import Foundation
 import GangwayClient
 import HostAgent
+import Logging
 import Testing
 
 /// Revocation and policy changes against a real shell: in-process gangwayd (`PolicyAuthorizer`, SQLite), a real
@@ -21,8 +22,11 @@ struct RevocationEndToEndTests {
         let instanceId: String
         let stateDir: URL
 
+        /// `agentWallClock`: the agent host's wall clock (a drifted host); `agentLogger`: where the agent logs.
         static func start(clock: any ControlPlaneClock = SystemClock(),
-                          configure: @escaping (inout ControlPlaneConfig) -> Void = { _ in }) async throws -> Rig {
+                          configure: @escaping (inout ControlPlaneConfig) -> Void = { _ in },
+                          agentWallClock: @escaping @Sendable () -> Date = { Date() },
+                          agentLogger: Logger? = nil) async throws -> Rig {
             let cp = try await TestControlPlane(configure: configure, clock: clock,
                                                authorizer: { try PolicyAuthorizer(dataDir: $0) })
             let admin = PolicyAdministration(policies: try SQLitePolicyStore(dataDir: cp.dir), core: cp.server.store)
@@ -30,11 +34,14 @@ struct RevocationEndToEndTests {
             let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("gw-agent-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: stateDir, withIntermediateDirectories: true)
             let me = String(cString: getpwuid(geteuid()).pointee.pw_name)
-            let agent = HostAgentRuntime(HostAgentConfig(
+            var config = HostAgentConfig(
                 server: cp.base, token: try await cp.server.store.createAgentToken(now: clock.now()), stateDir: stateDir.path,
-                runAs: me, shell: "/bin/sh", heartbeat: .seconds(5), computerName: "web-1", kubernetes: nil))
+                runAs: me, shell: "/bin/sh", heartbeat: .seconds(5), computerName: "web-1", kubernetes: nil)
+            config.wallClock = agentWallClock
+            let agent = HostAgentRuntime(config, logger: agentLogger)
             let task = Task<Void, Never> { _ = try? await agent.run() }
-            await agent.waitUntilConnected()
+            let connected = await eventually(20) { await agent.isConnected }
+            try #require(connected, "the agent never opened its control channel")
             let id = try #require(await agent.identity?.instanceId)
             return Rig(cp: cp, agent: agent, agentTask: task, instanceId: id, stateDir: stateDir)
         }

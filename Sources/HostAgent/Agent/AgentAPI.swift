@@ -8,14 +8,21 @@ public struct AgentAPI: Sendable {
     public let server: String
     public let region: String
     let http: HTTPClient
+    /// Corrects the signing time when gangwayd refuses it (this host's clock has drifted); shared by every copy.
+    public let clockSkew: ClockSkew
+    /// Told once per newly learnt skew (the runtime logs it).
+    let onClockSkew: @Sendable (TimeInterval) -> Void
 
     public static let agentVersion = "3.3.0.1"
     public static let agentName = "gangway-agent"
 
-    public init(server: String, region: String = "us-east-1", http: HTTPClient) {
+    public init(server: String, region: String = "us-east-1", http: HTTPClient, clockSkew: ClockSkew = ClockSkew(),
+                onClockSkew: @escaping @Sendable (TimeInterval) -> Void = { _ in }) {
         self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.region = region
         self.http = http
+        self.clockSkew = clockSkew
+        self.onClockSkew = onClockSkew
     }
 
     /// Cheap reachability probe: GET /healthz answered 200 within `timeout`.
@@ -106,9 +113,19 @@ public struct AgentAPI: Sendable {
         let signer = SigV4Signer(credentials: AWSCredentials(accessKeyId: identity.accessKeyId,
                                                              secretAccessKey: identity.secretAccessKey),
                                  region: region, service: service)
-        let auth = try signer.signingHeaders(method: "POST", url: url, headers: headers, body: body, date: Date())
-        let all = headers + auth.filter { $0.0.lowercased() != "host" }
-        return try await http.execute(HTTPRequest(method: "POST", url: url, headers: all, body: body, timeout: .seconds(15)))
+        func send() async throws -> HTTPResponse {
+            let auth = try signer.signingHeaders(method: "POST", url: url, headers: headers, body: body, date: clockSkew.now())
+            let all = headers + auth.filter { $0.0.lowercased() != "host" }
+            return try await http.execute(HTTPRequest(method: "POST", url: url, headers: all, body: body, timeout: .seconds(15)))
+        }
+        let response = try await send()
+        // Refused for its signing time: this host's clock is off. Sign again with gangwayd's time (from its Date
+        // header), as the AWS SDKs correct clock skew; later requests use it from the start.
+        if let offset = clockSkew.learn(status: response.status, headers: response.headers, body: response.bodyText) {
+            onClockSkew(offset)
+            return try await send()
+        }
+        return response
     }
 
     /// The text of the first `<name>…</name>` element (XML entities for &, <, > decoded).

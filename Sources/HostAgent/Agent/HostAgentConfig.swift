@@ -32,6 +32,9 @@ public struct HostAgentConfig: Sendable {
     /// when it answers again after failing, the agent reconnects at once instead of sleeping out the backoff.
     /// Zero disables probing.
     public var reconnectProbeInterval: Duration = .seconds(1)
+    /// This host's wall clock, which signs requests (corrected by what gangwayd's refusals teach: `ClockSkew`).
+    /// Injected by tests to play a host whose clock has drifted.
+    public var wallClock: @Sendable () -> Date = { Date() }
 
     public init(server: String, token: String? = nil, stateDir: String, labels: [String: String] = [:],
                 runAs: String? = nil, shell: String? = nil, heartbeat: Duration = .seconds(30),

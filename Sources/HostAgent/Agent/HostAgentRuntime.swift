@@ -41,7 +41,14 @@ public actor HostAgentRuntime {
         var httpConfig = HTTPClient.Configuration(timeout: .seconds(15), connectTimeout: .seconds(5),
                                                   caFile: config.tls?.caCertificatePath, userAgent: "gangway-agent/\(AgentAPI.agentVersion)")
         httpConfig.maxIdleHandles = 2
-        self.api = AgentAPI(server: config.server, region: config.region, http: HTTPClient(configuration: httpConfig))
+        self.api = AgentAPI(server: config.server, region: config.region, http: HTTPClient(configuration: httpConfig),
+                            clockSkew: ClockSkew(localClock: config.wallClock), onClockSkew: { [l] offset in
+            l.warning("""
+                this host's clock is \(ClockSkew.describe(offset)) gangwayd's (its Date header): gangwayd refused the \
+                request's signing time, so requests are signed with gangwayd's time from now on; fix this host's time \
+                sync (NTP)
+                """)
+        })
     }
 
     /// Runs until `stop()`. Throws only for problems retrying cannot fix (refused registration token, no token,

@@ -8,10 +8,11 @@ public enum ActionCatalog {
     public static let getConnectionStatus = "ssm:GetConnectionStatus"
     public static let lookupEvents = "cloudtrail:LookupEvents"
     public static let getSessionRecording = "gangway:GetSessionRecording"
+    public static let deregisterManagedInstance = "ssm:DeregisterManagedInstance"
 
     public static let all: [String] = [
         startSession, resumeSession, terminateSession, describeSessions, describeInstanceInformation,
-        getConnectionStatus, lookupEvents, getSessionRecording,
+        getConnectionStatus, lookupEvents, getSessionRecording, deregisterManagedInstance,
     ]
 
     /// Actions that only read (what `ReadOnlyAccess` grants).

@@ -43,6 +43,7 @@ enum APIOperations {
         APIOperation(name: "DescribeInstanceInformation", run: InstanceOperations.describeInstanceInformation),
         APIOperation(name: "GetConnectionStatus", run: InstanceOperations.getConnectionStatus),
         APIOperation(name: "UpdateInstanceInformation", agentOnly: true, run: InstanceOperations.updateInstanceInformation),
+        APIOperation(name: "DeregisterManagedInstance", run: InstanceOperations.deregisterManagedInstance),
         APIOperation(name: "StartSession", run: SessionOperations.startSession,
                      unaudited: SessionOperations.endUnauditedSession),
         APIOperation(name: "ResumeSession", run: SessionOperations.resumeSession),

@@ -1,7 +1,31 @@
 import Foundation
 
-/// DescribeInstanceInformation, GetConnectionStatus, UpdateInstanceInformation.
+/// DescribeInstanceInformation, GetConnectionStatus, UpdateInstanceInformation, DeregisterManagedInstance.
 enum InstanceOperations {
+    /// DeregisterManagedInstance: a decommissioned host (a replaced EKS node, a deleted VM) leaves the fleet. Its
+    /// agent's keys are disabled and its row removed in one transaction, then its control channel is closed and its
+    /// live sessions end. The agent, if it still runs, is refused from then on (it says to re-register with a new
+    /// token); the instance's sessions and audit events stay in history.
+    static func deregisterManagedInstance(_ s: ControlPlaneServices, _ req: JSONRequest,
+                                          _ call: APICall) async throws(APIError) -> APIResult {
+        let instanceId = try req.requiredString("InstanceId")
+        guard instanceId.hasPrefix("mi-") else {
+            throw APIError(400, "InvalidInstanceId", "Instance Id \(instanceId) is not a managed instance id (mi-…); only managed instances can be deregistered")
+        }
+        let agent: AgentRecord?
+        do { agent = try await s.store.agent(id: instanceId) } catch { throw APIError.internalError("cannot read agents: \(error)") }
+        try await s.authorize(call, action: "ssm:DeregisterManagedInstance", resource: instanceId, tags: agent?.labels ?? [:])
+        let removed: Bool
+        do { removed = try await s.store.deregisterAgent(id: instanceId) } catch {
+            throw APIError.internalError("cannot deregister \(instanceId): \(error)")
+        }
+        guard removed else { throw APIError(400, "InvalidInstanceId", "Instance Id \(instanceId) is not registered") }
+        let why = "managed instance \(instanceId) was deregistered by \(call.principal)"
+        _ = await s.agents.disconnect(instanceId, reason: why)
+        await s.sessions.endSessions(on: instanceId, status: .terminated) { id in "Session \(id) ended: \(why)." }
+        return APIResult([:], target: instanceId)
+    }
+
     static func describeInstanceInformation(_ s: ControlPlaneServices, _ req: JSONRequest,
                                             _ call: APICall) async throws(APIError) -> APIResult {
         try await s.authorize(call, action: "ssm:DescribeInstanceInformation", resource: "*")

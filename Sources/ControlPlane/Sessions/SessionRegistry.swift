@@ -309,6 +309,14 @@ actor SessionRegistry {
                                                     target: target))
     }
 
+    /// Ends every live session on `target` (its instance was deregistered). Returns the ids ended.
+    @discardableResult
+    func endSessions(on target: String, status: SessionStatus, reason: (String) -> String) async -> [String] {
+        let ids = live.filter { $0.value.record.target == target }.keys.sorted()
+        for id in ids { await end(id, status: status, reason: reason(id), notifyAgent: true) }
+        return ids
+    }
+
     func endAll(reason: String) async {
         for id in Array(live.keys) { await end(id, status: .terminated, reason: reason, notifyAgent: true) }
     }

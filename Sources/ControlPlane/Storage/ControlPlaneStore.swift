@@ -23,6 +23,9 @@ public protocol ControlPlaneStore: Sendable {
     func agent(id: String) async throws -> AgentRecord?
     func agents() async throws -> [AgentRecord]
     func updateAgentPing(id: String, at: Date) async throws
+    /// DeregisterManagedInstance: removes the agent and disables its access keys in one transaction. False when no
+    /// agent has this id.
+    func deregisterAgent(id: String) async throws -> Bool
 
     func upsertSession(_ session: SessionRecord) async throws
     func session(id: String) async throws -> SessionRecord?

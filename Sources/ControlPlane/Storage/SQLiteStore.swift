@@ -96,6 +96,15 @@ public final class SQLiteStore: ControlPlaneStore {
 
     // MARK: agents
 
+    public func deregisterAgent(id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM agents WHERE instance_id = ?", arguments: [id])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "UPDATE access_keys SET active = 0 WHERE principal = ? AND active = 1", arguments: [id])
+            return true
+        }
+    }
+
     public func upsertAgent(_ a: AgentRecord) async throws {
         let labels = String(decoding: try JSONEncoder().encode(a.labels), as: UTF8.self)
         try await pool.write { db in

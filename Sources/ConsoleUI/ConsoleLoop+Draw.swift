@@ -97,6 +97,11 @@ extension ConsoleLoop {
         case .confirmTerminate(let row):
             r.box(s, lines: ["Terminate session \(row.id)", "owner \(row.owner), target \(row.target)?", "",
                              "y = terminate   any other key = cancel"], role: .danger, title: "Dangerous")
+        case .confirmDeregister(let inst):
+            var lines = ["Deregister \(inst.name.isEmpty ? inst.id : inst.name) (\(inst.id)), \(inst.pingStatus.rawValue)?",
+                         "It leaves the fleet; its live sessions end; its agent", "must register anew to come back.", ""]
+            if inst.pingStatus == .online { lines.insert("Its agent is ONLINE: this is for decommissioned hosts.", at: 1) }
+            r.box(s, lines: lines + ["y = deregister   any other key = cancel"], role: .danger, title: "Dangerous")
         case .confirmClosePane(let id):
             let sid = panes[id]?.channel?.sessionId ?? "(connecting)"
             r.box(s, lines: ["Close this pane and terminate session \(sid)?", "", "y = close   any other key = cancel"],

@@ -36,6 +36,10 @@ extension ConsoleLoop {
             if k == .char("y") || k == .char("Y") { closePane(id) } else { show("close cancelled", error: false) }
             mode = .normal
             needsFull = true
+        case .confirmDeregister(let inst):
+            if k == .char("y") || k == .char("Y") { deregister(inst) } else { show("deregister cancelled", error: false) }
+            mode = .normal
+            needsFull = true
         case .normal:
             if let rp = focusedReplay { handleReplayKey(k, rp) } else if case .panes = workspace.active.kind { handlePaneKey(k) } else { handleListKey(k) }
         }
@@ -82,6 +86,14 @@ extension ConsoleLoop {
         case .connectSplitVertical: if let i = fleet.selectedInstance { openPane(for: i, split: .vertical) }
         case .connectSplitHorizontal: if let i = fleet.selectedInstance { openPane(for: i, split: .horizontal) }
         case .toggleGrouping: fleet.groupEKS.toggle()
+        case .deregisterInstance:
+            if let i = fleet.selectedInstance {
+                if source is any InstanceAdministration { mode = .confirmDeregister(i); needsFull = true } else {
+                    show("this fleet source cannot deregister instances", error: true)
+                }
+            } else {
+                show("select an instance to deregister", error: true)
+            }
         case .toggleHistory:
             sessions.showHistory.toggle()
             sessions.update(sessions.showHistory ? history : active)
@@ -243,6 +255,24 @@ extension ConsoleLoop {
             } catch {
                 show("\(error)", error: true)
             }
+        }
+    }
+}
+
+extension ConsoleLoop {
+    /// DeregisterManagedInstance for a confirmed instance, then a refresh (it leaves the list).
+    func deregister(_ inst: InstanceRow) {
+        guard let admin = source as? any InstanceAdministration else { return }
+        let source = self.source, inbox = self.inbox
+        let name = inst.name.isEmpty || inst.name == inst.id ? inst.id : "\(inst.name) (\(inst.id))"
+        Task.detached {
+            do {
+                try await admin.deregister(instanceId: inst.id)
+                inbox.post(.message("deregistered \(name)", isError: false))
+            } catch {
+                inbox.post(.message("could not deregister \(name): \(error)", isError: true))
+            }
+            await ConsoleFetch.all(source: source, inbox: inbox)
         }
     }
 }

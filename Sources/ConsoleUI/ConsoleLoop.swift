@@ -17,6 +17,7 @@ final class ConsoleLoop {
         case help(Int)
         case confirmTerminate(SessionRow)
         case confirmClosePane(PaneID)
+        case confirmDeregister(InstanceRow)
     }
 
     let source: any FleetSource

@@ -1,6 +1,9 @@
 import Foundation
 import GangwayTesting
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The operations console (`gangway --endpoint-url …`, not the demo) against a real gangwayd and agent, in tmux.
 extension ConnectTerminalTests {
@@ -84,5 +87,52 @@ extension ConnectTerminalTests {
         for marker in [" info ", "gangway.fleet", "[ChannelIO]", "resume it with ResumeSession"] {
             #expect(!screen.contains(marker), "log text \"\(marker)\" on the screen:\n\(screen)", sourceLocation: sourceLocation)
         }
+    }
+}
+
+extension ConnectTerminalTests {
+    /// A decommissioned host leaves the fleet from the console: Fleet view, select it, D, y (DeregisterManagedInstance
+    /// on a real gangwayd). Before, a dead host stayed ConnectionLost in the list and "Lost N" for ever.
+    @Test func consoleDeregistersADecommissionedHost() async throws {
+        try await withCluster { cluster in
+            _ = try await cluster.startAgent("keep-1")
+            let gone = try await cluster.startAgent("gone-1")
+            cluster.agents["gone-1"]?.signal(SIGKILL)
+            let lost = try await eventually(timeout: .seconds(Cluster.connectionLostAfter + 5)) {
+                try await cluster.pingStatus(gone) == "ConnectionLost"
+            }
+            try #require(lost)
+            let h = TmuxHarness()
+            defer { h.stop() }
+            let home = cluster.root + "/console-home"
+            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+            h.start("\(Executables.path("gangway")) --endpoint-url \(cluster.baseURL); echo EXITED $?", cols: 120, rows: 30,
+                    env: ["AWS_ACCESS_KEY_ID": cluster.credentials.accessKeyId,
+                          "AWS_SECRET_ACCESS_KEY": cluster.credentials.secretAccessKey,
+                          "AWS_REGION": "us-east-1", "HOME": home, "TERM": "tmux-256color",
+                          "GANGWAY_THEMES": ConnectTerminalTests.themes])
+            h.waitFor(text: "Lost 1", timeout: 30)
+            h.keys("/")
+            h.type("gone")
+            h.keys("Enter")
+            h.waitFor("only gone-1 listed", timeout: 10) { $0.contains("gone-1") && !$0.contains("keep-1") }
+            h.keys("D")
+            var s = h.waitFor(text: "y = deregister", timeout: 10)
+            #expect(s.contains("Deregister gone-1 (\(gone)), ConnectionLost?"), "\(s)")
+            h.keys("y")
+            s = h.waitFor("gone-1 to leave the fleet", timeout: 20) { $0.contains("deregistered gone-1") }
+            print("after D, y on a lost host:\n\(s)")
+            #expect(s.contains("No instance matches the filter"), "\(s)")
+            #expect(s.contains("Lost 0") && s.contains("Online 1"), "\(s)")
+            let listed = try await cluster.call("DescribeInstanceInformation", [:])["InstanceInformationList"] as? [[String: Any]] ?? []
+            #expect(listed.compactMap { $0["InstanceId"] as? String } == [try #require(try await Self.onlineId(cluster))])
+            h.keys("q")
+            h.waitFor(text: "EXITED 0", timeout: 20)
+        }
+    }
+
+    static func onlineId(_ cluster: Cluster) async throws -> String? {
+        let r = try await cluster.call("DescribeInstanceInformation", [:])
+        return (r["InstanceInformationList"] as? [[String: Any]] ?? []).first { $0["PingStatus"] as? String == "Online" }?["InstanceId"] as? String
     }
 }

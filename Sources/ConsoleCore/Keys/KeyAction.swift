@@ -26,6 +26,7 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
     case connectSplitVertical = "fleet.connect-vsplit"
     case connectSplitHorizontal = "fleet.connect-hsplit"
     case toggleGrouping = "fleet.group"
+    case deregisterInstance = "fleet.deregister"
     // sessions
     case toggleHistory = "sessions.history"
     case terminateSession = "sessions.terminate"

@@ -44,6 +44,8 @@ public struct KeyTable: Sendable, Hashable {
             KeyBinding(k("v"), .connectSplitVertical, "open a shell beside the current pane", context: .fleet),
             KeyBinding(k("h"), .connectSplitHorizontal, "open a shell below the current pane", context: .fleet),
             KeyBinding(k("e"), .toggleGrouping, "group EKS nodes by cluster / nodegroup", context: .fleet),
+            KeyBinding(k("D"), .deregisterInstance, "deregister the instance (a decommissioned host)", dangerous: true,
+                       context: .fleet),
 
             KeyBinding(k("H"), .toggleHistory, "toggle active / history", context: .sessions),
             KeyBinding(k("ctrl-k", "x"), .terminateSession, "terminate the session", dangerous: true, context: .sessions),

@@ -56,3 +56,9 @@ public struct SSMFleetSource: FleetSource {
         try await SSMShellSession.start(ssm: ssm, target: target, cols: cols, rows: rows, tls: tls, logger: logger)
     }
 }
+
+extension SSMFleetSource: InstanceAdministration {
+    public func deregister(instanceId: String) async throws {
+        try await ssm.deregisterManagedInstance(instanceId: instanceId)
+    }
+}

@@ -48,6 +48,11 @@ public struct SSMClient: Sendable {
     }
 
     @discardableResult
+    /// DeregisterManagedInstance: the instance leaves the fleet; its agent must register anew to come back.
+    public func deregisterManagedInstance(instanceId: String) async throws {
+        let _: EmptyOutput = try await json.call("DeregisterManagedInstance", InstanceIdInput(InstanceId: instanceId))
+    }
+
     public func terminateSession(sessionId: String) async throws -> String {
         let out: SessionIdOutput = try await json.call("TerminateSession", SessionIdInput(SessionId: sessionId))
         return out.SessionId ?? sessionId

@@ -137,6 +137,8 @@ public struct SessionStreamInfo: Codable, Sendable, Equatable {
 }
 
 struct SessionIdInput: Encodable { var SessionId: String }
+struct InstanceIdInput: Encodable { var InstanceId: String }
+struct EmptyOutput: Decodable {}
 struct SessionIdOutput: Decodable { var SessionId: String? }
 
 struct TargetInput: Encodable { var Target: String }

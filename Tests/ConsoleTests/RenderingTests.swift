@@ -125,6 +125,20 @@ import TerminalModel
         #expect(!s.line(0).contains("unreachable"))
     }
 
+    @Test func sessionHistorySaysWhyEachSessionEnded() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let r = ViewRenderer(theme: .builtinDefault, now: now)
+        var model = SessionsModel()
+        model.showHistory = true
+        model.update([SessionRow(id: "alice-0123456789abcdef0", owner: "alice", target: "mi-0aaaaaaaaaaaaaaaa",
+                                 status: .terminated, started: now.addingTimeInterval(-90), ended: now, reason: "INC-42",
+                                 details: "Session alice-0123456789abcdef0 was terminated by bob.")])
+        let s = MemorySurface(rows: 8, cols: 200)
+        r.sessions(s, in: Rect(row: 0, col: 0, rows: 8, cols: 200), model: &model)
+        #expect(s.line(0).contains("REASON") && s.line(0).contains("WHY IT ENDED") && !s.line(0).contains("IDLE"), "\(s.line(0))")
+        #expect(s.line(1).contains("INC-42") && s.line(1).contains("was terminated by bob."), "\(s.line(1))")
+    }
+
     @Test func firstPaintOfTenThousandInstancesIsFast() {
         let r = ConsoleBench.firstPaint(instances: 10_000)
         #expect(r.screen.contains("10000/10000"))

@@ -102,8 +102,10 @@ public struct ViewRenderer {
 
     public func sessions(_ s: any Surface, in r: Rect, model: inout SessionsModel) {
         s.fill(r, style: theme.style(.base))
+        // History: why each session ended (DescribeSessions Details) instead of an idle time it no longer has.
         let heads: [(String, Int)] = [("SESSION", 26), ("OWNER", 16), ("TARGET", 20), ("STATUS", 12), ("STARTED", 9),
-                                      ("DURATION", 9), ("IDLE", 6), ("REASON", 30)]
+                                      ("DURATION", 9)]
+            + (model.showHistory ? [("REASON", 16), ("WHY IT ENDED", 60)] : [("IDLE", 6), ("REASON", 30)])
         let flag = (model.showHistory ? "[history]" : "[active]") + (model.filter.isEmpty ? "" : " /" + model.filter)
         let cols = tableHeader(s, in: r, heads: heads, flag: flag)
         let visible = model.visible
@@ -118,7 +120,9 @@ public struct ViewRenderer {
             let style = theme.style(idx == model.cursor.selected ? .selection : .row)
             s.fill(Rect(row: r.row + 1 + i, col: r.col, rows: 1, cols: r.cols), style: style)
             let values = [x.id, x.owner, x.target, x.status.rawValue, x.started.map(df.string) ?? "-",
-                          SessionsModel.duration(x, now: now), x.lastActivity.map { Age.format(now.timeIntervalSince($0)) } ?? "-", x.reason]
+                          SessionsModel.duration(x, now: now)]
+                + (model.showHistory ? [x.reason, x.details ?? "-"]
+                   : [x.lastActivity.map { Age.format(now.timeIntervalSince($0)) } ?? "-", x.reason])
             var c = r.col
             for (j, (_, w)) in cols.enumerated() { s.writePadded(row: r.row + 1 + i, col: c, values[j], width: w, style: style); c += w + 1 }
         }

@@ -133,8 +133,9 @@ import TerminalModel
         model.update([SessionRow(id: "alice-0123456789abcdef0", owner: "alice", target: "mi-0aaaaaaaaaaaaaaaa",
                                  status: .terminated, started: now.addingTimeInterval(-90), ended: now, reason: "INC-42",
                                  details: "Session alice-0123456789abcdef0 was terminated by bob.")])
-        let s = MemorySurface(rows: 8, cols: 200)
-        r.sessions(s, in: Rect(row: 0, col: 0, rows: 8, cols: 200), model: &model)
+        // 150 columns (a common terminal): the sentence gets the width left.
+        let s = MemorySurface(rows: 8, cols: 150)
+        r.sessions(s, in: Rect(row: 0, col: 0, rows: 8, cols: 150), model: &model)
         #expect(s.line(0).contains("REASON") && s.line(0).contains("WHY IT ENDED") && !s.line(0).contains("IDLE"), "\(s.line(0))")
         #expect(s.line(1).contains("INC-42") && s.line(1).contains("was terminated by bob."), "\(s.line(1))")
     }

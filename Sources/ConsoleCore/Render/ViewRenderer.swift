@@ -103,10 +103,17 @@ public struct ViewRenderer {
     public func sessions(_ s: any Surface, in r: Rect, model: inout SessionsModel) {
         s.fill(r, style: theme.style(.base))
         // History: why each session ended (DescribeSessions Details) instead of an idle time it no longer has.
-        let heads: [(String, Int)] = [("SESSION", 26), ("OWNER", 16), ("TARGET", 20), ("STATUS", 12), ("STARTED", 9),
-                                      ("DURATION", 9)]
-            + (model.showHistory ? [("REASON", 16), ("WHY IT ENDED", 60)] : [("IDLE", 6), ("REASON", 30)])
         let flag = (model.showHistory ? "[history]" : "[active]") + (model.filter.isEmpty ? "" : " /" + model.filter)
+        var heads: [(String, Int)] = [("SESSION", 26), ("OWNER", 16), ("TARGET", 20), ("STATUS", 12), ("STARTED", 9),
+                                      ("DURATION", 9)]
+        if model.showHistory {
+            // The last column takes the rest of the width (at least 12): Details are sentences.
+            heads.append(("REASON", 14))
+            let used = heads.reduce(0) { $0 + $1.1 + 1 }
+            heads.append(("WHY IT ENDED", max(12, r.cols - flag.count - 1 - used)))
+        } else {
+            heads += [("IDLE", 6), ("REASON", 30)]
+        }
         let cols = tableHeader(s, in: r, heads: heads, flag: flag)
         let visible = model.visible
         let height = r.rows - 1
@@ -121,7 +128,7 @@ public struct ViewRenderer {
             s.fill(Rect(row: r.row + 1 + i, col: r.col, rows: 1, cols: r.cols), style: style)
             let values = [x.id, x.owner, x.target, x.status.rawValue, x.started.map(df.string) ?? "-",
                           SessionsModel.duration(x, now: now)]
-                + (model.showHistory ? [x.reason, x.details ?? "-"]
+                + (model.showHistory ? [x.reason, Self.whyEnded(x)]
                    : [x.lastActivity.map { Age.format(now.timeIntervalSince($0)) } ?? "-", x.reason])
             var c = r.col
             for (j, (_, w)) in cols.enumerated() { s.writePadded(row: r.row + 1 + i, col: c, values[j], width: w, style: style); c += w + 1 }
@@ -130,6 +137,13 @@ public struct ViewRenderer {
             s.write(row: r.row + 2, col: r.col + 2, model.showHistory ? "No past sessions." : "No active sessions. Press 1 for the fleet, Enter to connect.",
                     style: theme.style(.dim), limit: r.cols - 2)
         }
+    }
+
+    /// A history row's Details without the "Session <id> " its first column already shows ("was terminated by bob.").
+    static func whyEnded(_ row: SessionRow) -> String {
+        guard let details = row.details, !details.isEmpty else { return "-" }
+        let prefix = "Session \(row.id) "
+        return details.hasPrefix(prefix) ? String(details.dropFirst(prefix.count)) : details
     }
 
     public func audit(_ s: any Surface, in r: Rect, model: inout AuditModel) {

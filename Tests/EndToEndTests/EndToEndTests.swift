@@ -110,3 +110,27 @@ func withCluster(serverArgs: [String] = [], serverWrapper: [String] = [],
     }
     await cluster.shutdown()
 }
+
+extension EndToEndTests {
+    /// `sleep … & disown; exit 4`: the shell exits while a background job still holds the terminal. The session ends
+    /// with the shell's status within seconds (the agent waits 1 s for output, then ends the leftovers) and the job
+    /// is gone. It hung until someone terminated it: the 1 s wait waited for the output's end instead.
+    @Test func shellExitingWithABackgroundJobOnTheTerminalEndsTheSession() async throws {
+        try await withCluster { cluster in
+            let id = try await cluster.startAgent("bg-1")
+            let shell = try await ShellClient(cluster: cluster, target: id)
+            let marker = 3000 + Int.random(in: 0..<999)   // `sleep N` with an N no other test uses
+            await shell.type("sleep \(marker) & disown; echo bg-$((6*7)); exit 4\n")
+            _ = try await shell.waitFor("bg-42")
+            let started = ContinuousClock.now
+            let gotExit = await eventually(timeout: .seconds(8)) { shell.exitCode != nil }
+            #expect(gotExit, "no exit status \(ContinuousClock.now - started) after the shell exited")
+            #expect(shell.exitCode == "4")
+            let ended = await eventually(timeout: .seconds(8)) { shell.closed }
+            #expect(ended)
+            let left = try ChildProcess.run("/bin/sh", ["-c", "pgrep -f '^sleep \(marker)$' || true"])
+            #expect(left.isEmpty, "the background job outlived its session: \(left)")
+            await shell.close()
+        }
+    }
+}

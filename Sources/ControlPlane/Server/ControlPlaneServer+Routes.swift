@@ -78,10 +78,7 @@ extension ControlPlaneServer {
         }
         let server: HTTPServerBuilder
         if let cert = config.tlsCertificatePath, let key = config.tlsKeyPath {
-            let chain = try NIOSSLCertificate.fromPEMFile(cert).map { NIOSSLCertificateSource.certificate($0) }
-            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain,
-                                                              privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            server = try .tls(plain, tlsConfiguration: tls)
+            server = try .tls(plain, tlsConfiguration: try ServerTLSFiles.configuration(certificate: cert, key: key))
         } else {
             server = plain
         }

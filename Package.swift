@@ -107,7 +107,8 @@ let package = Package(
                           dependencies: ["ControlPlane", "ChannelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "gangway-agent",
-                          dependencies: ["HostAgent", "ChannelIO", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["HostAgent", "ChannelIO", "AWSCore",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
         // ---- Benchmarks (bench/sessioncore.sh).

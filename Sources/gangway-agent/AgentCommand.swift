@@ -1,3 +1,4 @@
+import AWSCore
 import ArgumentParser
 import ChannelIO
 import Foundation
@@ -53,6 +54,11 @@ struct AgentCommand: AsyncParsableCommand {
         let seconds = heartbeat ?? file.values["heartbeat"].flatMap(Double.init) ?? 30
         guard seconds > 0 else { throw ValidationError("--heartbeat must be positive") }
         let ca = caFile ?? file.values["ca_file"]
+        if let ca {
+            do { try CAFileCheck.validate(ca, option: caFile != nil ? "--ca-file" : "ca_file") } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         let sni = sniHostname ?? file.values["sni_hostname"]
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in

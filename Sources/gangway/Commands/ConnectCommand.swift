@@ -81,6 +81,9 @@ struct AWSOptions: ParsableArguments {
                 throw ValidationError("\(name) is empty; give a value or leave the option out")
             }
         }
+        if let caFile {
+            do { try CAFileCheck.validate(caFile) } catch { throw ValidationError("\(error)") }
+        }
     }
 
     func settings(service: String) throws -> AWSClientSettings {

@@ -17,22 +17,20 @@ extension ConnectTerminalTests {
             _ = try await cluster.startAgent("live-1")
             let h = TmuxHarness()
             defer { h.stop() }
-            let home = cluster.root + "/console-home"
-            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-            h.start("\(Executables.path("gangway")) --endpoint-url \(cluster.baseURL); echo EXITED $?",
-                    cols: 120, rows: 30,
-                    env: ["AWS_ACCESS_KEY_ID": cluster.credentials.accessKeyId,
-                          "AWS_SECRET_ACCESS_KEY": cluster.credentials.secretAccessKey,
-                          "AWS_REGION": "us-east-1", "HOME": home, "TERM": "tmux-256color",
-                          "GANGWAY_THEMES": ConnectTerminalTests.themes])
+            let home = try Self.startConsole(h, cluster)
             h.waitFor(text: "Online 1", timeout: 30)
 
+            /// Enter on the selected Fleet row (live-1), then a command in the pane it opens.
+            func openShellAndRun(_ word: String) {
+                h.keys("Enter")
+                h.waitFor(text: "4 live-1", timeout: 20)
+                h.type("echo \(word)-$((6*7))")
+                h.keys("Enter")
+                h.waitFor(text: "\(word)-42", timeout: 20)
+            }
+
             // Open a shell from the Fleet view, use it, leave it, terminate it from the Sessions view.
-            h.keys("Enter")
-            h.waitFor(text: "4 live-1", timeout: 20)
-            h.type("echo pane-$((6*7))")
-            h.keys("Enter")
-            h.waitFor(text: "pane-42", timeout: 20)
+            openShellAndRun("pane")
             h.keys("C-g")
             h.keys("d")
             h.keys("2")
@@ -48,11 +46,7 @@ extension ConnectTerminalTests {
             // A second shell, opened from the Fleet view; gangwayd stops under it.
             h.keys("1")
             h.waitFor(text: "LAST SEEN", timeout: 10)
-            h.keys("Enter")
-            h.waitFor(text: "4 live-1", timeout: 20)
-            h.type("echo again-$((6*7))")
-            h.keys("Enter")
-            h.waitFor(text: "again-42", timeout: 20)
+            openShellAndRun("again")
             await cluster.server?.stop()
             s = h.waitFor("the pane's tab to close", timeout: 30) { !$0.contains("4 live-1") }
             print("after gangwayd stopped under the pane:\n\(s)")
@@ -73,6 +67,18 @@ extension ConnectTerminalTests {
             let ends = log.split(separator: "\n").filter { $0.contains("gangway.console: shell on live-1") && $0.contains("ended: ") }
             #expect(ends.count == 2, "console.log:\n\(log)")
         }
+    }
+
+    /// `gangway --endpoint-url` (the console) on the cluster's gangwayd in tmux, 120×30, with a HOME of its own
+    /// (returned: the console's log file is under it). The pane prints `EXITED <status>` when the console quits.
+    static func startConsole(_ h: TmuxHarness, _ cluster: Cluster) throws -> String {
+        let home = cluster.root + "/console-home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        h.start("\(Executables.path("gangway")) --endpoint-url \(cluster.baseURL); echo EXITED $?", cols: 120, rows: 30,
+                env: ["AWS_ACCESS_KEY_ID": cluster.credentials.accessKeyId,
+                      "AWS_SECRET_ACCESS_KEY": cluster.credentials.secretAccessKey,
+                      "AWS_REGION": "us-east-1", "HOME": home, "TERM": "tmux-256color", "GANGWAY_THEMES": themes])
+        return home
     }
 
     static let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -104,13 +110,7 @@ extension ConnectTerminalTests {
             try #require(lost)
             let h = TmuxHarness()
             defer { h.stop() }
-            let home = cluster.root + "/console-home"
-            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-            h.start("\(Executables.path("gangway")) --endpoint-url \(cluster.baseURL); echo EXITED $?", cols: 120, rows: 30,
-                    env: ["AWS_ACCESS_KEY_ID": cluster.credentials.accessKeyId,
-                          "AWS_SECRET_ACCESS_KEY": cluster.credentials.secretAccessKey,
-                          "AWS_REGION": "us-east-1", "HOME": home, "TERM": "tmux-256color",
-                          "GANGWAY_THEMES": ConnectTerminalTests.themes])
+            _ = try Self.startConsole(h, cluster)
             h.waitFor(text: "Lost 1", timeout: 30)
             h.keys("/")
             h.type("gone")

@@ -102,12 +102,12 @@ public struct ViewRenderer {
 
     public func sessions(_ s: any Surface, in r: Rect, model: inout SessionsModel) {
         s.fill(r, style: theme.style(.base))
-        // History: why each session ended (DescribeSessions Details) instead of an idle time it no longer has.
         let flag = (model.showHistory ? "[history]" : "[active]") + (model.filter.isEmpty ? "" : " /" + model.filter)
         var heads: [(String, Int)] = [("SESSION", 26), ("OWNER", 16), ("TARGET", 20), ("STATUS", 12), ("STARTED", 9),
                                       ("DURATION", 9)]
         if model.showHistory {
-            // The last column takes the rest of the width (at least 12): Details are sentences.
+            // Why each session ended (DescribeSessions Details) instead of an idle time it no longer has; the column
+            // takes the rest of the width (at least 12): Details are sentences.
             heads.append(("REASON", 14))
             let used = heads.reduce(0) { $0 + $1.1 + 1 }
             heads.append(("WHY IT ENDED", max(12, r.cols - flag.count - 1 - used)))

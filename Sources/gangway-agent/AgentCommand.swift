@@ -53,6 +53,10 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let seconds = heartbeat ?? file.values["heartbeat"].flatMap(Double.init) ?? 30
         guard seconds > 0 else { throw ValidationError("--heartbeat must be positive") }
+        if let s = shell ?? file.values["shell"], !FileManager.default.isExecutableFile(atPath: s) {
+            // Every session would fail to start; say so now, not once per session.
+            throw ValidationError("\(shell != nil ? "--shell" : "shell") \(s) is not an executable file on this host")
+        }
         let ca = caFile ?? file.values["ca_file"]
         if let ca {
             do { try CAFileCheck.validate(ca, option: caFile != nil ? "--ca-file" : "ca_file") } catch {

@@ -49,3 +49,17 @@ struct AgentReconnectTests {
         }
     }
 }
+
+extension AgentReconnectTests {
+    /// A `--shell` that does not exist used to start the agent and fail every session; it is refused at start.
+    @Test func agentRefusesAShellThatIsNotThere() throws {
+        do {
+            _ = try ChildProcess.run(Executables.path("gangway-agent"), [
+                "--server", "http://127.0.0.1:9", "--token", "x", "--state-dir", NSTemporaryDirectory() + "gw-noshell",
+                "--shell", "/bin/no-such-shell"])
+            Issue.record("gangway-agent started with a shell that does not exist")
+        } catch {
+            #expect("\(error)".contains("--shell /bin/no-such-shell is not an executable file on this host"), "\(error)")
+        }
+    }
+}

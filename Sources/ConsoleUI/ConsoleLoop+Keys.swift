@@ -23,7 +23,7 @@ extension ConsoleLoop {
                     do { try await source.terminate(sessionId: id); inbox.post(.message("terminated \(id)", isError: false)) } catch {
                         inbox.post(.message("could not terminate \(id): \(error)", isError: true))
                     }
-                    await ConsoleFetch.all(source: source, inbox: inbox)
+                    await ConsoleFetch.run(.all, source: source, inbox: inbox)
                 }
                 _ = sessions.confirmTerminate()
             } else {
@@ -272,7 +272,7 @@ extension ConsoleLoop {
             } catch {
                 inbox.post(.message("could not deregister \(name): \(error)", isError: true))
             }
-            await ConsoleFetch.all(source: source, inbox: inbox)
+            await ConsoleFetch.run(.all, source: source, inbox: inbox)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ConsoleCore
 import Foundation
 import Logging
+import Synchronization
 import TerminalModel
 #if canImport(Glibc)
 import Glibc
@@ -43,6 +44,8 @@ final class ConsoleLoop {
     var lastDraw: UInt64 = 0
     var lastSecond = 0
     var refreshTask: Task<Void, Never>?
+    /// Which of the on-demand views (session history, audit) the periodic refresh fetches: the shown ones.
+    let refreshScope = RefreshScope()
     /// Frames drawn (for tests and benches through GANGWAY_CONSOLE_STATS).
     var frames = 0
 
@@ -69,6 +72,7 @@ final class ConsoleLoop {
             var n = 0
             while n < 512, running, let k = surface.readKey() { handle(key: k); n += 1 }
             for e in inbox.takeEvents() { handle(event: e) }
+            updateRefreshScope()
             drainOutput()
             tickReplays()
             drawIfDue()
@@ -89,19 +93,38 @@ final class ConsoleLoop {
 
     // MARK: refresh
 
+    /// Every `refreshSeconds`: the fleet and the active sessions (the header counts them), and the session history
+    /// or the audit events only while shown. Every API call is an audit record on gangwayd (and a CloudTrail event on
+    /// AWS): fetching all four every 2 s made an idle console write ~2 records a second, day and night.
     func startRefreshing() {
-        let source = self.source, inbox = self.inbox
+        let source = self.source, inbox = self.inbox, scope = refreshScope
+        let pause = UInt64(Self.refreshSeconds * 1e9)
         refreshTask = Task.detached {
             while !Task.isCancelled {
-                await ConsoleFetch.all(source: source, inbox: inbox)
-                try? await Task.sleep(nanoseconds: 2_000_000_000)
+                let views = scope.periodic
+                await ConsoleFetch.run(views, source: source, inbox: inbox)
+                try? await Task.sleep(nanoseconds: pause)
             }
         }
     }
 
+    static let refreshSeconds = 5.0
+
+    /// Everything, now (Ctrl-r, after a session ended or was terminated).
     func refreshNow() {
         let source = self.source, inbox = self.inbox
-        Task.detached { await ConsoleFetch.all(source: source, inbox: inbox) }
+        Task.detached { await ConsoleFetch.run(.all, source: source, inbox: inbox) }
+    }
+
+    /// Tells the refresh which on-demand views are shown; a view just shown is fetched at once.
+    func updateRefreshScope() {
+        var shown: ConsoleFetch.Views = []
+        if case .sessions = workspace.active.kind, sessions.showHistory { shown.insert(.history) }
+        if case .audit = workspace.active.kind { shown.insert(.audit) }
+        let newly = refreshScope.show(shown)
+        guard !newly.isEmpty else { return }
+        let source = self.source, inbox = self.inbox
+        Task.detached { await ConsoleFetch.run(newly, source: source, inbox: inbox) }
     }
 
     // MARK: events
@@ -238,19 +261,48 @@ final class ConsoleLoop {
     }
 }
 
-/// The periodic fetch of every view's data, posted to the UI thread.
+/// The on-demand views the periodic refresh includes (set by the UI thread, read by the refresh task).
+final class RefreshScope: Sendable {
+    private let shown = Mutex<ConsoleFetch.Views>([])
+
+    /// What the periodic refresh fetches: the fleet and the active sessions always, the shown on-demand views.
+    var periodic: ConsoleFetch.Views { shown.withLock { $0 }.union([.fleet, .active]) }
+
+    /// Records the shown on-demand views; returns those not shown before (to fetch at once).
+    func show(_ views: ConsoleFetch.Views) -> ConsoleFetch.Views {
+        shown.withLock { old in
+            defer { old = views }
+            return views.subtracting(old)
+        }
+    }
+}
+
+/// Fetches of the views' data, posted to the UI thread.
 enum ConsoleFetch {
-    static func all(source: any FleetSource, inbox: UIInbox) async {
+    struct Views: OptionSet, Sendable {
+        let rawValue: Int
+        static let fleet = Views(rawValue: 1)
+        static let active = Views(rawValue: 2)
+        static let history = Views(rawValue: 4)
+        static let audit = Views(rawValue: 8)
+        static let all: Views = [.fleet, .active, .history, .audit]
+    }
+
+    static func run(_ views: Views, source: any FleetSource, inbox: UIInbox) async {
         var failures: [(view: String, error: String)] = []
-        do { inbox.post(.fleet(try await source.instances())) } catch {
-            inbox.post(.fleetFailed("\(error)"))
-            failures.append(("fleet", "\(error)"))
+        if views.contains(.fleet) {
+            do { inbox.post(.fleet(try await source.instances())) } catch {
+                inbox.post(.fleetFailed("\(error)"))
+                failures.append(("fleet", "\(error)"))
+            }
         }
         do {
-            inbox.post(.sessions(try await source.sessions(history: false), history: false))
-            inbox.post(.sessions(try await source.sessions(history: true), history: true))
+            if views.contains(.active) { inbox.post(.sessions(try await source.sessions(history: false), history: false)) }
+            if views.contains(.history) { inbox.post(.sessions(try await source.sessions(history: true), history: true)) }
         } catch { failures.append(("sessions", "\(error)")) }
-        do { inbox.post(.audit(try await source.auditEvents(limit: 500))) } catch { failures.append(("audit", "\(error)")) }
+        if views.contains(.audit) {
+            do { inbox.post(.audit(try await source.auditEvents(limit: 500))) } catch { failures.append(("audit", "\(error)")) }
+        }
         if let text = RefreshFailures.message(failures) { inbox.post(.message(text, isError: true)) }
     }
 

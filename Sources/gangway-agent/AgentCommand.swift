@@ -53,7 +53,8 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let seconds = heartbeat ?? file.values["heartbeat"].flatMap(Double.init) ?? 30
         guard seconds > 0 else { throw ValidationError("--heartbeat must be positive") }
-        if let s = shell ?? file.values["shell"], !FileManager.default.isExecutableFile(atPath: s) {
+        let shellPath = shell ?? file.values["shell"]
+        if let s = shellPath, !FileManager.default.isExecutableFile(atPath: s) {
             // Every session would fail to start; say so now, not once per session.
             throw ValidationError("\(shell != nil ? "--shell" : "shell") \(s) is not an executable file on this host")
         }
@@ -72,7 +73,7 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let agentConfig = HostAgentConfig(
             server: server, token: token ?? file.values["token"], stateDir: stateDir, labels: labelMap,
-            runAs: runAs ?? file.values["run_as"], shell: shell ?? file.values["shell"],
+            runAs: runAs ?? file.values["run_as"], shell: shellPath,
             heartbeat: .milliseconds(Int64(seconds * 1000)), computerName: computerName ?? file.values["computer_name"],
             region: file.values["region"] ?? "us-east-1",
             tls: (ca != nil || sni != nil) ? ChannelTLS(caCertificatePath: ca, sniHostname: sni) : nil)

@@ -39,9 +39,8 @@ final class LogLines: LogHandler, @unchecked Sendable {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        store.withLock { $0.append("\(level) \(message)") }
+    func log(event: LogEvent) {
+        store.withLock { $0.append("\(event.level) \(event.message)") }
     }
     var all: [String] { store.withLock { $0 } }
 }

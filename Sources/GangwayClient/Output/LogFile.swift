@@ -83,11 +83,10 @@ struct LogFileHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
-             source: String, file _: String, function _: String, line _: UInt) {
+    func log(event: LogEvent) {
         var all = metadata
-        if let extra { all.merge(extra) { _, new in new } }
-        var text = "\(Self.timestamp()) \(level) \(label): \(message)"
+        if let extra = event.metadata { all.merge(extra) { _, new in new } }
+        var text = "\(Self.timestamp()) \(event.level) \(label): \(event.message)"
         for (key, value) in all.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
         // One record per line: a message's own line breaks would make a second record out of its tail.
         file.append(text.replacingOccurrences(of: "\n", with: "\\n"))

@@ -47,12 +47,12 @@ public struct SSMClient: Sendable {
         try await json.call("ResumeSession", SessionIdInput(SessionId: sessionId))
     }
 
-    @discardableResult
     /// DeregisterManagedInstance: the instance leaves the fleet; its agent must register anew to come back.
     public func deregisterManagedInstance(instanceId: String) async throws {
         let _: EmptyOutput = try await json.call("DeregisterManagedInstance", InstanceIdInput(InstanceId: instanceId))
     }
 
+    @discardableResult
     public func terminateSession(sessionId: String) async throws -> String {
         let out: SessionIdOutput = try await json.call("TerminateSession", SessionIdInput(SessionId: sessionId))
         return out.SessionId ?? sessionId

@@ -4,7 +4,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import SessionCore
-import Synchronization
 
 /// One Standard_Stream session on the agent: opens the session's data channel, runs the shell on a PTY, pumps
 /// bytes both ways, tracks the terminal's echo flag, and reports the exit (docs/CONTROL-PLANE.md §Sessions).
@@ -189,16 +188,14 @@ actor ShellSession: EventLoopActor {
         pty.closeMaster()
     }
 
-    /// Whether `task` ends within `timeout`. Not a task group: a group returns only when all its children have, and
-    /// awaiting another task's value ignores cancellation, so "within" waited for the task however long it took (a
-    /// shell that exited leaving a background job on the terminal hung its session until terminated).
+    /// Whether `task` ends within `timeout`, through the set-once box the PTY's exit uses. Not a task group: a group
+    /// returns only when all its children have, and awaiting another task's value ignores cancellation, so "within"
+    /// waited for the task however long it took (a shell that exited leaving a background job on the terminal hung
+    /// its session until terminated).
     func finishes(_ task: Task<Void, Never>, within timeout: Duration) async -> Bool {
-        let first = FirstAnswer()
-        return await withCheckedContinuation { (answer: CheckedContinuation<Bool, Never>) in
-            first.set(answer)
-            Task { await task.value; first.give(true) }
-            Task { try? await Task.sleep(for: timeout); first.give(false) }
-        }
+        let ended = ExitStatusBox()
+        Task { await task.value; ended.set(0) }
+        return await ended.value(timeout: timeout) != nil
     }
 
     /// A chunk of the terminal's output, on the loop that read it: the echo flag is checked (so gangwayd hears that
@@ -361,28 +358,6 @@ actor ShellSession: EventLoopActor {
 }
 
 /// Kills whatever is left of a finished shell's terminal session (background jobs) without waiting.
-/// Resumes a continuation with the first answer given; later ones are dropped.
-final class FirstAnswer: Sendable {
-    private let state = Mutex<(CheckedContinuation<Bool, Never>?, Bool?)>((nil, nil))
-    func set(_ continuation: CheckedContinuation<Bool, Never>) {
-        let early: Bool? = state.withLock { s in
-            if let given = s.1 { return given }
-            s.0 = continuation
-            return nil
-        }
-        if let early { continuation.resume(returning: early) }
-    }
-    func give(_ answer: Bool) {
-        let waiting: CheckedContinuation<Bool, Never>? = state.withLock { s in
-            guard s.1 == nil else { return nil }
-            s.1 = answer
-            defer { s.0 = nil }
-            return s.0
-        }
-        waiting?.resume(returning: answer)
-    }
-}
-
 enum SessionSignallerTask {
     static func killLeftovers(_ pty: PTYProcess) async {
         let members = SessionSignaller.members(ofSession: pty.pid)

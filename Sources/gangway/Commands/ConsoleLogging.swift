@@ -13,25 +13,22 @@ enum ConsoleLogging {
     static let defaultDescription = "$XDG_STATE_HOME/gangway/console.log, else ~/.local/state/gangway/console.log"
 
     /// Bootstraps swift-log once for the process. `option`: the command's `--log-file`; `fallback`: the path used when
-    /// neither it nor the environment names one (nil: drop the lines). Returns the file in use, if any.
-    @discardableResult
+    /// neither it nor the environment names one (nil: drop the lines).
     static func bootstrap(option: String?, fallback: String?,
-                          environment: [String: String] = ProcessInfo.processInfo.environment) -> LogFile? {
+                          environment: [String: String] = ProcessInfo.processInfo.environment) {
         let level = environment["GANGWAY_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         let named = option ?? environment["GANGWAY_LOG_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
         guard let path = named, path != "none" else {
             LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
-            return nil
+            return
         }
         do {
             let file = try LogFile(path: path)
             LoggingSystem.bootstrap { label in file.handler(label: label, level: level) }
-            return file
         } catch {
             // Said before the screen is taken over; the console runs without a log rather than not at all.
             FileHandle.standardError.write(Data("gangway: \(error.localizedDescription); log lines are dropped\n".utf8))
             LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
-            return nil
         }
     }
 }

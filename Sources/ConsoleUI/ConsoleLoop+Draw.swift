@@ -94,6 +94,12 @@ extension ConsoleLoop {
         switch mode {
         case .help(let scroll):
             r.box(s, lines: HelpText.lines(for: keys), role: .help, title: "Help — any key closes, j/k scroll", scroll: scroll)
+        case .instanceDetails(let id, let scroll):
+            // The live row: the box follows refreshes (status, last heard, sessions on it).
+            guard let row = fleet.rows.first(where: { $0.id == id }) else { break }
+            let lines = InstanceDetails.lines(for: row, activeSessions: active, now: Date())
+            r.box(s, lines: lines, role: .help, title: "Instance \(row.name.isEmpty ? row.id : row.name)",
+                  scroll: min(scroll, max(0, lines.count - (s.rows - 6))))
         case .confirmTerminate(let row):
             r.box(s, lines: ["Terminate session \(row.id)", "owner \(row.owner), target \(row.target)?", "",
                              "y = terminate   any other key = cancel"], role: .danger, title: "Dangerous")
@@ -140,7 +146,7 @@ extension ConsoleLoop {
             case .sessions, .audit:
                 r.bottomLine(s, text: "? help · / filter · r replay · 1 fleet · 2 sessions · 3 audit · H history · : command · q quit", role: .dim)
             default:
-                r.bottomLine(s, text: "? help · / filter · Enter connect · 1 fleet · 2 sessions · 3 audit · e EKS groups · s sort · : command · q quit", role: .dim)
+                r.bottomLine(s, text: "? help · / filter · Enter connect · i details · 1 fleet · 2 sessions · 3 audit · e EKS groups · s sort · : command · q quit", role: .dim)
             }
         }
     }

@@ -36,6 +36,8 @@ extension ConsoleLoop {
             if k == .char("y") || k == .char("Y") { closePane(id) } else { show("close cancelled", error: false) }
             mode = .normal
             needsFull = true
+        case .instanceDetails(let id, let scroll):
+            detailsKey(k, id: id, scroll: scroll)
         case .confirmDeregister(let inst):
             if k == .char("y") || k == .char("Y") { deregister(inst) } else { show("deregister cancelled", error: false) }
             mode = .normal
@@ -51,6 +53,23 @@ extension ConsoleLoop {
         case .sessions: return .sessions
         case .audit: return .audit
         case .panes: return .pane
+        }
+    }
+
+    /// A key while the instance details box is open: Enter/c connects, D asks to deregister, j/k scroll, any other
+    /// key closes the box.
+    private func detailsKey(_ k: KeyChord, id: String, scroll: Int) {
+        needsFull = true
+        mode = .normal
+        switch k {
+        case .down, .char("j"): mode = .instanceDetails(id, scroll + 1)
+        case .up, .char("k"): mode = .instanceDetails(id, max(0, scroll - 1))
+        case _ where keys.action(for: k, in: .fleet) == .connect:
+            if let i = fleet.rows.first(where: { $0.id == id }) { openPane(for: i, split: nil) }
+        case _ where keys.action(for: k, in: .fleet) == .deregisterInstance:
+            // The box's instance is still the selected row: the box took every key meanwhile.
+            perform(.deregisterInstance)
+        default: break
         }
     }
 
@@ -93,6 +112,10 @@ extension ConsoleLoop {
                 }
             } else {
                 show("select an instance to deregister", error: true)
+            }
+        case .instanceDetails:
+            if let i = fleet.selectedInstance { mode = .instanceDetails(i.id, 0); needsFull = true } else {
+                show("select an instance to see its details", error: true)
             }
         case .toggleHistory:
             sessions.showHistory.toggle()

@@ -19,6 +19,8 @@ final class ConsoleLoop {
         case confirmTerminate(SessionRow)
         case confirmClosePane(PaneID)
         case confirmDeregister(InstanceRow)
+        /// The instance details box (`i`) for an instance id, scrolled by this many lines.
+        case instanceDetails(String, Int)
     }
 
     let source: any FleetSource

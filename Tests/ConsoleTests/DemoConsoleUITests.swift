@@ -48,4 +48,47 @@ import Testing
         h.waitFor(text: "EXITED 0", timeout: 20)
         #expect(Self.demoDirectories() == before)
     }
+
+    @Test func instanceDetailsShowTheFullPlatformTagsAndWhoIsOnTheNodeAndConnect() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ConsoleUITests.binary), "build gangway first")
+        let h = TmuxHarness()
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gw-demo-details-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { h.stop(); try? FileManager.default.removeItem(atPath: home) }
+        h.start("\(ConsoleUITests.binary) demo", cols: 130, rows: 36,
+                env: ["HOME": home, "GANGWAY_THEMES": ConsoleUITests.root.appendingPathComponent("themes").path,
+                      "TERM": "tmux-256color"])
+        var s = h.waitFor(text: "Online 8", timeout: 60)
+        // The table's PLATFORM cell keeps the version (it read "Debian GN" before).
+        #expect(s.contains("Debian 12") && !s.contains("Debian GN "))
+
+        h.keys("/")
+        h.type("ip-10-0-1-42")
+        h.waitFor(text: "/ip-10-0-1-42")
+        h.keys("Enter")
+        h.keys("i")
+        s = h.waitFor(text: "Instance ip-10-0-1-42")
+        #expect(s.contains("Linux · Debian GNU/Linux 12"))
+        #expect(s.contains("cluster prod-eks, nodegroup ng-general"))
+        #expect(s.contains("eks:nodegroup-name=ng-general"))
+        #expect(s.contains("none active"))
+
+        // Enter in the box connects; afterwards the box names the session on the node.
+        h.keys("Enter")
+        h.waitFor(text: "4 ip-10-0-1-42", timeout: 20)
+        h.type("echo details-$((6*7))")
+        h.keys("Enter")
+        h.waitFor(text: "details-42", timeout: 20)
+        h.keys("C-g", "d")
+        h.waitFor(text: "NAME↑")
+        h.keys("i")
+        s = h.waitFor(text: "Connected, ", timeout: 10)
+        #expect(s.contains("operator  operator-"))
+        // Any other key closes it; the table is back.
+        h.keys("Escape")
+        s = h.waitFor("the details box to close") { !$0.contains("Connected, ") }
+        #expect(s.contains("ip-10-0-1-42         mi-"))
+        h.keys("C-c")
+        h.waitFor(text: "EXITED 0", timeout: 20)
+    }
 }

@@ -25,7 +25,7 @@ import Testing
         #expect(source.contextName == "default @ \(server.url)")
         let instances = try await source.instances()
         #expect(instances == [InstanceRow(id: "mi-1", name: "node-a", pingStatus: .online, platform: "", cluster: "prod", nodegroup: "ng",
-                                          tags: ["eks:cluster-name": "prod", "eks:nodegroup-name": "ng"])])
+                                          tags: ["eks:cluster-name": "prod", "eks:nodegroup-name": "ng"], computerName: "node-a")])
         let history = try await source.sessions(history: true)
         #expect(history.first?.status == .terminated && history.first?.owner == "bob")
         #expect(Self.body(server.requests[1])["State"] as? String == "History")

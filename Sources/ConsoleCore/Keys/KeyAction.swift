@@ -27,6 +27,7 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
     case connectSplitHorizontal = "fleet.connect-hsplit"
     case toggleGrouping = "fleet.group"
     case deregisterInstance = "fleet.deregister"
+    case instanceDetails = "fleet.details"
     // sessions
     case toggleHistory = "sessions.history"
     case terminateSession = "sessions.terminate"

@@ -43,6 +43,7 @@ public struct KeyTable: Sendable, Hashable {
             KeyBinding(k("enter", "c"), .connect, "open a shell on the instance in a new tab", context: .fleet),
             KeyBinding(k("v"), .connectSplitVertical, "open a shell beside the current pane", context: .fleet),
             KeyBinding(k("h"), .connectSplitHorizontal, "open a shell below the current pane", context: .fleet),
+            KeyBinding(k("i"), .instanceDetails, "details: platform, tags, registration, who is on it", context: .fleet),
             KeyBinding(k("e"), .toggleGrouping, "group EKS nodes by cluster / nodegroup", context: .fleet),
             KeyBinding(k("D"), .deregisterInstance, "deregister the instance (a decommissioned host)", dangerous: true,
                        context: .fleet),

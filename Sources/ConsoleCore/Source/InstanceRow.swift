@@ -25,10 +25,17 @@ public struct InstanceRow: Sendable, Hashable, Codable, Identifiable {
     /// EKS nodegroup name (tag `eks:nodegroup-name`).
     public var nodegroup: String?
     public var tags: [String: String]
+    /// What the Fleet table has no room for, shown by the instance details (`i`): SSM's `PlatformType` (Linux,
+    /// Windows, MacOS), `ComputerName`, `RegistrationDate` and `ResourceType` (ManagedInstance, EC2Instance).
+    public var platformType: String
+    public var computerName: String
+    public var registered: Date?
+    public var resourceType: String
 
     public init(id: String, name: String, pingStatus: PingStatus, platform: String = "Linux",
                 agentVersion: String = "", ip: String = "", lastSeen: Date? = nil,
-                cluster: String? = nil, nodegroup: String? = nil, tags: [String: String] = [:]) {
+                cluster: String? = nil, nodegroup: String? = nil, tags: [String: String] = [:],
+                platformType: String = "", computerName: String = "", registered: Date? = nil, resourceType: String = "") {
         self.id = id
         self.name = name
         self.pingStatus = pingStatus
@@ -39,5 +46,9 @@ public struct InstanceRow: Sendable, Hashable, Codable, Identifiable {
         self.cluster = cluster
         self.nodegroup = nodegroup
         self.tags = tags
+        self.platformType = platformType
+        self.computerName = computerName
+        self.registered = registered
+        self.resourceType = resourceType
     }
 }

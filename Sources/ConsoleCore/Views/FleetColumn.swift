@@ -10,7 +10,7 @@ public enum FleetColumn: String, Sendable, CaseIterable, Hashable {
         case .name: return 20
         case .id: return 20   // mi- + 17 hex (managed instances); i- ids are 19
         case .status: return 14
-        case .platform: return 9
+        case .platform: return 12  // "Ubuntu 22.04", "Windows 2022" (PlatformLabel)
         case .agent: return 11
         case .ip: return 15
         case .lastSeen: return 10
@@ -46,7 +46,7 @@ public enum FleetColumn: String, Sendable, CaseIterable, Hashable {
         case .name: return r.name
         case .id: return r.id
         case .status: return r.pingStatus.rawValue
-        case .platform: return r.platform
+        case .platform: return PlatformLabel.short(r.platform)
         case .agent: return r.agentVersion
         case .ip: return r.ip
         case .lastSeen: return r.lastSeen.map { Age.format(now.timeIntervalSince($0)) } ?? "-"

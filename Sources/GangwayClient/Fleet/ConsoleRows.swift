@@ -10,7 +10,9 @@ extension InstanceRow {
                   platform: [i.PlatformName, i.PlatformVersion].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
                       .nonEmpty ?? i.PlatformType ?? "",
                   agentVersion: i.AgentVersion ?? "", ip: i.IPAddress ?? "", lastSeen: i.LastPingDateTime,
-                  cluster: tags["eks:cluster-name"], nodegroup: tags["eks:nodegroup-name"], tags: tags)
+                  cluster: tags["eks:cluster-name"], nodegroup: tags["eks:nodegroup-name"], tags: tags,
+                  platformType: i.PlatformType ?? "", computerName: i.ComputerName ?? "", registered: i.RegistrationDate,
+                  resourceType: i.ResourceType ?? "")
     }
 }
 

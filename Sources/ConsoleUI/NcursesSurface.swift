@@ -57,7 +57,7 @@ final class NcursesSurface: Surface {
         let max = min(limit, cols - col)
         for u in text.unicodeScalars {
             if n >= max && u.properties.generalCategory != .nonspacingMark { break }
-            wbuf.append(wchar_t(bitPattern: u.value))
+            wbuf.append(wchar_t(bitPattern: ScreenText.visible(u).value))  // no control reaches ncurses
             if u.properties.generalCategory != .nonspacingMark { n += 1 }
         }
         wbuf.withUnsafeBufferPointer { gw_nc_put(Int32(row), Int32(col), $0.baseAddress, Int32($0.count), a, p) }

@@ -146,3 +146,15 @@ import TerminalModel
         #expect(r.seconds < 2.0)     // debug build on a busy CI box; the release figure is in the bench report
     }
 }
+
+@Suite struct ScreenTextTests {
+    @Test func controlAndBidiCharactersShowAsOneVisibleCharacterEach() {
+        #expect(ScreenText.visible("a\nb\u{1b}[2J\u{7f}\u{9b}\u{202e}z") == "a␊b␛[2J␡\u{FFFD}\u{FFFD}z")
+        #expect(ScreenText.visible("web-1 ✓ 名前") == "web-1 ✓ 名前")
+        // On a surface the text keeps its length: the next cell is where the layout put it.
+        let surface = MemorySurface(rows: 2, cols: 12)
+        surface.write(row: 0, col: 0, "ab\ncd\tef", style: Style(), limit: 12)
+        #expect(surface.line(0).hasPrefix("ab␊cd␉ef"))
+        #expect(surface.line(1).trimmingCharacters(in: .whitespaces).isEmpty)
+    }
+}

@@ -136,3 +136,34 @@ extension ConnectTerminalTests {
         return (r["InstanceInformationList"] as? [[String: Any]] ?? []).first { $0["PingStatus"] as? String == "Online" }?["InstanceId"] as? String
     }
 }
+
+extension ConnectTerminalTests {
+    /// A session's Reason is the caller's text. With a line feed in it the Sessions view drew the rest of the
+    /// Reason on the next screen row, at column 0: a user could put a made-up session row into the operator's view
+    /// (and a bidi override reordered the text). Every control character now shows as one visible character.
+    @Test func aReasonWithControlCharactersCannotDrawRowsIntoTheSessionsView() async throws {
+        try await withCluster { cluster in
+            let target = try await cluster.startAgent("live-1")
+            let forged = "op-forged0000000000  root             \(target) Connected"
+            let started = try await cluster.call("StartSession", ["Target": target,
+                                                                   "Reason": "a\u{1b}[31m\u{202e}\n\(forged)"])
+            let sessionId = try #require(started["SessionId"] as? String)
+            let h = TmuxHarness()
+            defer { h.stop() }
+            _ = try Self.startConsole(h, cluster)
+            h.resize(cols: 240, rows: 30)
+            h.waitFor(text: "Online 1", timeout: 30)
+            h.keys("2")
+            let s = h.waitFor(text: sessionId, timeout: 10)
+            print("Sessions view with a hostile Reason:\n\(s)")
+            let rows = s.components(separatedBy: "\n")
+            #expect(!rows.contains { $0.hasPrefix("op-forged") }, "a Reason drew a row of its own:\n\(s)")
+            let row = try #require(rows.first { $0.hasPrefix(sessionId) })
+            #expect(row.contains("a␛[31m\u{FFFD}␊op-forged0000000000"), "\(row)")
+            #expect(!s.contains("\u{202e}"))
+            Self.expectConsoleIntact(s)
+            h.keys("q")
+            h.waitFor(text: "EXITED 0", timeout: 20)
+        }
+    }
+}

@@ -40,7 +40,7 @@ public final class MemorySurface: Surface {
     public func write(row: Int, col: Int, _ text: String, style: Style, limit: Int) {
         guard row >= 0, row < rows else { return }
         var c = col
-        for ch in text {
+        for ch in ScreenText.visible(text) {
             if c >= cols || c - col >= limit { break }
             if c >= 0 {
                 writes += 1

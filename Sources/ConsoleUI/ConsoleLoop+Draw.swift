@@ -100,6 +100,9 @@ extension ConsoleLoop {
             let lines = InstanceDetails.lines(for: row, activeSessions: active, now: Date())
             r.box(s, lines: lines, role: .help, title: "Instance \(row.name.isEmpty ? row.id : row.name)",
                   scroll: min(scroll, max(0, lines.count - (s.rows - 6))))
+        case .auditDetails(let row, let scroll):
+            let lines = AuditEventDetails.lines(for: row, width: surface.cols - 8)
+            r.box(s, lines: lines, role: .help, title: "\(row.event) event", scroll: min(scroll, max(0, lines.count - (s.rows - 6))))
         case .confirmTerminate(let row):
             r.box(s, lines: ["Terminate session \(row.id)", "owner \(row.owner), target \(row.target)?", "",
                              "y = terminate   any other key = cancel"], role: .danger, title: "Dangerous")
@@ -143,8 +146,10 @@ extension ConsoleLoop {
             r.bottomLine(s, text: "\(keys.prefix.displayName) then: d leave · x close · % split · \" split below · o next pane · [ scroll · ? help", role: .dim)
         } else {
             switch workspace.active.kind {
-            case .sessions, .audit:
+            case .sessions:
                 r.bottomLine(s, text: "? help · / filter · r replay · 1 fleet · 2 sessions · 3 audit · H history · : command · q quit", role: .dim)
+            case .audit:
+                r.bottomLine(s, text: "? help · / filter · Enter details · r replay · f follow · 1 fleet · 2 sessions · 3 audit · : command · q quit", role: .dim)
             default:
                 r.bottomLine(s, text: "? help · / filter · Enter connect · i details · 1 fleet · 2 sessions · 3 audit · e EKS groups · s sort · : command · q quit", role: .dim)
             }

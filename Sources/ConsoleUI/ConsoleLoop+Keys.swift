@@ -38,6 +38,15 @@ extension ConsoleLoop {
             needsFull = true
         case .instanceDetails(let id, let scroll):
             detailsKey(k, id: id, scroll: scroll)
+        case .auditDetails(let row, let scroll):
+            needsFull = true
+            mode = .normal
+            switch k {
+            case .down, .char("j"): mode = .auditDetails(row, scroll + 1)
+            case .up, .char("k"): mode = .auditDetails(row, max(0, scroll - 1))
+            case _ where keys.action(for: k, in: .audit) == .replayAuditSession: replay(auditEvent: row)
+            default: break
+            }
         case .confirmDeregister(let inst):
             if k == .char("y") || k == .char("Y") { deregister(inst) } else { show("deregister cancelled", error: false) }
             mode = .normal
@@ -123,6 +132,11 @@ extension ConsoleLoop {
         case .terminateSession:
             if sessions.requestTerminate(), let row = sessions.pendingTerminate { mode = .confirmTerminate(row); needsFull = true } else {
                 show("select an active session to terminate", error: true)
+            }
+        case .auditDetails:
+            // The row as it is now: follow mode may move the list under the box, the box keeps this event.
+            if let row = audit.selectedRow { mode = .auditDetails(row, 0); needsFull = true } else {
+                show("select an audit event to see its details", error: true)
             }
         case .toggleFollow: audit.follow.toggle(); if audit.follow { audit.cursor = ListCursor() }
         case .paneLeave: workspace.show(.fleet); needsFull = true

@@ -18,14 +18,19 @@ extension ConsoleLoop {
             openReplay(sessionId: row.id, title: instanceName(row.target))
         case .replayAuditSession:
             guard let row = audit.selectedRow else { show("select an audit event to replay", error: true); return }
-            guard let sid = row.sessionId, !sid.isEmpty else {
-                show("this \(row.event) event names no session; select a StartSession or TerminateSession event", error: true)
-                return
-            }
-            openReplay(sessionId: sid, title: row.target.isEmpty ? sid : instanceName(row.target))
+            replay(auditEvent: row)
         default:
             if let rp = focusedReplay, let key = ReplayPaneKey(action) { replayKey(key, rp) }
         }
+    }
+
+    /// Opens a replay of the session `row` names (`r` on an Audit row or in its details box).
+    func replay(auditEvent row: AuditRow) {
+        guard let sid = row.sessionId, !sid.isEmpty else {
+            show("this \(row.event) event names no session; select a StartSession or TerminateSession event", error: true)
+            return
+        }
+        openReplay(sessionId: sid, title: row.target.isEmpty ? sid : instanceName(row.target))
     }
 
     /// The fleet's name for an instance id (the tab title), else the id.

@@ -21,6 +21,8 @@ final class ConsoleLoop {
         case confirmDeregister(InstanceRow)
         /// The instance details box (`i`) for an instance id, scrolled by this many lines.
         case instanceDetails(String, Int)
+        /// The audit event details box (`i`/Enter in the Audit view) for an event, scrolled by this many lines.
+        case auditDetails(AuditRow, Int)
     }
 
     let source: any FleetSource

@@ -92,11 +92,24 @@ final class Cluster: @unchecked Sendable {
     }
 
     /// A SigV4-signed AWS JSON 1.1 call; throws with the error body on a non-200.
-    func call(_ operation: String, _ body: [String: Any]) async throws -> [String: Any] {
+    /// A user of its own (no policy attached unless given) and a fresh access key for it.
+    func createUser(_ name: String, policy: String? = nil) throws -> AWSCredentials {
+        let gangwayd = Executables.path("gangwayd")
+        _ = try ChildProcess.run(gangwayd, ["admin", "--data-dir", dataDir, "user", "create", name])
+        if let policy { _ = try ChildProcess.run(gangwayd, ["admin", "--data-dir", dataDir, "policy", "attach", "--user", name, "--policy", policy]) }
+        let keyJSON = try ChildProcess.run(gangwayd, ["admin", "--data-dir", dataDir, "key", "create", name])
+        guard let o = try JSONSerialization.jsonObject(with: Data(keyJSON.utf8)) as? [String: Any],
+              let id = o["AccessKeyId"] as? String, let secret = o["SecretAccessKey"] as? String else {
+            throw HarnessError("key create printed \(keyJSON)")
+        }
+        return AWSCredentials(accessKeyId: id, secretAccessKey: secret)
+    }
+
+    func call(_ operation: String, _ body: [String: Any], as caller: AWSCredentials? = nil) async throws -> [String: Any] {
         let bytes = Array(try JSONSerialization.data(withJSONObject: body))
         let url = baseURL + "/"
         let headers = [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "AmazonSSM.\(operation)")]
-        let signer = SigV4Signer(credentials: credentials, region: "us-east-1", service: "ssm")
+        let signer = SigV4Signer(credentials: caller ?? credentials, region: "us-east-1", service: "ssm")
         let auth = try signer.signingHeaders(method: "POST", url: url, headers: headers, body: bytes, date: Date())
         let response = try await http.execute(HTTPRequest(method: "POST", url: url,
                                                            headers: headers + auth.filter { $0.0 != "Host" }, body: bytes))

@@ -167,3 +167,41 @@ extension ConnectTerminalTests {
         }
     }
 }
+
+extension ConnectTerminalTests {
+    /// On-call: "why was bob refused?" The Audit view's row says AccessDeniedException; Enter on it shows the whole
+    /// record: the policy decision (errorMessage), what bob asked for (requestParameters), his key, his client and
+    /// the record's place in the tamper-evident log. Before, the message was only in `--output json`.
+    @Test func auditEventDetailsSayWhyACallWasDenied() async throws {
+        try await withCluster { cluster in
+            let target = try await cluster.startAgent("live-1")
+            let bob = try cluster.createUser("bob")
+            await #expect(throws: (any Error).self) {
+                _ = try await cluster.call("StartSession", ["Target": target, "Reason": "hotfix INC-7"], as: bob)
+            }
+            let h = TmuxHarness()
+            defer { h.stop() }
+            _ = try Self.startConsole(h, cluster)
+            h.waitFor(text: "Online 1", timeout: 30)
+            h.keys("3")
+            h.waitFor(text: "AccessDenied", timeout: 10)
+            h.keys("/")
+            h.type("bob")
+            h.keys("Enter")
+            h.waitFor("only bob's event", timeout: 10) { $0.contains("bob ") && !$0.contains("RegisterAgent") }
+            h.keys("Enter")
+            let s = h.waitFor(text: "StartSession event", timeout: 10)
+            print("audit event details:\n\(s)")
+            #expect(s.contains("Result      AccessDeniedException"), "\(s)")
+            #expect(s.contains("Message     User: bob is not authorized to perform: ssm:StartSession"), "\(s)")
+            #expect(s.contains("default deny"), "\(s)")
+            #expect(s.contains("Request     Reason=hotfix INC-7"), "\(s)")
+            #expect(s.contains("Access key  \(bob.accessKeyId)"), "\(s)")
+            #expect(s.contains("Log record  #"), "\(s)")
+            h.keys("q")  // closes the box, not the console
+            h.waitFor("the box to close", timeout: 10) { !$0.contains("StartSession event") }
+            h.keys("q")
+            h.waitFor(text: "EXITED 0", timeout: 20)
+        }
+    }
+}

@@ -5,11 +5,11 @@ import subprocess
 import botocore.exceptions
 import pytest
 
-from conftest import binary
+from conftest import binary, key_env
 from test_awscli import register_fake
 
 
-def test_cloudtrail_lookup_events_shows_calls_and_denials(gangwayd, aws):
+def test_cloudtrail_lookup_events_shows_calls_and_denials(gangwayd, aws, tmp_path):
     # A second user with no policy at all: default deny, and the denial is audited.
     gangwayd.admin("user", "create", "mallory")
     key = json.loads(gangwayd.admin("key", "create", "mallory"))
@@ -29,6 +29,13 @@ def test_cloudtrail_lookup_events_shows_calls_and_denials(gangwayd, aws):
     assert record["errorCode"] == "AccessDeniedException"
     assert "mallory" in record["errorMessage"]
     assert record["sourceIPAddress"] == "127.0.0.1"
+
+    # `gangway audit lookup` says why in its table (the message was only in --output json).
+    out = subprocess.run([binary("gangway"), "audit", "lookup", "--user", "mallory", "--endpoint-url", gangwayd.url,
+                          "--region", "us-east-1"], env=key_env(tmp_path, gangwayd.key), capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-300:]
+    assert "AccessDeniedException: User: mallory is not authorized to perform: ssm:DescribeSessions" in out.stdout, out.stdout
 
     code, out = aws("cloudtrail", "lookup-events", "--lookup-attributes",
                     "AttributeKey=EventName,AttributeValue=DescribeSessions")

@@ -35,6 +35,7 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
     // audit
     case toggleFollow = "audit.follow"
     case replayAuditSession = "audit.replay"
+    case auditDetails = "audit.details"
     // panes: after the prefix key
     case paneLeave = "pane.leave"
     case paneClose = "pane.close"

@@ -52,6 +52,8 @@ public struct KeyTable: Sendable, Hashable {
             KeyBinding(k("ctrl-k", "x"), .terminateSession, "terminate the session", dangerous: true, context: .sessions),
             KeyBinding(k("r"), .replaySession, "replay the session's recording in a new tab", context: .sessions),
 
+            KeyBinding(k("enter", "i"), .auditDetails, "details: why it failed, the request, key, client, log record",
+                       context: .audit),
             KeyBinding(k("f"), .toggleFollow, "follow new events", context: .audit),
             KeyBinding(k("r"), .replayAuditSession, "replay the recording of the event's session", context: .audit),
 

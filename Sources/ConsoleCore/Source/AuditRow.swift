@@ -14,9 +14,12 @@ public struct AuditRow: Sendable, Hashable, Codable, Identifiable {
     public var result: String
     /// The session the event concerns (CloudTrail resource `AWS::SSM::Session`), when it names one.
     public var sessionId: String?
+    /// The rest of the record, for the event details box (`i`/Enter in the Audit view); nil when the source gave
+    /// only the columns.
+    public var detail: AuditDetail?
 
     public init(id: String, time: Date, principal: String, event: String, target: String = "",
-                sourceIP: String = "", result: String = "success", sessionId: String? = nil) {
+                sourceIP: String = "", result: String = "success", sessionId: String? = nil, detail: AuditDetail? = nil) {
         self.id = id
         self.time = time
         self.principal = principal
@@ -25,8 +28,31 @@ public struct AuditRow: Sendable, Hashable, Codable, Identifiable {
         self.sourceIP = sourceIP
         self.result = result
         self.sessionId = sessionId
+        self.detail = detail
     }
 
     /// Whether the event failed (anything but `success`/empty).
     public var isFailure: Bool { !(result.isEmpty || result == "success") }
 }
+
+/// What an audit record holds beyond the Audit view's columns (CloudTrail record fields).
+public struct AuditDetail: Sendable, Hashable, Codable {
+    /// `userIdentity.type` (IAMUser, AssumedRole, …) and `accessKeyId`.
+    public var identityType = ""
+    public var accessKeyId = ""
+    public var eventSource = ""
+    public var region = ""
+    public var userAgent = ""
+    /// Why it failed (`errorMessage`), e.g. the policy decision behind an AccessDenied.
+    public var errorMessage = ""
+    /// `requestParameters` flattened to one `key=value` per member, sorted (nested values as compact JSON).
+    public var request: [String] = []
+    /// `resources` as `TYPE NAME`.
+    public var resources: [String] = []
+    /// The record's place in the tamper-evident log (`seq`, `hash`), when the service gives it (gangwayd does).
+    public var sequence: Int?
+    public var hash = ""
+
+    public init() {}
+}
+

@@ -30,7 +30,9 @@ extension AuditRow {
         var sourceIP = ""
         var result = "success"
         var principal = e.Username ?? ""
+        var detail: AuditDetail?
         if let text = e.CloudTrailEvent, let obj = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] {
+            detail = Self.detail(obj)
             sourceIP = obj["sourceIPAddress"] as? String ?? ""
             if let code = obj["errorCode"] as? String, !code.isEmpty { result = code }
             if principal.isEmpty, let ui = obj["userIdentity"] as? [String: Any] {
@@ -41,7 +43,34 @@ extension AuditRow {
         let session = e.Resources?.first { $0.ResourceType == "AWS::SSM::Session" && ($0.ResourceName ?? "").isEmpty == false }
         self.init(id: e.EventId, time: e.EventTime ?? Date(timeIntervalSince1970: 0), principal: principal,
                   event: e.EventName ?? "", target: target, sourceIP: sourceIP, result: result,
-                  sessionId: session?.ResourceName)
+                  sessionId: session?.ResourceName, detail: detail)
+    }
+
+    /// The record's fields beyond the view's columns.
+    static func detail(_ o: [String: Any]) -> AuditDetail {
+        var d = AuditDetail()
+        let identity = o["userIdentity"] as? [String: Any] ?? [:]
+        d.identityType = identity["type"] as? String ?? ""
+        d.accessKeyId = identity["accessKeyId"] as? String ?? ""
+        d.eventSource = o["eventSource"] as? String ?? ""
+        d.region = o["awsRegion"] as? String ?? ""
+        d.userAgent = o["userAgent"] as? String ?? ""
+        d.errorMessage = o["errorMessage"] as? String ?? ""
+        if let request = o["requestParameters"] as? [String: Any] {
+            d.request = request.keys.sorted().map { key in
+                let value = request[key]!
+                if let text = value as? String { return "\(key)=\(text)" }
+                let json = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]))
+                    .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+                return "\(key)=\(json)"
+            }
+        }
+        d.resources = (o["resources"] as? [[String: Any]] ?? []).map {
+            [$0["type"] as? String, $0["name"] as? String].compactMap { $0 }.joined(separator: " ")
+        }
+        d.sequence = (o["seq"] as? NSNumber)?.intValue
+        d.hash = o["hash"] as? String ?? ""
+        return d
     }
 }
 

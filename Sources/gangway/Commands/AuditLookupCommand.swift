@@ -84,6 +84,13 @@ struct AuditLookupCommand: AsyncParsableCommand {
 
 /// The table `gangway audit lookup` prints: time, user, event, source IP, resources, error.
 enum AuditLookupTable {
+    /// The ERROR cell: the code and, after it, the message saying why (the policy decision behind an AccessDenied).
+    static func error(_ record: [String: Any]?) -> String {
+        let code = record?["errorCode"] as? String ?? ""
+        guard let message = record?["errorMessage"] as? String, !message.isEmpty else { return code }
+        return code.isEmpty ? message : "\(code): \(message)"
+    }
+
     static func render(_ events: [CloudTrailClient.Event]) -> String {
         let formatter = ISO8601DateFormatter()
         var rows = [["TIME", "USER", "EVENT", "SOURCE IP", "RESOURCES", "ERROR"]]
@@ -95,7 +102,7 @@ enum AuditLookupTable {
                 e.EventName ?? "-",
                 record?["sourceIPAddress"] as? String ?? "-",
                 (e.Resources ?? []).compactMap(\.ResourceName).joined(separator: ","),
-                record?["errorCode"] as? String ?? "",
+                error(record),
             ])
         }
         // Every field may come from a caller (a Target, an X-Amz-Target header): no control characters reach the

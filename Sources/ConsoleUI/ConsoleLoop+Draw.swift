@@ -103,6 +103,12 @@ extension ConsoleLoop {
         case .auditDetails(let row, let scroll):
             let lines = AuditEventDetails.lines(for: row, width: surface.cols - 8)
             r.box(s, lines: lines, role: .help, title: "\(row.event) event", scroll: min(scroll, max(0, lines.count - (s.rows - 6))))
+        case .sessionDetails(let row, let scroll):
+            // The live row when it is still listed (status, duration and idle time move on), else the one opened.
+            let live = (active + history).first { $0.id == row.id } ?? row
+            let name = fleet.rows.first { $0.id == live.target }?.name
+            let lines = SessionDetails.lines(for: live, targetName: name, now: Date(), width: surface.cols - 8)
+            r.box(s, lines: lines, role: .help, title: "Session \(live.id)", scroll: min(scroll, max(0, lines.count - (s.rows - 6))))
         case .confirmTerminate(let row):
             r.box(s, lines: ["Terminate session \(row.id)", "owner \(row.owner), target \(row.target)?", "",
                              "y = terminate   any other key = cancel"], role: .danger, title: "Dangerous")
@@ -147,7 +153,7 @@ extension ConsoleLoop {
         } else {
             switch workspace.active.kind {
             case .sessions:
-                r.bottomLine(s, text: "? help · / filter · r replay · 1 fleet · 2 sessions · 3 audit · H history · : command · q quit", role: .dim)
+                r.bottomLine(s, text: "? help · / filter · Enter details · x terminate · r replay · H history · 1 fleet · 2 sessions · 3 audit · : command · q quit", role: .dim)
             case .audit:
                 r.bottomLine(s, text: "? help · / filter · Enter details · r replay · f follow · 1 fleet · 2 sessions · 3 audit · : command · q quit", role: .dim)
             default:

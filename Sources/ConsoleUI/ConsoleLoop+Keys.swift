@@ -47,6 +47,19 @@ extension ConsoleLoop {
             case _ where keys.action(for: k, in: .audit) == .replayAuditSession: replay(auditEvent: row)
             default: break
             }
+        case .sessionDetails(let row, let scroll):
+            needsFull = true
+            mode = .normal
+            switch k {
+            case .down, .char("j"): mode = .sessionDetails(row, scroll + 1)
+            case .up, .char("k"): mode = .sessionDetails(row, max(0, scroll - 1))
+            case _ where keys.action(for: k, in: .sessions) == .terminateSession:
+                let live = (active + history).first { $0.id == row.id } ?? row
+                if live.status.isActive { mode = .confirmTerminate(live) } else { show("\(row.id) has ended already", error: true) }
+            case _ where keys.action(for: k, in: .sessions) == .replaySession:
+                openReplay(sessionId: row.id, title: instanceName(row.target))
+            default: break
+            }
         case .confirmDeregister(let inst):
             if k == .char("y") || k == .char("Y") { deregister(inst) } else { show("deregister cancelled", error: false) }
             mode = .normal
@@ -125,6 +138,10 @@ extension ConsoleLoop {
         case .instanceDetails:
             if let i = fleet.selectedInstance { mode = .instanceDetails(i.id, 0); needsFull = true } else {
                 show("select an instance to see its details", error: true)
+            }
+        case .sessionDetails:
+            if let row = sessions.selected { mode = .sessionDetails(row, 0); needsFull = true } else {
+                show("select a session to see its details", error: true)
             }
         case .toggleHistory:
             sessions.showHistory.toggle()

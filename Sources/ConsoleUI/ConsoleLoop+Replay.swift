@@ -34,7 +34,7 @@ extension ConsoleLoop {
     }
 
     /// The fleet's name for an instance id (the tab title), else the id.
-    private func instanceName(_ id: String) -> String { fleet.rows.first { $0.id == id }?.name ?? id }
+    func instanceName(_ id: String) -> String { fleet.rows.first { $0.id == id }?.name ?? id }
 
     /// Opens a tab with a replay pane for `sessionId` and fetches its recording in the background.
     func openReplay(sessionId: String, title: String) {

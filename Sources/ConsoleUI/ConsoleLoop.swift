@@ -23,6 +23,8 @@ final class ConsoleLoop {
         case instanceDetails(String, Int)
         /// The audit event details box (`i`/Enter in the Audit view) for an event, scrolled by this many lines.
         case auditDetails(AuditRow, Int)
+        /// The session details box (`i`/Enter in the Sessions view), scrolled by this many lines.
+        case sessionDetails(SessionRow, Int)
     }
 
     let source: any FleetSource

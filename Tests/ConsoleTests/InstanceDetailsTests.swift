@@ -59,4 +59,22 @@ import Testing
         #expect(lines.contains("Sessions    none active"))
         #expect(!lines.contains { $0.hasPrefix("EKS") })
     }
+
+    @Test func sessionDetailsOfAnEndedSessionSayWhyAndOfferNoTerminate() {
+        let row = SessionRow(id: "alice-1", owner: "alice", target: "mi-1", status: .terminated,
+                             started: now.addingTimeInterval(-125), ended: now.addingTimeInterval(-5), reason: "INC-1",
+                             lastActivity: now.addingTimeInterval(-30), details: "Session alice-1 was terminated by bob.")
+        let lines = SessionDetails.lines(for: row, targetName: "db-1", now: now, width: 60, timeZone: utc)
+        #expect(lines.contains("Target        mi-1  (db-1)"))
+        #expect(lines.contains("Ended         2027-01-15 07:59:55"))
+        #expect(lines.contains("Duration      2m00s"))
+        #expect(lines.contains("Why it ended  Session alice-1 was terminated by bob."))
+        #expect(!lines.contains { $0.hasPrefix("Idle") })
+        #expect(lines.last == "r replay · j/k scroll · any other key closes")
+        let live = SessionRow(id: "bob-2", owner: "bob", target: "mi-1", status: .connected,
+                              started: now.addingTimeInterval(-60), lastActivity: now.addingTimeInterval(-20))
+        let liveLines = SessionDetails.lines(for: live, targetName: nil, now: now, width: 60, timeZone: utc)
+        #expect(liveLines.contains("Idle      20s since the last input or output"))
+        #expect(liveLines.last?.hasPrefix("x terminate") == true)
+    }
 }

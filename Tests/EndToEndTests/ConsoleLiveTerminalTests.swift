@@ -205,3 +205,47 @@ extension ConnectTerminalTests {
         }
     }
 }
+
+extension ConnectTerminalTests {
+    /// A session's Reason is cut to its column; Enter on a Sessions row shows all of it, and from the box an
+    /// operator terminates the session (x, y) and then reads in the history why it ended.
+    @Test func sessionDetailsShowTheWholeReasonAndTerminateFromTheBox() async throws {
+        try await withCluster { cluster in
+            let target = try await cluster.startAgent("live-1")
+            let reason = "INC-4711: disk full on /var, rotating the nginx logs by hand until logrotate is fixed (runbook 12)"
+            let started = try await cluster.call("StartSession", ["Target": target, "Reason": reason])
+            let sessionId = try #require(started["SessionId"] as? String)
+            let h = TmuxHarness()
+            defer { h.stop() }
+            _ = try Self.startConsole(h, cluster)
+            h.waitFor(text: "Online 1", timeout: 30)
+            h.keys("2")
+            h.waitFor(text: sessionId, timeout: 10)
+            h.keys("Enter")
+            var s = h.waitFor(text: "Session \(sessionId)", timeout: 10)
+            print("session details:\n\(s)")
+            #expect(s.contains("Target    \(target)  (live-1)"), "\(s)")
+            // The whole Reason, wrapped in the box (the table showed its first 40 characters).
+            let shown = s.components(separatedBy: "\n").filter { $0.contains("│ Reason") || $0.contains("│          ") }
+                .map { $0.split(separator: "│", omittingEmptySubsequences: false).dropFirst().first.map(String.init) ?? "" }
+                .map { $0.dropFirst(" Reason    ".count).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            #expect(shown.joined(separator: " ") == reason, "\(shown)")
+            h.keys("x")
+            s = h.waitFor(text: "y = terminate", timeout: 10)
+            #expect(s.contains("Terminate session \(sessionId)"))
+            h.keys("y")
+            h.waitFor(text: "terminated \(sessionId)", timeout: 20)
+            h.keys("H")
+            h.waitFor(text: "[history]", timeout: 10)
+            h.waitFor(text: sessionId, timeout: 10)
+            h.keys("Enter")
+            s = h.waitFor(text: "Why it ended", timeout: 10)
+            #expect(s.contains("Status    Terminated") || s.contains("Terminated"), "\(s)")
+            #expect(s.contains("was terminated by e2e"), "\(s)")
+            h.keys("q")
+            h.waitFor("the box to close", timeout: 10) { !$0.contains("Why it ended") }
+            h.keys("q")
+            h.waitFor(text: "EXITED 0", timeout: 20)
+        }
+    }
+}

@@ -58,7 +58,7 @@ import Testing
         let event = try AWSJSONClient.jsonDecoder().decode(CloudTrailClient.Event.self, from: data)
         let row = AuditRow(event)
         #expect(row == AuditRow(id: "e1", time: Date(timeIntervalSince1970: 1_764_500_000), principal: "alice", event: "StartSession",
-                                target: "mi-1", sourceIP: "10.1.2.3", result: "AccessDenied"))
+                                target: "mi-1", sourceIP: "10.1.2.3", result: "AccessDenied", detail: AuditDetail()))
     }
 }
 

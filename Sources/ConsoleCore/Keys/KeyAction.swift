@@ -32,6 +32,7 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
     case toggleHistory = "sessions.history"
     case terminateSession = "sessions.terminate"
     case replaySession = "sessions.replay"
+    case sessionDetails = "sessions.details"
     // audit
     case toggleFollow = "audit.follow"
     case replayAuditSession = "audit.replay"

@@ -48,6 +48,7 @@ public struct KeyTable: Sendable, Hashable {
             KeyBinding(k("D"), .deregisterInstance, "deregister the instance (a decommissioned host)", dangerous: true,
                        context: .fleet),
 
+            KeyBinding(k("enter", "i"), .sessionDetails, "details: the whole reason, why it ended, times", context: .sessions),
             KeyBinding(k("H"), .toggleHistory, "toggle active / history", context: .sessions),
             KeyBinding(k("ctrl-k", "x"), .terminateSession, "terminate the session", dangerous: true, context: .sessions),
             KeyBinding(k("r"), .replaySession, "replay the session's recording in a new tab", context: .sessions),

@@ -1,0 +1,33 @@
+import Foundation
+
+/// The Sessions view's session details (`i` or Enter): the whole Reason and why the session ended (both cut to
+/// their column in the table), the target's name beside its id, start, end, duration and idle time, as the lines of
+/// a box at most `width` columns wide. I/O-free.
+public enum SessionDetails {
+    public static func lines(for row: SessionRow, targetName: String?, now: Date, width: Int,
+                             timeZone: TimeZone = .current) -> [String] {
+        var out: [(String, String)] = [("Session", row.id), ("Owner", row.owner.isEmpty ? "-" : row.owner)]
+        out.append(("Target", row.target + (targetName.map { $0.isEmpty || $0 == row.target ? "" : "  (\($0))" } ?? "")))
+        out.append(("Status", row.status.rawValue))
+        out.append(("Started", row.started.map { InstanceDetails.timestamp($0, timeZone) } ?? "-"))
+        if let ended = row.ended { out.append(("Ended", InstanceDetails.timestamp(ended, timeZone))) }
+        out.append(("Duration", SessionsModel.duration(row, now: now)))
+        if row.ended == nil, let last = row.lastActivity {
+            out.append(("Idle", "\(Age.format(now.timeIntervalSince(last))) since the last input or output"))
+        }
+        out.append(("Reason", row.reason.isEmpty ? "-" : row.reason))
+        if let details = row.details, !details.isEmpty { out.append(("Why it ended", details)) }
+
+        let label = out.map(\.0.count).max() ?? 0
+        let room = max(10, width - label - 2)
+        var lines: [String] = []
+        for (name, value) in out {
+            for (i, piece) in AuditEventDetails.wrap(value, width: room).enumerated() {
+                lines.append((i == 0 ? name : "").padding(toLength: label, withPad: " ", startingAt: 0) + "  " + piece)
+            }
+        }
+        let hint = row.status.isActive ? "x terminate · r replay · j/k scroll · any other key closes"
+                                       : "r replay · j/k scroll · any other key closes"
+        return lines + ["", hint]
+    }
+}

@@ -18,6 +18,7 @@ struct GangwayCommand: AsyncParsableCommand {
             ConnectCommand.self,
             ListCommand.self,
             SessionsCommand.self,
+            TerminateCommand.self,
             AuditCommand.self,
             ReplayCommand.self,
             LoginCommand.self,

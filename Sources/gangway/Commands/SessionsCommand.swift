@@ -25,12 +25,7 @@ struct SessionsCommand: AsyncParsableCommand {
     var limit: Int = 1000
 
     func run() async throws {
-        let parsed = try filters.map { text -> SessionFilter in
-            guard let eq = text.firstIndex(of: "="), eq != text.startIndex, text.index(after: eq) != text.endIndex else {
-                throw ValidationError("filter '\(text)' is not KEY=VALUE (e.g. Target=mi-0123…, Owner=alice)")
-            }
-            return SessionFilter(key: String(text[..<eq]), value: String(text[text.index(after: eq)...]))
-        }
+        let parsed = try filters.map(Self.parseFilter)
         let ssm = SSMClient(settings: try aws.settings(service: "ssm"), http: aws.httpClient())
         let rows = try await CLIErrors.readable {
             try await ssm.allSessions(state: history ? "History" : "Active", filters: parsed, limit: limit)
@@ -39,5 +34,12 @@ struct SessionsCommand: AsyncParsableCommand {
         case .table: print(FleetTables.sessions(rows, now: Date(), history: history).render(), terminator: "")
         case .json: print(try FleetTables.json(rows), terminator: "")
         }
+    }
+
+    static func parseFilter(_ text: String) throws -> SessionFilter {
+        guard let eq = text.firstIndex(of: "="), eq != text.startIndex, text.index(after: eq) != text.endIndex else {
+            throw ValidationError("filter '\(text)' is not KEY=VALUE (e.g. Target=mi-0123…, Owner=alice)")
+        }
+        return SessionFilter(key: String(text[..<eq]), value: String(text[text.index(after: eq)...]))
     }
 }

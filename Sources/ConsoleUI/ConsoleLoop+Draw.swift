@@ -97,7 +97,7 @@ extension ConsoleLoop {
         case .instanceDetails(let id, let scroll):
             // The live row: the box follows refreshes (status, last heard, sessions on it).
             guard let row = fleet.rows.first(where: { $0.id == id }) else { break }
-            let lines = InstanceDetails.lines(for: row, activeSessions: active, now: Date())
+            let lines = InstanceDetails.lines(for: row, activeSessions: active, now: Date(), width: surface.cols - 8)
             r.box(s, lines: lines, role: .help, title: "Instance \(row.name.isEmpty ? row.id : row.name)",
                   scroll: min(scroll, max(0, lines.count - (s.rows - 6))))
         case .auditDetails(let row, let scroll):

@@ -58,6 +58,8 @@ extension ConsoleLoop {
                 if live.status.isActive { mode = .confirmTerminate(live) } else { show("\(row.id) has ended already", error: true) }
             case _ where keys.action(for: k, in: .sessions) == .replaySession:
                 openReplay(sessionId: row.id, title: instanceName(row.target))
+            case _ where keys.action(for: k, in: .sessions) == .auditTrail:
+                showAuditTrail(of: row.id)
             default: break
             }
         case .confirmDeregister(let inst):
@@ -88,11 +90,22 @@ extension ConsoleLoop {
         case .up, .char("k"): mode = .instanceDetails(id, max(0, scroll - 1))
         case _ where keys.action(for: k, in: .fleet) == .connect:
             if let i = fleet.rows.first(where: { $0.id == id }) { openPane(for: i, split: nil) }
+        case _ where keys.action(for: k, in: .fleet) == .auditTrail:
+            showAuditTrail(of: id)
         case _ where keys.action(for: k, in: .fleet) == .deregisterInstance:
             // The box's instance is still the selected row: the box took every key meanwhile.
             perform(.deregisterInstance)
         default: break
         }
+    }
+
+    /// The Audit view filtered to `id` (an instance or a session): its trail among the events loaded.
+    func showAuditTrail(of id: String) {
+        workspace.show(.audit)
+        audit.filter = id
+        audit.cursor = ListCursor()
+        needsFull = true
+        viewDirty = true  // the Audit view, just shown, is fetched at once (updateRefreshScope)
     }
 
     func handleListKey(_ k: KeyChord) {
@@ -143,6 +156,10 @@ extension ConsoleLoop {
             if let row = sessions.selected { mode = .sessionDetails(row, 0); needsFull = true } else {
                 show("select a session to see its details", error: true)
             }
+        case .auditTrail:
+            let id: String?
+            if case .sessions = workspace.active.kind { id = sessions.selected?.id } else { id = fleet.selectedInstance?.id }
+            if let id { showAuditTrail(of: id) } else { show("select a row to see its audit events", error: true) }
         case .toggleHistory:
             sessions.showHistory.toggle()
             sessions.update(sessions.showHistory ? history : active)

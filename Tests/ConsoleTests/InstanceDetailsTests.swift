@@ -70,11 +70,23 @@ import Testing
         #expect(lines.contains("Duration      2m00s"))
         #expect(lines.contains("Why it ended  Session alice-1 was terminated by bob."))
         #expect(!lines.contains { $0.hasPrefix("Idle") })
-        #expect(lines.last == "r replay · j/k scroll · any other key closes")
+        #expect(lines.last == "r replay · a audit events · j/k scroll · any other key closes")
         let live = SessionRow(id: "bob-2", owner: "bob", target: "mi-1", status: .connected,
                               started: now.addingTimeInterval(-60), lastActivity: now.addingTimeInterval(-20))
         let liveLines = SessionDetails.lines(for: live, targetName: nil, now: now, width: 60, timeZone: utc)
         #expect(liveLines.contains("Idle      20s since the last input or output"))
         #expect(liveLines.last?.hasPrefix("x terminate") == true)
+    }
+
+    @Test func aHugeValueWrapsInLinearTimeAndIsCappedWithAMark() {
+        let value = String(repeating: "abcdefghi ", count: 100_000)  // 1 MB
+        let lines = DetailLines.wrap(value, width: 80)  // (the first version was quadratic: minutes for this)
+        #expect(lines.count == 200 && lines.last!.hasSuffix("…"))
+        #expect(lines.dropLast().allSatisfy { $0.count <= 80 })
+        #expect(DetailLines.wrap("short", width: 80) == ["short"])
+        #expect(DetailLines.wrap("abc def", width: 4) == ["abc", "def"])
+        #expect(DetailLines.wrap("abcdefgh", width: 4) == ["abcd", "efgh"])
+        #expect(DetailLines.wrap(" abcdefg", width: 4) == ["abc", "defg"])
+        #expect(DetailLines.wrap("abc", width: 0) == ["a", "b", "c"])
     }
 }

@@ -242,8 +242,12 @@ extension ConnectTerminalTests {
             s = h.waitFor(text: "Why it ended", timeout: 10)
             #expect(s.contains("Status    Terminated") || s.contains("Terminated"), "\(s)")
             #expect(s.contains("was terminated by e2e"), "\(s)")
-            h.keys("q")
-            h.waitFor("the box to close", timeout: 10) { !$0.contains("Why it ended") }
+            // a: the session's audit trail, the Audit view filtered to its id.
+            h.keys("a")
+            s = h.waitFor("the session's audit events", timeout: 15) {
+                $0.contains("/\(sessionId)") && $0.contains("StartSession") && $0.contains("TerminateSession")
+            }
+            #expect(!s.contains("UpdateInstanceInform") && !s.contains("Why it ended"), "\(s)")
             h.keys("q")
             h.waitFor(text: "EXITED 0", timeout: 20)
         }

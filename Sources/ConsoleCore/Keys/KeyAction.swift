@@ -7,6 +7,8 @@ public enum KeyAction: String, Sendable, CaseIterable, Hashable {
     case showFleet = "view.fleet"
     case showSessions = "view.sessions"
     case showAudit = "view.audit"
+    /// The Audit view filtered to the selected instance or session (its audit trail).
+    case auditTrail = "view.audit-trail"
     case nextTab = "tab.next"
     case previousTab = "tab.previous"
     case refresh = "app.refresh"

@@ -44,11 +44,13 @@ public struct KeyTable: Sendable, Hashable {
             KeyBinding(k("v"), .connectSplitVertical, "open a shell beside the current pane", context: .fleet),
             KeyBinding(k("h"), .connectSplitHorizontal, "open a shell below the current pane", context: .fleet),
             KeyBinding(k("i"), .instanceDetails, "details: platform, tags, registration, who is on it", context: .fleet),
+            KeyBinding(k("a"), .auditTrail, "audit events of the instance (Audit view, filtered)", context: .fleet),
             KeyBinding(k("e"), .toggleGrouping, "group EKS nodes by cluster / nodegroup", context: .fleet),
             KeyBinding(k("D"), .deregisterInstance, "deregister the instance (a decommissioned host)", dangerous: true,
                        context: .fleet),
 
             KeyBinding(k("enter", "i"), .sessionDetails, "details: the whole reason, why it ended, times", context: .sessions),
+            KeyBinding(k("a"), .auditTrail, "audit events of the session (Audit view, filtered)", context: .sessions),
             KeyBinding(k("H"), .toggleHistory, "toggle active / history", context: .sessions),
             KeyBinding(k("ctrl-k", "x"), .terminateSession, "terminate the session", dangerous: true, context: .sessions),
             KeyBinding(k("r"), .replaySession, "replay the session's recording in a new tab", context: .sessions),

@@ -29,29 +29,8 @@ public enum AuditEventDetails {
             out.append(("Log record", "#\(seq)" + (d.hash.isEmpty ? "" : ", hash \(d.hash.prefix(16))…")))
         }
 
-        let label = out.map(\.0.count).max() ?? 0
-        let room = max(10, width - label - 2)
-        var lines: [String] = []
-        for (name, value) in out {
-            for (i, piece) in wrap(value, width: room).enumerated() {
-                lines.append((i == 0 ? name : "").padding(toLength: label, withPad: " ", startingAt: 0) + "  " + piece)
-            }
-        }
+        let lines = DetailLines.format(out, width: width)
         let hint = row.sessionId == nil ? "j/k scroll · any other key closes" : "r replay the session · j/k scroll · any other key closes"
         return lines + ["", hint]
-    }
-
-    /// `text` in pieces of at most `width` characters, broken after a space where there is one in the piece.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        var rest = Substring(text)
-        var out: [String] = []
-        while rest.count > width {
-            let head = rest.prefix(width)
-            let cut = head.lastIndex(of: " ").map { rest.index(after: $0) } ?? head.endIndex
-            out.append(String(rest[..<cut]).trimmingCharacters(in: .whitespaces))
-            rest = rest[cut...]
-        }
-        out.append(String(rest))
-        return out
     }
 }

@@ -25,7 +25,7 @@ public struct AuditModel: Sendable {
     }
 
     public var visible: [AuditRow] {
-        rows.filter { filter.isEmpty || FuzzyMatch.matches(filter, "\($0.principal) \($0.event) \($0.target) \($0.sourceIP) \($0.result)") }
+        rows.filter { filter.isEmpty || FuzzyMatch.matches(filter, "\($0.principal) \($0.event) \($0.target) \($0.sourceIP) \($0.result) \($0.sessionId ?? "")") }
     }
 
     public var selectedRow: AuditRow? {

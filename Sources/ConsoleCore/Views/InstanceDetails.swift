@@ -4,7 +4,7 @@ import Foundation
 /// cuts or leaves out (full platform, computer name, registration, every tag) and who has a session on it now, as
 /// the lines of a box. I/O-free; `now` and the time zone are given.
 public enum InstanceDetails {
-    public static func lines(for row: InstanceRow, activeSessions: [SessionRow], now: Date,
+    public static func lines(for row: InstanceRow, activeSessions: [SessionRow], now: Date, width: Int = 200,
                              timeZone: TimeZone = .current) -> [String] {
         var out: [(String, String)] = []
         out.append(("Name", row.name.isEmpty ? "-" : row.name))
@@ -33,9 +33,8 @@ public enum InstanceDetails {
             let since = s.started.map { ", \(Age.format(now.timeIntervalSince($0)))" } ?? ""
             out.append((i == 0 ? "Sessions" : "", "\(s.owner.isEmpty ? "-" : s.owner)  \(s.id)  \(s.status.rawValue)\(since)"))
         }
-        let width = out.map(\.0.count).max() ?? 0
-        return out.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
-            + ["", "Enter connect · D deregister · j/k scroll · any other key closes"]
+        return DetailLines.format(out, width: width)
+            + ["", "Enter connect · a audit events · D deregister · j/k scroll · any other key closes"]
     }
 
     /// `2026-12-02 20:50:01` in `timeZone`.

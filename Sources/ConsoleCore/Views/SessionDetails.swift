@@ -18,16 +18,9 @@ public enum SessionDetails {
         out.append(("Reason", row.reason.isEmpty ? "-" : row.reason))
         if let details = row.details, !details.isEmpty { out.append(("Why it ended", details)) }
 
-        let label = out.map(\.0.count).max() ?? 0
-        let room = max(10, width - label - 2)
-        var lines: [String] = []
-        for (name, value) in out {
-            for (i, piece) in AuditEventDetails.wrap(value, width: room).enumerated() {
-                lines.append((i == 0 ? name : "").padding(toLength: label, withPad: " ", startingAt: 0) + "  " + piece)
-            }
-        }
-        let hint = row.status.isActive ? "x terminate · r replay · j/k scroll · any other key closes"
-                                       : "r replay · j/k scroll · any other key closes"
+        let lines = DetailLines.format(out, width: width)
+        let hint = row.status.isActive ? "x terminate · r replay · a audit events · j/k scroll · any other key closes"
+                                       : "r replay · a audit events · j/k scroll · any other key closes"
         return lines + ["", hint]
     }
 }

@@ -104,8 +104,7 @@ extension ConsoleLoop {
             let lines = AuditEventDetails.lines(for: row, width: surface.cols - 8)
             r.box(s, lines: lines, role: .help, title: "\(row.event) event", scroll: min(scroll, max(0, lines.count - (s.rows - 6))))
         case .sessionDetails(let row, let scroll):
-            // The live row when it is still listed (status, duration and idle time move on), else the one opened.
-            let live = (active + history).first { $0.id == row.id } ?? row
+            let live = liveSession(row)
             let name = fleet.rows.first { $0.id == live.target }?.name
             let lines = SessionDetails.lines(for: live, targetName: name, now: Date(), width: surface.cols - 8)
             r.box(s, lines: lines, role: .help, title: "Session \(live.id)", scroll: min(scroll, max(0, lines.count - (s.rows - 6))))

@@ -37,30 +37,29 @@ extension ConsoleLoop {
             mode = .normal
             needsFull = true
         case .instanceDetails(let id, let scroll):
-            detailsKey(k, id: id, scroll: scroll)
-        case .auditDetails(let row, let scroll):
-            needsFull = true
-            mode = .normal
-            switch k {
-            case .down, .char("j"): mode = .auditDetails(row, scroll + 1)
-            case .up, .char("k"): mode = .auditDetails(row, max(0, scroll - 1))
-            case _ where keys.action(for: k, in: .audit) == .replayAuditSession: replay(auditEvent: row)
-            default: break
+            detailsBox(k, scroll: scroll, in: .fleet, scrolled: { .instanceDetails(id, $0) }) { action in
+                switch action {
+                case .connect: if let i = fleet.rows.first(where: { $0.id == id }) { openPane(for: i, split: nil) }
+                case .auditTrail: showAuditTrail(of: id)
+                // The box's instance is still the selected row: the box took every key meanwhile.
+                case .deregisterInstance: perform(.deregisterInstance)
+                default: break
+                }
             }
         case .sessionDetails(let row, let scroll):
-            needsFull = true
-            mode = .normal
-            switch k {
-            case .down, .char("j"): mode = .sessionDetails(row, scroll + 1)
-            case .up, .char("k"): mode = .sessionDetails(row, max(0, scroll - 1))
-            case _ where keys.action(for: k, in: .sessions) == .terminateSession:
-                let live = (active + history).first { $0.id == row.id } ?? row
-                if live.status.isActive { mode = .confirmTerminate(live) } else { show("\(row.id) has ended already", error: true) }
-            case _ where keys.action(for: k, in: .sessions) == .replaySession:
-                openReplay(sessionId: row.id, title: instanceName(row.target))
-            case _ where keys.action(for: k, in: .sessions) == .auditTrail:
-                showAuditTrail(of: row.id)
-            default: break
+            detailsBox(k, scroll: scroll, in: .sessions, scrolled: { .sessionDetails(row, $0) }) { action in
+                switch action {
+                case .terminateSession:
+                    let live = liveSession(row)
+                    if live.status.isActive { mode = .confirmTerminate(live) } else { show("\(row.id) has ended already", error: true) }
+                case .replaySession: openReplay(sessionId: row.id, title: instanceName(row.target))
+                case .auditTrail: showAuditTrail(of: row.id)
+                default: break
+                }
+            }
+        case .auditDetails(let row, let scroll):
+            detailsBox(k, scroll: scroll, in: .audit, scrolled: { .auditDetails(row, $0) }) { action in
+                if action == .replayAuditSession { replay(auditEvent: row) }
             }
         case .confirmDeregister(let inst):
             if k == .char("y") || k == .char("Y") { deregister(inst) } else { show("deregister cancelled", error: false) }
@@ -80,24 +79,22 @@ extension ConsoleLoop {
         }
     }
 
-    /// A key while the instance details box is open: Enter/c connects, D asks to deregister, j/k scroll, any other
-    /// key closes the box.
-    private func detailsKey(_ k: KeyChord, id: String, scroll: Int) {
+    /// A key while a details box is open: j/k scroll it (`scrolled` rebuilds the mode), any other key closes it and
+    /// is offered to `act` as the action it is bound to in the box's view (Enter connects, x terminates, …).
+    private func detailsBox(_ k: KeyChord, scroll: Int, in context: KeyContext, scrolled: (Int) -> Mode,
+                            act: (KeyAction?) -> Void) {
         needsFull = true
-        mode = .normal
         switch k {
-        case .down, .char("j"): mode = .instanceDetails(id, scroll + 1)
-        case .up, .char("k"): mode = .instanceDetails(id, max(0, scroll - 1))
-        case _ where keys.action(for: k, in: .fleet) == .connect:
-            if let i = fleet.rows.first(where: { $0.id == id }) { openPane(for: i, split: nil) }
-        case _ where keys.action(for: k, in: .fleet) == .auditTrail:
-            showAuditTrail(of: id)
-        case _ where keys.action(for: k, in: .fleet) == .deregisterInstance:
-            // The box's instance is still the selected row: the box took every key meanwhile.
-            perform(.deregisterInstance)
-        default: break
+        case .down, .char("j"): mode = scrolled(scroll + 1)
+        case .up, .char("k"): mode = scrolled(max(0, scroll - 1))
+        default:
+            mode = .normal
+            act(keys.action(for: k, in: context))
         }
     }
+
+    /// `row` as the last refresh listed it (status, duration and idle time move on), else as it was.
+    func liveSession(_ row: SessionRow) -> SessionRow { (active + history).first { $0.id == row.id } ?? row }
 
     /// The Audit view filtered to `id` (an instance or a session): its trail among the events loaded.
     func showAuditTrail(of id: String) {

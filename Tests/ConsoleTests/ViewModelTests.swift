@@ -108,6 +108,30 @@ import Testing
         m.filter = "denied"
         #expect(m.visible.map(\.id) == ["c"] && m.visible[0].isFailure)
     }
+
+    @Test func aFilterTermMatchesWithinOneFieldNotAcrossThem() {
+        var m = AuditModel()
+        let t = Date(timeIntervalSince1970: 1_000)
+        m.merge([AuditRow(id: "agent", time: t, principal: "mi-38b00a08d076237e0", event: "UpdateInstanceInformation",
+                          target: "mi-38b00a08d076237e0"),
+                 AuditRow(id: "bob", time: t, principal: "bob", event: "StartSession", target: "mi-38b00a08d076237e0",
+                          result: "AccessDeniedException", sessionId: "bob-0123"),
+                 AuditRow(id: "bob2", time: t, principal: "bob", event: "DescribeSessions")])
+        m.filter = "bob"   // b…o…b ran across the agent's id, "Information" and its id again
+        #expect(Set(m.visible.map(\.id)) == ["bob", "bob2"])
+        m.filter = "bob start"
+        #expect(m.visible.map(\.id) == ["bob"])
+        m.filter = "bob-0123"   // a session's audit trail (a)
+        #expect(m.visible.map(\.id) == ["bob"])
+
+        var sessions = SessionsModel()
+        sessions.update([SessionRow(id: "alice-1", owner: "alice", target: "mi-1", status: .connected, reason: "db migration"),
+                         SessionRow(id: "bob-2", owner: "bob", target: "mi-2", status: .connected)])
+        sessions.filter = "alice db"
+        #expect(sessions.visible.map(\.id) == ["alice-1"])
+        sessions.filter = "ab"   // a…b across "alice-1" and "db migration" before; now no single field has it
+        #expect(sessions.visible.isEmpty)
+    }
 }
 
 @Suite struct LayoutTests {

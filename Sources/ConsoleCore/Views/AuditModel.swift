@@ -25,7 +25,10 @@ public struct AuditModel: Sendable {
     }
 
     public var visible: [AuditRow] {
-        rows.filter { filter.isEmpty || FuzzyMatch.matches(filter, "\($0.principal) \($0.event) \($0.target) \($0.sourceIP) \($0.result) \($0.sessionId ?? "")") }
+        rows.filter {
+            filter.isEmpty || FuzzyMatch.matches(filter: filter, fields: [$0.principal, $0.event, $0.target, $0.sourceIP,
+                                                                          $0.result, $0.sessionId ?? ""])
+        }
     }
 
     public var selectedRow: AuditRow? {

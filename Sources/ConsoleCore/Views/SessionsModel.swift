@@ -19,7 +19,7 @@ public struct SessionsModel: Sendable {
     }
 
     public var visible: [SessionRow] {
-        rows.filter { filter.isEmpty || FuzzyMatch.matches(filter, "\($0.id) \($0.owner) \($0.target) \($0.reason)") }
+        rows.filter { filter.isEmpty || FuzzyMatch.matches(filter: filter, fields: [$0.id, $0.owner, $0.target, $0.reason]) }
     }
 
     public var selected: SessionRow? {

@@ -151,6 +151,7 @@ import TerminalModel
     @Test func controlAndBidiCharactersShowAsOneVisibleCharacterEach() {
         #expect(ScreenText.visible("a\nb\u{1b}[2J\u{7f}\u{9b}\u{202e}z") == "a␊b␛[2J␡\u{FFFD}\u{FFFD}z")
         #expect(ScreenText.visible("web-1 ✓ 名前") == "web-1 ✓ 名前")
+        #expect(ScreenText.visible("a\u{2028}b\u{2029}c") == "a\u{FFFD}b\u{FFFD}c")
         // On a surface the text keeps its length: the next cell is where the layout put it.
         let surface = MemorySurface(rows: 2, cols: 12)
         surface.write(row: 0, col: 0, "ab\ncd\tef", style: Style(), limit: 12)

@@ -137,7 +137,7 @@ final class ConsoleLoop {
 
     func handle(event: UIInbox.Event) {
         switch event {
-        case .fleet(let rows): fleet.update(rows); viewDirty = true
+        case .fleet(let rows): fleet.update(rows); sessions.setFleet(rows); viewDirty = true
         case .fleetFailed(let text): fleet.fetchFailed(text, at: Date()); viewDirty = true
         case .sessions(let rows, let isHistory):
             if isHistory { history = rows } else { active = rows; fleet.sessionsOpen = rows.count }

@@ -132,6 +132,25 @@ import Testing
         sessions.filter = "ab"   // a…b across "alice-1" and "db migration" before; now no single field has it
         #expect(sessions.visible.isEmpty)
     }
+
+    @Test func sessionTargetsReadAsTheirInstancesUniqueNames() {
+        var m = SessionsModel()
+        m.setFleet([InstanceRow(id: "mi-1", name: "db-1", pingStatus: .online),
+                    InstanceRow(id: "mi-2", name: "vm", pingStatus: .online),
+                    InstanceRow(id: "mi-3", name: "vm", pingStatus: .online)])
+        m.update([SessionRow(id: "alice-1", owner: "alice", target: "mi-1", status: .connected),
+                  SessionRow(id: "bob-2", owner: "bob", target: "mi-2", status: .connected),
+                  SessionRow(id: "carol-3", owner: "carol", target: "mi-9", status: .connected)])
+        #expect(m.targetLabel("mi-1") == "db-1")
+        #expect(m.targetLabel("mi-2") == "mi-2")   // two instances are called "vm": only the id tells them apart
+        #expect(m.targetLabel("mi-9") == "mi-9")   // not in the fleet (deregistered)
+        m.filter = "db-1"
+        #expect(m.visible.map(\.id) == ["alice-1"])
+        // On the screen.
+        let surface = MemorySurface(rows: 6, cols: 120)
+        ViewRenderer(theme: .builtinDefault).sessions(surface, in: Rect(row: 0, col: 0, rows: 6, cols: 120), model: &m)
+        #expect(surface.line(1).contains("alice") && surface.line(1).contains("db-1 "), "\(surface.text())")
+    }
 }
 
 @Suite struct LayoutTests {

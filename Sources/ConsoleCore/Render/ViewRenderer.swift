@@ -126,7 +126,7 @@ public struct ViewRenderer {
             let x = visible[idx]
             let style = theme.style(idx == model.cursor.selected ? .selection : .row)
             s.fill(Rect(row: r.row + 1 + i, col: r.col, rows: 1, cols: r.cols), style: style)
-            let values = [x.id, x.owner, x.target, x.status.rawValue, x.started.map(df.string) ?? "-",
+            let values = [x.id, x.owner, model.targetLabel(x.target), x.status.rawValue, x.started.map(df.string) ?? "-",
                           SessionsModel.duration(x, now: now)]
                 + (model.showHistory ? [x.reason, Self.whyEnded(x)]
                    : [x.lastActivity.map { Age.format(now.timeIntervalSince($0)) } ?? "-", x.reason])

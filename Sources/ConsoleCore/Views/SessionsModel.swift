@@ -8,8 +8,23 @@ public struct SessionsModel: Sendable {
     public var filter = ""
     /// Set when the user asked to terminate; the UI shows a confirmation until `confirm`/`cancel`.
     public private(set) var pendingTerminate: SessionRow?
+    /// Instance names by id, from the fleet, for the names only one instance has (`setFleet`).
+    public private(set) var targetNames: [String: String] = [:]
 
     public init() {}
+
+    /// Learns the fleet's instance names: the TARGET column then reads "db-1" rather than "mi-7b6e…", and the filter
+    /// finds a session by its host's name. A name that several instances share (every host called "vm") is left out:
+    /// there the id is the only thing that tells them apart.
+    public mutating func setFleet(_ rows: [InstanceRow]) {
+        var count: [String: Int] = [:]
+        for r in rows where !r.name.isEmpty { count[r.name, default: 0] += 1 }
+        targetNames = Dictionary(rows.filter { !$0.name.isEmpty && count[$0.name] == 1 }.map { ($0.id, $0.name) },
+                                 uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The TARGET cell: the instance's name when it is known and unique, else its id.
+    public func targetLabel(_ id: String) -> String { targetNames[id] ?? id }
 
     public mutating func update(_ newRows: [SessionRow]) {
         let keep = selected?.id
@@ -19,7 +34,7 @@ public struct SessionsModel: Sendable {
     }
 
     public var visible: [SessionRow] {
-        rows.filter { filter.isEmpty || FuzzyMatch.matches(filter: filter, fields: [$0.id, $0.owner, $0.target, $0.reason]) }
+        rows.filter { filter.isEmpty || FuzzyMatch.matches(filter: filter, fields: [$0.id, $0.owner, $0.target, targetLabel($0.target), $0.reason]) }
     }
 
     public var selected: SessionRow? {

@@ -45,4 +45,14 @@ import Testing
         #expect(lines.contains("Log record  #82, hash 3658daf0470585a9…"))
         #expect(lines.last == "j/k scroll · any other key closes")
     }
+
+    @Test func oddFieldTypesAreLeftOutNotFatal() throws {
+        let record = #"{"seq":1e300,"hash":5,"userIdentity":"x","requestParameters":[1,2],"resources":{"a":1},"errorMessage":null}"#
+        let json = #"{"EventId":"e-2","EventName":"X","CloudTrailEvent":"#
+            + String(decoding: try JSONSerialization.data(withJSONObject: record, options: .fragmentsAllowed), as: UTF8.self) + "}"
+        let event = try JSONDecoder().decode(CloudTrailClient.Event.self, from: Data(json.utf8))
+        let d = try #require(AuditRow(event).detail)
+        #expect(d.sequence == nil && d.hash == "" && d.request.isEmpty && d.resources.isEmpty && d.errorMessage == "")
+    }
 }
+

@@ -68,7 +68,7 @@ extension AuditRow {
         d.resources = (o["resources"] as? [[String: Any]] ?? []).map {
             [$0["type"] as? String, $0["name"] as? String].compactMap { $0 }.joined(separator: " ")
         }
-        d.sequence = (o["seq"] as? NSNumber)?.intValue
+        d.sequence = o["seq"] as? Int  // exact: a huge or fractional number is left out, not wrapped
         d.hash = o["hash"] as? String ?? ""
         return d
     }

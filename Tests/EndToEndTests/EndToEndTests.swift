@@ -133,4 +133,25 @@ extension EndToEndTests {
             await shell.close()
         }
     }
+
+    /// A process that left the shell's session (setsid) keeps the terminal open, and nothing signalled to the session
+    /// reaches it: the session waited 10 s more for the terminal's output to end before closing it (11 s in all).
+    /// Now a terminal quiet for a second, while read, is closed: the exit status comes 1.3–2.4 s after the exit.
+    @Test func shellExitingWithAProcessThatLeftItsSessionEndsTheSessionSoon() async throws {
+        try await withCluster { cluster in
+            let id = try await cluster.startAgent("esc-1")
+            let shell = try await ShellClient(cluster: cluster, target: id)
+            let marker = 4000 + Int.random(in: 0..<999)
+            defer { _ = try? ChildProcess.run("/bin/sh", ["-c", "pkill -f '^sleep \(marker)$' || true"]) }
+            await shell.type("setsid sleep \(marker) & echo esc-$((6*7)); exit 5\n")
+            _ = try await shell.waitFor("esc-42")
+            let started = ContinuousClock.now
+            let gotExit = await eventually(timeout: .seconds(6)) { shell.exitCode != nil }
+            #expect(gotExit, "no exit status \(ContinuousClock.now - started) after the shell exited")
+            print("exit status \(ContinuousClock.now - started) after the shell exited, a setsid process holding its terminal")
+            #expect(shell.exitCode == "5")
+            #expect(await eventually(timeout: .seconds(6)) { shell.closed })
+            await shell.close()
+        }
+    }
 }

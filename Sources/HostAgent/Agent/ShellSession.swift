@@ -40,6 +40,10 @@ actor ShellSession: EventLoopActor {
     var outputBoundary = UTF8Boundary()
     var outputEnded = false
     var outputEndWaiters: [CheckedContinuation<Void, Never>] = []
+    /// When the terminal last gave output, and whether its reading is held back (the channel's send queue is full):
+    /// after the shell exits, a terminal quiet for a second while read is one only an escaped process holds open.
+    var lastOutputAt = ContinuousClock.now
+    var outputHeld = false
     var lastEcho: Bool?
     /// The pending look at the echo flag after the terminal's last activity (`noteTerminalActivity`).
     var echoRecheck: Scheduled<Void>?
@@ -166,7 +170,7 @@ actor ShellSession: EventLoopActor {
         // only if even that does not finish (a process that escaped the session keeps the slave open).
         if await !finishes(output, within: .seconds(1)) {
             await SessionSignallerTask.killLeftovers(pty)
-            if await !finishes(output, within: .seconds(10)) { pty.closeMaster() }
+            if await !outputDrains(output) { pty.closeMaster() }
         }
         await output.value
         let serviceEnded = terminateReason != nil
@@ -188,6 +192,19 @@ actor ShellSession: EventLoopActor {
         pty.closeMaster()
     }
 
+    /// After the shell exited and its session's processes were killed: whether the terminal's output ends by itself.
+    /// False, for closing the terminal, once it has been quiet for a second while read (a process that left the
+    /// session with setsid holds it open, and it would stay open for ever), or after 10 s in any case. Buffered output
+    /// still draining to a slow client keeps it (reads held, or output within the second).
+    func outputDrains(_ output: Task<Void, Never>) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if await finishes(output, within: .milliseconds(250)) { return true }
+            if !outputHeld && ContinuousClock.now - lastOutputAt >= .seconds(1) { return false }
+        }
+        return false
+    }
+
     /// Whether `task` ends within `timeout`, through the set-once box the PTY's exit uses. Not a task group: a group
     /// returns only when all its children have, and awaiting another task's value ignores cancellation, so "within"
     /// waited for the task however long it took (a shell that exited leaving a background job on the terminal hung
@@ -202,15 +219,18 @@ actor ShellSession: EventLoopActor {
     /// echo went off before the password prompt it came with), then the chunk is framed and written in this turn.
     /// False (read no more) while the channel's send queue is over its limit; reading resumes when it drains.
     func outputArrived(_ chunk: [UInt8]) -> Bool {
+        lastOutputAt = .now
         checkEcho()
         noteTerminalActivity()
         let complete = outputBoundary.complete(chunk)
         guard !complete.isEmpty, let channel else { return true }
         if channel.onLoop(complete, { $0.sendNow($1) }) { return true }
         let pty = self.pty
+        outputHeld = true
         // On this loop (the actor's executor), so it runs after the reader has taken this `false` and paused.
         Task {
             await channel.waitForSendRoom()
+            self.outputHeld = false
             pty?.output.resume()
         }
         return false

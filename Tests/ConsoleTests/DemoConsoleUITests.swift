@@ -9,16 +9,22 @@ import Testing
         Set(((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).filter { $0.hasPrefix("gangway-demo-") })
     }
 
+    /// `gangway demo` in tmux with a HOME of its own (returned; the caller removes it), `cols`×36.
+    static func startDemo(_ h: TmuxHarness, home name: String, cols: Int) throws -> String {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        h.start("\(ConsoleUITests.binary) demo", cols: cols, rows: 36,
+                env: ["HOME": home, "GANGWAY_THEMES": ConsoleUITests.root.appendingPathComponent("themes").path,
+                      "TERM": "tmux-256color"])
+        return home
+    }
+
     @Test func demoOpensAShellThroughTheRealControlPlaneAndCtrlCLeavesNothingBehind() throws {
         try #require(FileManager.default.isExecutableFile(atPath: ConsoleUITests.binary), "build gangway first")
         let before = Self.demoDirectories()
         let h = TmuxHarness()
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gw-demo-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let home = try Self.startDemo(h, home: "gw-demo", cols: 150)
         defer { h.stop(); try? FileManager.default.removeItem(atPath: home) }
-        h.start("\(ConsoleUITests.binary) demo", cols: 150, rows: 36,
-                env: ["HOME": home, "GANGWAY_THEMES": ConsoleUITests.root.appendingPathComponent("themes").path,
-                      "TERM": "tmux-256color"])
 
         // The fleet: eight agents online, EKS nodes with their cluster and nodegroup.
         var s = h.waitFor(text: "Online 8", timeout: 60)
@@ -52,12 +58,8 @@ import Testing
     @Test func instanceDetailsShowTheFullPlatformTagsAndWhoIsOnTheNodeAndConnect() throws {
         try #require(FileManager.default.isExecutableFile(atPath: ConsoleUITests.binary), "build gangway first")
         let h = TmuxHarness()
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gw-demo-details-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let home = try Self.startDemo(h, home: "gw-demo-details", cols: 130)
         defer { h.stop(); try? FileManager.default.removeItem(atPath: home) }
-        h.start("\(ConsoleUITests.binary) demo", cols: 130, rows: 36,
-                env: ["HOME": home, "GANGWAY_THEMES": ConsoleUITests.root.appendingPathComponent("themes").path,
-                      "TERM": "tmux-256color"])
         var s = h.waitFor(text: "Online 8", timeout: 60)
         // The table's PLATFORM cell keeps the version (it read "Debian GN" before).
         #expect(s.contains("Debian 12") && !s.contains("Debian GN "))

@@ -11,12 +11,8 @@ extension DemoConsoleUITests {
         try #require(FileManager.default.isExecutableFile(atPath: ConsoleUITests.binary), "build gangway first")
         let before = Self.demoDirectories()
         let h = TmuxHarness()
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gw-replay-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let home = try Self.startDemo(h, home: "gw-replay", cols: 150)
         defer { h.stop(); try? FileManager.default.removeItem(atPath: home) }
-        h.start("\(ConsoleUITests.binary) demo", cols: 150, rows: 36,
-                env: ["HOME": home, "GANGWAY_THEMES": ConsoleUITests.root.appendingPathComponent("themes").path,
-                      "TERM": "tmux-256color"])
         h.waitFor(text: "Online 8", timeout: 60)
 
         // A recorded session on web-1: one command, then exit.

@@ -1,6 +1,5 @@
 import AWSCore
 import ArgumentParser
-import ConsoleCore
 import Foundation
 import GangwayClient
 

@@ -159,3 +159,27 @@ import TerminalModel
         #expect(surface.line(1).trimmingCharacters(in: .whitespaces).isEmpty)
     }
 }
+
+@Suite struct TableHeaderTests {
+    /// A filter on the Audit view hid its RESULT column at 118 columns (the flag took its room); now the flag is cut,
+    /// RESULT comes before SOURCE IP, and a failure's RESULT cell is drawn as an error.
+    @Test func aLongFilterIsCutBeforeAColumnGoes() {
+        var m = AuditModel()
+        m.merge([AuditRow(id: "1", time: Date(timeIntervalSince1970: 0), principal: "bob", event: "StartSession",
+                          target: "mi-1", sourceIP: "10.0.0.1", result: "AccessDeniedException"),
+                 AuditRow(id: "2", time: Date(timeIntervalSince1970: 60), principal: "alice", event: "StartSession",
+                          target: "mi-1", sourceIP: "10.0.0.2")])
+        m.filter = "StartSession 10.0"
+        let surface = MemorySurface(rows: 4, cols: 118)
+        let theme = Theme.builtinDefault
+        ViewRenderer(theme: theme).audit(surface, in: Rect(row: 0, col: 0, rows: 4, cols: 118), model: &m)
+        let header = surface.line(0)
+        #expect(header.contains("TARGET") && header.contains("RESULT"), "\(header)")
+        #expect(header.contains("[follow] /Sta") && header.contains("…"), "\(header)")
+        // Row 1 is alice's (newest, selected); row 2 bob's denied call, its RESULT cell in the error style.
+        let row = surface.line(2)
+        let col = header.distance(from: header.startIndex, to: header.range(of: "RESULT")!.lowerBound)
+        #expect(row.contains("bob") && row.contains("AccessDeniedEx"), "\(row)")
+        #expect(surface.cells[2 * 118 + col].style == theme.style(.error))
+    }
+}

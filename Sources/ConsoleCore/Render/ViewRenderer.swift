@@ -148,7 +148,8 @@ public struct ViewRenderer {
 
     public func audit(_ s: any Surface, in r: Rect, model: inout AuditModel) {
         s.fill(r, style: theme.style(.base))
-        let heads: [(String, Int)] = [("TIME", 19), ("PRINCIPAL", 18), ("EVENT", 20), ("TARGET", 20), ("SOURCE IP", 15), ("RESULT", 14)]
+        // RESULT before SOURCE IP: on a narrow terminal the last column goes first, and an auditor needs the result.
+        let heads: [(String, Int)] = [("TIME", 19), ("PRINCIPAL", 18), ("EVENT", 20), ("TARGET", 20), ("RESULT", 14), ("SOURCE IP", 15)]
         let flag = (model.follow ? "[follow]" : "[paused]") + (model.filter.isEmpty ? "" : " /" + model.filter)
         let cols = tableHeader(s, in: r, heads: heads, flag: flag)
         let visible = model.visible
@@ -163,10 +164,10 @@ public struct ViewRenderer {
             let selected = idx == model.cursor.selected
             let style = theme.style(selected ? .selection : .row)
             s.fill(Rect(row: r.row + 1 + i, col: r.col, rows: 1, cols: r.cols), style: style)
-            let values = [df.string(from: x.time), x.principal, x.event, x.target, x.sourceIP, x.result]
+            let values = [df.string(from: x.time), x.principal, x.event, x.target, x.result, x.sourceIP]
             var c = r.col
             for (j, (_, w)) in cols.enumerated() {
-                let st = (j == 5 && x.isFailure && !selected) ? theme.style(.error) : style
+                let st = (j == 4 && x.isFailure && !selected) ? theme.style(.error) : style  // RESULT
                 s.writePadded(row: r.row + 1 + i, col: c, values[j], width: w, style: st)
                 c += w + 1
             }
@@ -211,11 +212,17 @@ public struct ViewRenderer {
 
     /// The header row of a table view: the columns that fit beside `flag`, and `flag` (mode and filter) at the right.
     /// Returns the columns that fit.
+    /// The flag gives way to the columns beyond its first `flagReserve` characters: a long filter is cut ("…") rather
+    /// than pushing columns off the table (a filter on the Audit view hid its RESULT column at 118 columns).
     func tableHeader(_ s: any Surface, in r: Rect, heads: [(String, Int)], flag: String) -> [(String, Int)] {
-        let cols = fitting(heads, width: r.cols - flag.count - 1, widthOf: \.1)
+        let cols = fitting(heads, width: r.cols - min(flag.count, Self.flagReserve) - 1, widthOf: \.1)
         var c = r.col
         for (h, w) in cols { s.writePadded(row: r.row, col: c, h, width: w, style: theme.style(.tableHeader)); c += w + 1 }
-        s.write(row: r.row, col: max(0, r.col + r.cols - flag.count), flag, style: theme.style(.filter), limit: flag.count)
+        let room = r.col + r.cols - c
+        let shown = flag.count <= room ? flag : room > 1 ? String(flag.prefix(room - 1)) + "…" : ""
+        s.write(row: r.row, col: max(0, r.col + r.cols - shown.count), shown, style: theme.style(.filter), limit: shown.count)
         return cols
     }
+
+    static let flagReserve = 12
 }

@@ -247,7 +247,8 @@ extension ConnectTerminalTests {
             // a: the session's audit trail, the Audit view filtered to its id.
             h.keys("a")
             s = h.waitFor("the session's audit events", timeout: 15) {
-                $0.contains("/\(sessionId)") && $0.contains("StartSession") && $0.contains("TerminateSession")
+                // (the flag shows the filter's start: the columns come first)
+                $0.contains("/\(sessionId.prefix(10))") && $0.contains("StartSession") && $0.contains("TerminateSession")
             }
             #expect(!s.contains("UpdateInstanceInform") && !s.contains("Why it ended"), "\(s)")
             Self.quit(h)

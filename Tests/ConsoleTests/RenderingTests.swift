@@ -138,6 +138,12 @@ import TerminalModel
         r.sessions(s, in: Rect(row: 0, col: 0, rows: 8, cols: 150), model: &model)
         #expect(s.line(0).contains("REASON") && s.line(0).contains("WHY IT ENDED") && !s.line(0).contains("IDLE"), "\(s.line(0))")
         #expect(s.line(1).contains("INC-42") && s.line(1).contains("was terminated by bob."), "\(s.line(1))")
+
+        // 120 columns: no room for REASON beside the why; the why stays (before, both were dropped).
+        let narrow = MemorySurface(rows: 8, cols: 120)
+        r.sessions(narrow, in: Rect(row: 0, col: 0, rows: 8, cols: 120), model: &model)
+        #expect(narrow.line(0).contains("WHY IT ENDED") && !narrow.line(0).contains("REASON"), "\(narrow.line(0))")
+        #expect(narrow.line(1).contains("was terminat"), "\(narrow.line(1))")  // its start; Enter shows all
     }
 
     @Test func firstPaintOfTenThousandInstancesIsFast() {

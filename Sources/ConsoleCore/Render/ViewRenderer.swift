@@ -107,10 +107,11 @@ public struct ViewRenderer {
                                       ("DURATION", 9)]
         if model.showHistory {
             // Why each session ended (DescribeSessions Details) instead of an idle time it no longer has; the column
-            // takes the rest of the width (at least 12): Details are sentences.
-            heads.append(("REASON", 14))
+            // takes the rest of the width (at least 12): Details are sentences. Where there is no room for REASON
+            // beside it (120 columns), REASON goes (the details box has it), not the why.
             let used = heads.reduce(0) { $0 + $1.1 + 1 }
-            heads.append(("WHY IT ENDED", max(12, r.cols - flag.count - 1 - used)))
+            let rest = r.cols - min(flag.count, Self.flagReserve) - 1 - used
+            if rest >= 12 + 1 + 14 { heads += [("REASON", 14), ("WHY IT ENDED", rest - 15)] } else { heads.append(("WHY IT ENDED", max(12, rest))) }
         } else {
             heads += [("IDLE", 6), ("REASON", 30)]
         }
@@ -126,12 +127,12 @@ public struct ViewRenderer {
             let x = visible[idx]
             let style = theme.style(idx == model.cursor.selected ? .selection : .row)
             s.fill(Rect(row: r.row + 1 + i, col: r.col, rows: 1, cols: r.cols), style: style)
-            let values = [x.id, x.owner, model.targetLabel(x.target), x.status.rawValue, x.started.map(df.string) ?? "-",
-                          SessionsModel.duration(x, now: now)]
-                + (model.showHistory ? [x.reason, Self.whyEnded(x)]
-                   : [x.lastActivity.map { Age.format(now.timeIntervalSince($0)) } ?? "-", x.reason])
+            let values = ["SESSION": x.id, "OWNER": x.owner, "TARGET": model.targetLabel(x.target), "STATUS": x.status.rawValue,
+                          "STARTED": x.started.map(df.string) ?? "-", "DURATION": SessionsModel.duration(x, now: now),
+                          "REASON": x.reason, "WHY IT ENDED": Self.whyEnded(x),
+                          "IDLE": x.lastActivity.map { Age.format(now.timeIntervalSince($0)) } ?? "-"]
             var c = r.col
-            for (j, (_, w)) in cols.enumerated() { s.writePadded(row: r.row + 1 + i, col: c, values[j], width: w, style: style); c += w + 1 }
+            for (head, w) in cols { s.writePadded(row: r.row + 1 + i, col: c, values[head] ?? "", width: w, style: style); c += w + 1 }
         }
         if visible.isEmpty {
             s.write(row: r.row + 2, col: r.col + 2, model.showHistory ? "No past sessions." : "No active sessions. Press 1 for the fleet, Enter to connect.",

@@ -162,15 +162,19 @@ actor ShellSession: EventLoopActor {
     func pump(pty: PTYProcess, channel: DataChannelConnection) async {
         // The terminal's output is sent on the loop as it is read (`outputArrived`), no task per read.
         pty.output.deliver(to: ShellOutput(session: self))
-        let output = Task { await self.waitForOutputEnd() }
+        // Set once when the output ends: waits below take a timeout on it (a task group would return only when both
+        // children had, and awaiting a task ignores cancellation, so a wait "within" a time waited for the end
+        // however long it took: a shell that exited leaving a background job on the terminal hung its session).
+        let outputEnd = ExitStatusBox()
+        let output = Task { await self.waitForOutputEnd(); outputEnd.set(0) }
         let input = Task { await self.pumpInput(pty: pty, channel: channel) }
         let status = await pty.waitForExit()
         // Output still buffered in the PTY follows the exit. If the terminal stays open after a second (background
         // jobs hold it), end them: the buffered output still drains, then reads see the end. The master is closed
         // only if even that does not finish (a process that escaped the session keeps the slave open).
-        if await !finishes(output, within: .seconds(1)) {
+        if await outputEnd.value(timeout: .seconds(1)) == nil {
             await SessionSignallerTask.killLeftovers(pty)
-            if await !outputDrains(output) { pty.closeMaster() }
+            if await !outputDrains(outputEnd) { pty.closeMaster() }
         }
         await output.value
         let serviceEnded = terminateReason != nil
@@ -196,23 +200,13 @@ actor ShellSession: EventLoopActor {
     /// False, for closing the terminal, once it has been quiet for a second while read (a process that left the
     /// session with setsid holds it open, and it would stay open for ever), or after 10 s in any case. Buffered output
     /// still draining to a slow client keeps it (reads held, or output within the second).
-    func outputDrains(_ output: Task<Void, Never>) async -> Bool {
+    func outputDrains(_ outputEnd: ExitStatusBox) async -> Bool {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
-            if await finishes(output, within: .milliseconds(250)) { return true }
+            if await outputEnd.value(timeout: .milliseconds(250)) != nil { return true }
             if !outputHeld && ContinuousClock.now - lastOutputAt >= .seconds(1) { return false }
         }
         return false
-    }
-
-    /// Whether `task` ends within `timeout`, through the set-once box the PTY's exit uses. Not a task group: a group
-    /// returns only when all its children have, and awaiting another task's value ignores cancellation, so "within"
-    /// waited for the task however long it took (a shell that exited leaving a background job on the terminal hung
-    /// its session until terminated).
-    func finishes(_ task: Task<Void, Never>, within timeout: Duration) async -> Bool {
-        let ended = ExitStatusBox()
-        Task { await task.value; ended.set(0) }
-        return await ended.value(timeout: timeout) != nil
     }
 
     /// A chunk of the terminal's output, on the loop that read it: the echo flag is checked (so gangwayd hears that

@@ -7,7 +7,7 @@ import Foundation
 public enum AuditEventDetails {
     public static func lines(for row: AuditRow, width: Int, timeZone: TimeZone = .current) -> [String] {
         var out: [(String, String)] = []
-        out.append(("Time", InstanceDetails.timestamp(row.time, timeZone)))
+        out.append(("Time", DetailLines.timestamp(row.time, timeZone)))
         let d = row.detail
         let source = d.map { $0.eventSource.isEmpty ? "" : "  (\($0.eventSource))" } ?? ""
         out.append(("Event", row.event + source))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The lines of a details box (instance, session, audit event): a label column, then each value wrapped under its
 /// label to the box's width.
 public enum DetailLines {
@@ -34,5 +36,14 @@ public enum DetailLines {
         }
         out.append(String(rest))
         return out
+    }
+
+    /// `2026-12-02 20:50:01` in `timeZone`.
+    static func timestamp(_ d: Date, _ timeZone: TimeZone) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = timeZone
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return f.string(from: d)
     }
 }

@@ -11,7 +11,7 @@ public enum InstanceDetails {
         out.append(("Instance", row.id + (row.resourceType.isEmpty ? "" : "  (\(row.resourceType))")))
         var status = row.pingStatus.rawValue
         if let seen = row.lastSeen {
-            status += ", last heard \(Age.format(now.timeIntervalSince(seen))) ago (\(timestamp(seen, timeZone)))"
+            status += ", last heard \(Age.format(now.timeIntervalSince(seen))) ago (\(DetailLines.timestamp(seen, timeZone)))"
         }
         out.append(("Status", status))
         out.append(("Computer", row.computerName.isEmpty ? "-" : row.computerName))
@@ -19,7 +19,7 @@ public enum InstanceDetails {
         let platform = [row.platformType, row.platform].filter { !$0.isEmpty }
         out.append(("Platform", platform.isEmpty ? "-" : platform.joined(separator: " · ")))
         out.append(("Agent", row.agentVersion.isEmpty ? "-" : row.agentVersion))
-        out.append(("Registered", row.registered.map { timestamp($0, timeZone) } ?? "-"))
+        out.append(("Registered", row.registered.map { DetailLines.timestamp($0, timeZone) } ?? "-"))
         if let cluster = row.cluster {
             out.append(("EKS", "cluster \(cluster)" + (row.nodegroup.map { ", nodegroup \($0)" } ?? "")))
         }
@@ -35,14 +35,5 @@ public enum InstanceDetails {
         }
         return DetailLines.format(out, width: width)
             + ["", "Enter connect · a audit events · D deregister · j/k scroll · any other key closes"]
-    }
-
-    /// `2026-12-02 20:50:01` in `timeZone`.
-    static func timestamp(_ d: Date, _ timeZone: TimeZone) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = timeZone
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.string(from: d)
     }
 }

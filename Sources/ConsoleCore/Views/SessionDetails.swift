@@ -9,8 +9,8 @@ public enum SessionDetails {
         var out: [(String, String)] = [("Session", row.id), ("Owner", row.owner.isEmpty ? "-" : row.owner)]
         out.append(("Target", row.target + (targetName.map { $0.isEmpty || $0 == row.target ? "" : "  (\($0))" } ?? "")))
         out.append(("Status", row.status.rawValue))
-        out.append(("Started", row.started.map { InstanceDetails.timestamp($0, timeZone) } ?? "-"))
-        if let ended = row.ended { out.append(("Ended", InstanceDetails.timestamp(ended, timeZone))) }
+        out.append(("Started", row.started.map { DetailLines.timestamp($0, timeZone) } ?? "-"))
+        if let ended = row.ended { out.append(("Ended", DetailLines.timestamp(ended, timeZone))) }
         out.append(("Duration", SessionsModel.duration(row, now: now)))
         if row.ended == nil, let last = row.lastActivity {
             out.append(("Idle", "\(Age.format(now.timeIntervalSince(last))) since the last input or output"))

@@ -35,6 +35,24 @@ import Glibc
         pty.closeMaster()
     }
 
+    /// The agent's own descriptors (its sockets, its identity file, other sessions' terminals) must not reach a
+    /// user's shell: it sees its terminal on 0, 1 and 2 and nothing else, even when the agent holds descriptors
+    /// without close-on-exec, below and above the one the spawn keeps open to report a failed exec.
+    @Test func theShellInheritsNoDescriptorButItsTerminal() async throws {
+        var leaked: [Int32] = []
+        for _ in 0..<3 { leaked.append(open("/dev/null", O_RDONLY)) }   // no O_CLOEXEC
+        leaked.append(dup2(leaked[0], 900))
+        defer { for fd in leaked where fd >= 0 { close(fd) } }
+        #expect(leaked.allSatisfy { $0 >= 3 })
+        // A child lists the shell's descriptors (in the shell itself the listing would show its own directory).
+        // (Straight to the terminal: a $(…) substitution would add the shell's end of its pipe.)
+        let pty = try sh("ls /proc/$$/fd; echo END")
+        let out = text(await readAll(pty))
+        let fds = (out.components(separatedBy: "END").first ?? "").split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        #expect(fds.sorted() == [0, 1, 2], "the shell holds descriptors \(fds.sorted()) (output: \(out.debugDescription))")
+        #expect(await pty.waitForExit() == 0)
+    }
+
     @Test func exitStatusSevenIsPropagated() async throws {
         let pty = try sh("exit 7")
         _ = await readAll(pty)

@@ -258,7 +258,24 @@ extension ConsoleLoop {
         case .audit:
             audit.cursor.move(by: d, count: audit.visible.count)
             if d != 0 { audit.follow = audit.cursor.selected == 0 }
+            if d > 0 { loadOlderAuditIfWanted() }
         case .panes: break
+        }
+    }
+
+    /// Down at the end of the Audit list fetches the next older page (one at a time).
+    private func loadOlderAuditIfWanted() {
+        guard audit.wantsOlder, let token = audit.olderToken else { return }
+        audit.loadingOlder = true
+        viewDirty = true
+        let source = self.source, inbox = self.inbox
+        Task.detached {
+            do {
+                let page = try await source.auditEvents(.older(token, limit: ConsoleFetch.auditPageSize))
+                inbox.post(.auditOlder(page, token: token))
+            } catch {
+                inbox.post(.auditOlderFailed("\(error)"))
+            }
         }
     }
 

@@ -143,7 +143,12 @@ final class ConsoleLoop {
             if isHistory { history = rows } else { active = rows; fleet.sessionsOpen = rows.count }
             sessions.update(sessions.showHistory ? history : active)
             viewDirty = true
-        case .audit(let rows): audit.merge(rows); viewDirty = true
+        case .audit(let page): audit.receiveNewest(page); viewDirty = true
+        case .auditOlder(let page, let token): audit.receiveOlder(page, token: token); viewDirty = true
+        case .auditOlderFailed(let text):
+            audit.olderFailed()
+            show("cannot load older audit events: \(text)", error: true)
+            viewDirty = true
         case .shellOpened(let id, let channel):
             guard let pane = panes[id] else { Task.detached { await channel.close() }; return }
             pane.attach(channel, inbox: inbox)
@@ -294,6 +299,11 @@ enum ConsoleFetch {
         static let all: Views = [.fleet, .active, .history, .audit]
     }
 
+    /// Audit events per fetch: a refresh's newest page, and each older page fetched as the selection reaches the
+    /// end of the list. (A refresh used to fetch the newest 500, ten LookupEvents calls every 5 s; CloudTrail
+    /// allows 2 a second. Fetched events stay in the list, so a refresh needs only what is new.)
+    static let auditPageSize = 100
+
     static func run(_ views: Views, source: any FleetSource, inbox: UIInbox) async {
         var failures: [(view: String, error: String)] = []
         if views.contains(.fleet) {
@@ -307,7 +317,9 @@ enum ConsoleFetch {
             if views.contains(.history) { inbox.post(.sessions(try await source.sessions(history: true), history: true)) }
         } catch { failures.append(("sessions", "\(error)")) }
         if views.contains(.audit) {
-            do { inbox.post(.audit(try await source.auditEvents(limit: 500))) } catch { failures.append(("audit", "\(error)")) }
+            do { inbox.post(.audit(try await source.auditEvents(.newest(limit: auditPageSize)))) } catch {
+                failures.append(("audit", "\(error)"))
+            }
         }
         if let text = RefreshFailures.message(failures) { inbox.post(.message(text, isError: true)) }
     }

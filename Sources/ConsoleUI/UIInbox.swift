@@ -15,7 +15,11 @@ final class UIInbox: @unchecked Sendable {
         case fleet([InstanceRow])
         case fleetFailed(String)
         case sessions([SessionRow], history: Bool)
-        case audit([AuditRow])
+        /// The newest audit events (a refresh).
+        case audit(AuditPage)
+        /// The page below `token` (`AuditModel.olderToken` when it was asked for), or why it failed.
+        case auditOlder(AuditPage, token: String)
+        case auditOlderFailed(String)
         case shellOpened(PaneID, any ShellChannel)
         case shellFailed(PaneID, String)
         case paneExited(PaneID, String)

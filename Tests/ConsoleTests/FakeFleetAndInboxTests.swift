@@ -37,7 +37,21 @@ func readUntil(_ shell: any ShellChannel, _ text: String, seconds: Double = 10) 
             if history.isEmpty { try await Task.sleep(nanoseconds: 20_000_000) }
         }
         #expect(history.map(\.id) == [shell.sessionId] && history[0].status == .terminated)
-        #expect(try await fleet.auditEvents(limit: 10).map(\.event) == ["TerminateSession", "StartSession"])
+        #expect(try await fleet.auditEvents(.newest(limit: 10)).rows.map(\.event) == ["TerminateSession", "StartSession"])
+    }
+
+    @Test func auditPagesGoDownToTheOldestEventWithoutRepeats() async throws {
+        let fleet = FakeFleetSource(instances: 1)
+        let t = Date(timeIntervalSince1970: 1_000)
+        await fleet.addAuditEvents((0..<7).map { AuditRow(id: "e\($0)", time: t.addingTimeInterval(Double($0)), principal: "p", event: "E") })
+        var page = try await fleet.auditEvents(.newest(limit: 3))
+        var ids = page.rows.map(\.id)
+        while let token = page.older {
+            page = try await fleet.auditEvents(.older(token, limit: 3))
+            ids += page.rows.map(\.id)
+        }
+        #expect(ids == ["e6", "e5", "e4", "e3", "e2", "e1", "e0"])
+        await #expect(throws: FakeFleetError.self) { _ = try await fleet.auditEvents(.older("nonsense", limit: 3)) }
     }
 
     @Test func lostInstanceRefusesAShellWithAReason() async throws {
@@ -46,7 +60,7 @@ func readUntil(_ shell: any ShellChannel, _ text: String, seconds: Double = 10) 
         await #expect { _ = try await fleet.openShell(target: lost.id, cols: 80, rows: 24) } throws: {
             "\($0)".contains("is not connected") && "\($0)".contains("last seen")
         }
-        #expect(try await fleet.auditEvents(limit: 1).first?.result == "TargetNotConnected")
+        #expect(try await fleet.auditEvents(.newest(limit: 1)).rows.first?.result == "TargetNotConnected")
     }
 }
 

@@ -16,7 +16,7 @@ import Testing
             calls.withLock { $0.append(history ? "history" : "active") }
             return []
         }
-        func auditEvents(limit: Int) async throws -> [AuditRow] { calls.withLock { $0.append("audit") }; return [] }
+        func auditEvents(_ request: AuditRequest) async throws -> AuditPage { calls.withLock { $0.append("audit") }; return AuditPage(rows: [], older: nil) }
         func terminate(sessionId: String) async throws {}
         func openShell(target: String, cols: Int, rows: Int) async throws -> any ShellChannel { throw CancellationError() }
     }

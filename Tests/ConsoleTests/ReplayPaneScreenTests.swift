@@ -93,7 +93,7 @@ import TerminalModel
         var contextName: String { "denied" }
         func instances() async throws -> [InstanceRow] { [] }
         func sessions(history: Bool) async throws -> [SessionRow] { [] }
-        func auditEvents(limit: Int) async throws -> [AuditRow] { [] }
+        func auditEvents(_ request: AuditRequest) async throws -> AuditPage { AuditPage(rows: [], older: nil) }
         func terminate(sessionId: String) async throws {}
         func openShell(target: String, cols: Int, rows: Int) async throws -> any ShellChannel { throw ReplayLoader.Failure("no") }
         func recordingText(sessionId: String) async throws -> String {

@@ -109,6 +109,76 @@ import Testing
         #expect(m.visible.map(\.id) == ["c"] && m.visible[0].isFailure)
     }
 
+    /// The Audit view pages: a refresh brings the newest page and merges it when it reaches what is shown; the
+    /// selection at the end asks for the page below; a refresh that does not reach what is shown (more happened
+    /// than a page holds) replaces the list rather than showing a gap as if it were contiguous.
+    @Test func auditPagesOlderEventsAndNeverShowsAGapAsContiguous() {
+        let t = Date(timeIntervalSince1970: 1_000)
+        func row(_ i: Int) -> AuditRow { AuditRow(id: "e\(i)", time: t.addingTimeInterval(Double(i)), principal: "p", event: "StartSession") }
+        func page(_ ids: ClosedRange<Int>, older: String?) -> AuditPage { AuditPage(rows: ids.reversed().map(row), older: older) }
+        var m = AuditModel()
+        m.receiveNewest(page(8...10, older: "t7"))
+        #expect(m.rows.map(\.id) == ["e10", "e9", "e8"] && m.olderToken == "t7")
+        #expect(!m.wantsOlder)                       // the selection is on the newest
+        m.cursor.move(by: 2, count: m.visible.count)
+        #expect(m.wantsOlder)
+        m.loadingOlder = true
+        #expect(!m.wantsOlder)                       // one at a time
+        // A refresh meanwhile overlaps (e10): merged; the older token stays where the list ends.
+        m.receiveNewest(page(10...12, older: "x"))
+        #expect(m.rows.map(\.id) == ["e12", "e11", "e10", "e9", "e8"] && m.olderToken == "t7")
+        m.receiveOlder(page(5...7, older: "t4"), token: "t7")
+        #expect(m.rows.count == 8 && m.rows.last?.id == "e5" && m.olderToken == "t4" && !m.loadingOlder)
+        m.receiveOlder(page(1...4, older: nil), token: "t4")
+        #expect(m.rows.count == 12 && m.olderToken == nil)
+        m.cursor.move(by: 100, count: m.visible.count)
+        #expect(!m.wantsOlder)                       // everything is here
+        // Twenty new events, a refresh page of three: e13…e29 are not here, so the page replaces the list; an
+        // older page asked before (with the old list's token) is dropped when it comes.
+        m.loadingOlder = true
+        m.receiveNewest(page(30...32, older: "t29"))
+        #expect(m.rows.map(\.id) == ["e32", "e31", "e30"] && m.olderToken == "t29" && !m.loadingOlder)
+        m.receiveOlder(page(0...0, older: nil), token: "t4")
+        #expect(m.rows.count == 3 && m.olderToken == "t29")
+    }
+
+    /// CloudTrail times are whole seconds: within one, gangwayd's events keep their log order (sequence) and
+    /// others the order the service listed them, across refreshes and older pages. (They were ordered by their
+    /// random ids: an agent's registration showed among the calls made after it.)
+    @Test func eventsOfOneSecondKeepTheLogsOrder() {
+        let t = Date(timeIntervalSince1970: 1_000)
+        func row(_ id: String, seq: Int?) -> AuditRow {
+            var detail: AuditDetail? = nil
+            if let seq { detail = AuditDetail(); detail?.sequence = seq }
+            return AuditRow(id: id, time: t, principal: "p", event: "E", detail: detail)
+        }
+        var m = AuditModel()
+        m.receiveNewest(AuditPage(rows: [row("zz", seq: 5), row("aa", seq: 4)], older: "t"))
+        m.receiveOlder(AuditPage(rows: [row("mm", seq: 3), row("bb", seq: 1)], older: nil), token: "t")
+        m.receiveNewest(AuditPage(rows: [row("cc", seq: 6), row("zz", seq: 5)], older: "u"))
+        #expect(m.rows.map(\.id) == ["cc", "zz", "aa", "mm", "bb"])
+        var aws = AuditModel()   // no sequence: as listed, newest first
+        aws.receiveNewest(AuditPage(rows: [row("b", seq: nil), row("z", seq: nil)], older: "t"))
+        aws.receiveOlder(AuditPage(rows: [row("y", seq: nil), row("a", seq: nil)], older: nil), token: "t")
+        aws.receiveNewest(AuditPage(rows: [row("c", seq: nil), row("b", seq: nil)], older: nil))
+        #expect(aws.rows.map(\.id) == ["c", "b", "z", "y", "a"])
+    }
+
+    /// A full list fetches no older page (its token would skip the events that gave way) and says so.
+    @Test func aFullAuditListStopsPaging() {
+        let t = Date(timeIntervalSince1970: 1_000)
+        var m = AuditModel(capacity: 4)
+        m.receiveNewest(AuditPage(rows: (1...3).reversed().map { AuditRow(id: "e\($0)", time: t.addingTimeInterval(Double($0)), principal: "p", event: "E") },
+                                  older: "t0"))
+        m.receiveOlder(AuditPage(rows: [AuditRow(id: "a", time: t, principal: "p", event: "E"),
+                                        AuditRow(id: "b", time: t.addingTimeInterval(-1), principal: "p", event: "E")], older: "t-2"),
+                       token: "t0")
+        #expect(m.rows.count == 4 && m.full && m.olderToken == nil)
+        m.cursor.move(by: 10, count: m.visible.count)
+        #expect(!m.wantsOlder)
+        #expect(ViewRenderer.auditFooter(m)?.contains("gangway audit lookup") == true)
+    }
+
     @Test func aFilterTermMatchesWithinOneFieldNotAcrossThem() {
         var m = AuditModel()
         let t = Date(timeIntervalSince1970: 1_000)

@@ -209,6 +209,37 @@ extension ConnectTerminalTests {
         }
     }
 
+    /// The Audit view shows the newest 100 changes and says older ones exist; End (past the last row) fetches the
+    /// pages below from gangwayd, down to the agent's registration. Before, the view held the newest 500 and
+    /// nothing older could be reached from the console (and each refresh cost ten LookupEvents calls).
+    @Test func theAuditViewReachesOlderEventsPageByPage() async throws {
+        try await withCluster { cluster in
+            _ = try await cluster.startAgent("live-1")
+            for i in 0..<130 {  // changes, each audited (the sessions do not exist: refused, and recorded so)
+                _ = try? await cluster.call("TerminateSession", ["SessionId": String(format: "nobody-%017x", i)])
+            }
+            let h = TmuxHarness()
+            defer { h.stop() }
+            _ = try Self.startConsole(h, cluster)
+            h.waitFor(text: "Online 1", timeout: 30)
+            h.keys("3")
+            var s = h.waitFor(text: "100 events · ↓ past the last one loads older events", timeout: 15)
+            #expect(!s.contains("RegisterAgent"), "\(s)")
+            // End selects the last row shown and fetches the page below it (the ~35 left: everything now).
+            h.keys("End")
+            h.waitFor("the older page", timeout: 15) { !$0.contains("older events") }
+            // End again goes to the new last row: the agent's registration, the oldest change; nothing further.
+            h.keys("End")
+            s = h.waitFor("the oldest event on the last row", timeout: 10) { screen in
+                let rows = screen.split(separator: "\n").filter { $0.contains("127.0.0.1") }  // event rows (SOURCE IP)
+                return rows.last?.contains("RegisterAgent") == true
+            }
+            print("audit view at its oldest events:\n\(s)")
+            #expect(!s.contains("older events"), "\(s)")
+            Self.quit(h)
+        }
+    }
+
     /// A session's Reason is cut to its column; Enter on a Sessions row shows all of it, and from the box an
     /// operator terminates the session (x, y) and then reads in the history why it ended.
     @Test func sessionDetailsShowTheWholeReasonAndTerminateFromTheBox() async throws {

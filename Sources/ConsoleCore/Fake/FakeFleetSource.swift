@@ -46,7 +46,22 @@ public actor FakeFleetSource: FleetSource {
         wantHistory ? history : Array(active.values)
     }
 
-    public func auditEvents(limit: Int) async throws -> [AuditRow] { Array(events.suffix(limit).reversed()) }
+    /// Pages newest first; a token is the number of newer events a page skips.
+    public func auditEvents(_ request: AuditRequest) async throws -> AuditPage {
+        let (skip, limit): (Int, Int)
+        switch request {
+        case .newest(let n): (skip, limit) = (0, n)
+        case .older(let token, let n):
+            guard let k = Int(token), k >= 0 else { throw FakeFleetError("invalid audit page token \(token)") }
+            (skip, limit) = (k, n)
+        }
+        let newestFirst = events.reversed().dropFirst(skip)
+        let rows = Array(newestFirst.prefix(max(0, limit)))
+        return AuditPage(rows: rows, older: newestFirst.count > rows.count ? String(skip + rows.count) : nil)
+    }
+
+    /// Adds audit events as if they had happened (oldest first), for tests of paging.
+    public func addAuditEvents(_ rows: [AuditRow]) { events += rows }
 
     public func terminate(sessionId: String) async throws {
         guard let shell = shells[sessionId] else {

@@ -154,8 +154,13 @@ public struct ViewRenderer {
         let flag = (model.follow ? "[follow]" : "[paused]") + (model.filter.isEmpty ? "" : " /" + model.filter)
         let cols = tableHeader(s, in: r, heads: heads, flag: flag)
         let visible = model.visible
-        let height = r.rows - 1
+        // The bottom line says whether older events exist below the list and how to reach them.
+        let footer = Self.auditFooter(model)
+        let height = r.rows - 1 - (footer == nil ? 0 : 1)
         model.cursor.scrollIntoView(height: height)
+        if let footer, r.rows > 2 {
+            s.write(row: r.row + r.rows - 1, col: r.col + 1, footer, style: theme.style(.dim), limit: r.cols - 2)
+        }
         let df = DateFormatter()
         df.dateFormat = "yyyy-MM-dd HH:mm:ss"
         for i in 0..<height {
@@ -174,6 +179,16 @@ public struct ViewRenderer {
             }
         }
         if visible.isEmpty { s.write(row: r.row + 2, col: r.col + 2, "No audit events.", style: theme.style(.dim), limit: r.cols - 2) }
+    }
+
+    /// The Audit view's last line: older events are being fetched, can be (↓ past the last row), or are beyond
+    /// what the list keeps. Nil when the list goes down to the oldest event.
+    static func auditFooter(_ model: AuditModel) -> String? {
+        let shown = "\(model.rows.count) event\(model.rows.count == 1 ? "" : "s")"
+        if model.loadingOlder { return "\(shown) · loading older events…" }
+        if model.olderToken != nil { return "\(shown) · ↓ past the last one loads older events" }
+        if model.full { return "the newest \(shown) · older ones: gangway audit lookup --end TIME" }
+        return nil
     }
 
     /// A centred box with lines (help, confirmations).

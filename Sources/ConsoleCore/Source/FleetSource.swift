@@ -10,8 +10,8 @@ public protocol FleetSource: Sendable {
     func instances() async throws -> [InstanceRow]
     /// Sessions: active ones (`history == false`) or terminated ones (`history == true`).
     func sessions(history: Bool) async throws -> [SessionRow]
-    /// The most recent audit events, newest first, at most `limit`.
-    func auditEvents(limit: Int) async throws -> [AuditRow]
+    /// Audit events (changes), newest first: the newest page, or the page below an earlier one (`AuditRequest`).
+    func auditEvents(_ request: AuditRequest) async throws -> AuditPage
     /// Ends a session (TerminateSession). Throws with a user-readable message when it cannot.
     func terminate(sessionId: String) async throws
     /// Starts an interactive shell session on `target` with an initial PTY size.
@@ -37,4 +37,23 @@ public protocol ShellChannel: Sendable {
 public enum ShellEvent: Sendable, Equatable {
     case data([UInt8])
     case exited(code: Int32?, message: String?)
+}
+
+/// Which audit events to fetch.
+public enum AuditRequest: Sendable, Equatable {
+    /// The newest `limit` events.
+    case newest(limit: Int)
+    /// The `limit` events below the page whose `older` token this is.
+    case older(String, limit: Int)
+}
+
+/// One page of audit events, newest first.
+public struct AuditPage: Sendable, Equatable {
+    public var rows: [AuditRow]
+    /// Continues below this page's oldest event (`AuditRequest.older`); nil when there is nothing older.
+    public var older: String?
+    public init(rows: [AuditRow], older: String?) {
+        self.rows = rows
+        self.older = older
+    }
 }

@@ -7,14 +7,72 @@ public struct AuditModel: Sendable {
     public var cursor = ListCursor()
     public let capacity: Int
 
-    public init(capacity: Int = 2_000) { self.capacity = capacity }
+    /// Where older events continue (`AuditRequest.older`): set by the first page, moved down by each older page;
+    /// nil when everything down to the oldest event is here (or the model is full: `full`).
+    public private(set) var olderToken: String?
+    /// An older page was asked for and has not come (one at a time).
+    public var loadingOlder = false
+    /// The model holds `capacity` events and loads no older ones (`gangway audit lookup` reaches them).
+    public private(set) var full = false
 
-    /// Merges fetched events (any order, may overlap what we have); keeps the newest `capacity`.
-    public mutating func merge(_ events: [AuditRow]) {
-        var byId = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for e in events { byId[e.id] = e }
+    public init(capacity: Int = 5_000) { self.capacity = capacity }
+
+    /// A refresh's page of the newest events. Merged when it reaches what is here (an event in common, or nothing
+    /// older exists); otherwise more happened since the last refresh than a page holds, and the page replaces the
+    /// list, so no gap is shown as if it were contiguous (older pages continue below it).
+    public mutating func receiveNewest(_ page: AuditPage) {
+        let known = Set(rows.map(\.id))
+        if rows.isEmpty || page.older == nil || page.rows.contains(where: { known.contains($0.id) }) {
+            if rows.isEmpty { olderToken = page.older; full = false }
+        } else {
+            rows = []
+            olderToken = page.older
+            full = false
+            loadingOlder = false  // a page still coming continues the old list: `receiveOlder` drops it
+        }
+        merge(page.rows)
+    }
+
+    /// The page an older request (`olderToken` as it was: `token`) brought. Dropped when the list was replaced
+    /// meanwhile.
+    public mutating func receiveOlder(_ page: AuditPage, token: String) {
+        guard token == olderToken else { return }
+        loadingOlder = false
+        olderToken = page.older
+        merge(page.rows, older: true)
+    }
+
+    /// An older request failed: it may be asked again.
+    public mutating func olderFailed() { loadingOlder = false }
+
+    /// True when the selection is on the last shown event and older ones can be fetched (and none is coming): the
+    /// caller fetches `olderToken` and sets `loadingOlder`.
+    public var wantsOlder: Bool {
+        olderToken != nil && !loadingOlder && !full && cursor.selected >= visible.count - 1
+    }
+
+    /// Merges fetched events (newest first, may overlap what we have); keeps the newest `capacity`.
+    ///
+    /// Order: newest time first; within one time (CloudTrail's are whole seconds, and a busy second holds many
+    /// events) by the tamper-evident log's sequence when both events have one (gangwayd's), else as the service
+    /// listed them: `events` are placed before what is here when they are newer (`older == false`), after it when
+    /// they are an older page.
+    public mutating func merge(_ events: [AuditRow], older: Bool = false) {
+        let fetched = Set(events.map(\.id))
+        let kept = rows.filter { !fetched.contains($0.id) }
+        let listed = older ? kept + events : events + kept
         let keep = selectedRow?.id
-        rows = Array(byId.values.sorted { $0.time != $1.time ? $0.time > $1.time : $0.id > $1.id }.prefix(capacity))
+        let sorted = listed.enumerated().sorted { a, b in
+            if a.element.time != b.element.time { return a.element.time > b.element.time }
+            if let x = a.element.detail?.sequence, let y = b.element.detail?.sequence, x != y { return x > y }
+            return a.offset < b.offset
+        }.map(\.element)
+        if sorted.count > capacity {
+            // The oldest give way; the older token would skip them, so no older page is fetched from now on.
+            full = true
+            olderToken = nil
+        }
+        rows = Array(sorted.prefix(capacity))
         if follow {
             cursor.selected = 0
             cursor.offset = 0

@@ -34,18 +34,23 @@ public struct SSMFleetSource: FleetSource {
         try await ssm.allSessions(state: history ? "History" : "Active", limit: history ? 500 : 10_000).map(SessionRow.init)
     }
 
-    public func auditEvents(limit: Int) async throws -> [AuditRow] {
+    public func auditEvents(_ request: AuditRequest) async throws -> AuditPage {
+        var (token, limit): (String?, Int)
+        switch request {
+        case .newest(let n): (token, limit) = (nil, n)
+        case .older(let t, let n): (token, limit) = (t, n)
+        }
         var rows: [AuditRow] = []
-        var token: String? = nil
         repeat {
             // Changes only (sessions, terminations, agents, admin): the console's own Describe* polling would
-            // otherwise bury them. `gangway audit lookup` shows read-only events too.
+            // otherwise bury them. `gangway audit lookup` shows read-only events too. (An `older` token continues
+            // this same query, as CloudTrail requires.)
             let page = try await cloudTrail.lookupEvents(attributes: [.init(key: "ReadOnly", value: "false")],
                                                          maxResults: min(50, max(1, limit - rows.count)), nextToken: token)
             rows += page.events.map(AuditRow.init)
             token = page.nextToken
         } while token != nil && rows.count < limit
-        return Array(rows.prefix(limit))
+        return AuditPage(rows: rows, older: token)
     }
 
     public func terminate(sessionId: String) async throws {

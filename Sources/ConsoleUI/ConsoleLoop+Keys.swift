@@ -267,6 +267,19 @@ extension ConsoleLoop {
     private func loadOlderAuditIfWanted() {
         guard audit.wantsOlder, let token = audit.olderToken else { return }
         audit.loadingOlder = true
+        fetchOlderAudit(token)
+    }
+
+    /// While the Audit view is shown with a filter whose matches do not fill it, fetches older pages by itself (up
+    /// to `AuditModel.filterPages` per filter): an audit trail (`a`) then reaches past the newest page.
+    func loadOlderAuditForFilter() {
+        guard case .audit = workspace.active.kind, mode == .normal,
+              audit.wantsOlderForFilter(height: max(1, surface.rows - 5)), let token = audit.olderToken else { return }
+        audit.fetchingOlderForFilter()
+        fetchOlderAudit(token)
+    }
+
+    private func fetchOlderAudit(_ token: String) {
         viewDirty = true
         let source = self.source, inbox = self.inbox
         Task.detached {

@@ -79,6 +79,7 @@ final class ConsoleLoop {
             while n < 512, running, let k = surface.readKey() { handle(key: k); n += 1 }
             for e in inbox.takeEvents() { handle(event: e) }
             updateRefreshScope()
+            loadOlderAuditForFilter()
             drainOutput()
             tickReplays()
             drawIfDue()

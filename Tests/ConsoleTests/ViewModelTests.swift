@@ -164,6 +164,26 @@ import Testing
         #expect(aws.rows.map(\.id) == ["c", "b", "z", "y", "a"])
     }
 
+    /// A filter whose matches do not fill the view fetches older pages by itself, at most `filterPages` per filter.
+    @Test func aFilterFetchesOlderPagesUntilItsMatchesFillTheView() {
+        let t = Date(timeIntervalSince1970: 1_000)
+        var m = AuditModel()
+        m.receiveNewest(AuditPage(rows: [AuditRow(id: "n", time: t, principal: "p", event: "StartSession")], older: "t"))
+        #expect(!m.wantsOlderForFilter(height: 5))          // no filter: only End fetches
+        m.filter = "RegisterAgent"
+        #expect(m.wantsOlderForFilter(height: 5))
+        for _ in 0..<AuditModel.filterPages {
+            #expect(m.wantsOlderForFilter(height: 5))
+            m.fetchingOlderForFilter()
+            #expect(!m.wantsOlderForFilter(height: 5))      // one at a time
+            m.receiveOlder(AuditPage(rows: [], older: "t"), token: "t")
+        }
+        #expect(!m.wantsOlderForFilter(height: 5))          // its pages are spent
+        m.filter = "StartSession"
+        #expect(!m.wantsOlderForFilter(height: 1))          // matches fill the view
+        #expect(m.wantsOlderForFilter(height: 5))           // a new filter has pages again
+    }
+
     /// A full list fetches no older page (its token would skip the events that gave way) and says so.
     @Test func aFullAuditListStopsPaging() {
         let t = Date(timeIntervalSince1970: 1_000)

@@ -237,6 +237,23 @@ extension ConnectTerminalTests {
             print("audit view at its oldest events:\n\(s)")
             #expect(!s.contains("older events"), "\(s)")
             Self.quit(h)
+
+            // A filter (an audit trail, a search) whose matches do not fill the view fetches older pages by itself:
+            // the agent's registration, below the newest 100, is found without End.
+            let h2 = TmuxHarness()
+            defer { h2.stop() }
+            _ = try Self.startConsole(h2, cluster)
+            h2.waitFor(text: "Online 1", timeout: 30)
+            h2.keys("3")
+            h2.waitFor(text: "100 events · ↓ past the last one loads older events", timeout: 15)
+            h2.keys("/")
+            h2.type("RegisterAgent")
+            h2.keys("Enter")
+            s = h2.waitFor("the filter to reach the registration", timeout: 15) {
+                $0.split(separator: "\n").contains { $0.contains("RegisterAgent") && $0.contains("success") }
+            }
+            #expect(!s.contains("TerminateSession"), "\(s)")
+            Self.quit(h2)
         }
     }
 

@@ -3,7 +3,14 @@
 public struct AuditModel: Sendable {
     public private(set) var rows: [AuditRow] = []
     public var follow = true
-    public var filter = ""
+    /// The filter; a new one may fetch up to `filterPages` older pages by itself (`wantsOlderForFilter`).
+    public var filter = "" {
+        didSet { if filter != oldValue { filterPagesLeft = filter.isEmpty ? 0 : Self.filterPages } }
+    }
+    /// Older pages a filter fetches by itself while its matches do not fill the view: an audit trail (`a`) or a
+    /// search reaches back ~1,000 events without a key press; End goes further.
+    public static let filterPages = 10
+    public private(set) var filterPagesLeft = 0
     public var cursor = ListCursor()
     public let capacity: Int
 
@@ -49,6 +56,17 @@ public struct AuditModel: Sendable {
     /// caller fetches `olderToken` and sets `loadingOlder`.
     public var wantsOlder: Bool {
         olderToken != nil && !loadingOlder && !full && cursor.selected >= visible.count - 1
+    }
+
+    /// True when a filter's matches do not fill `height` rows, older events exist and the filter has pages left:
+    /// the caller fetches `olderToken` (as for `wantsOlder`) and calls `fetchingOlderForFilter()`.
+    public func wantsOlderForFilter(height: Int) -> Bool {
+        !filter.isEmpty && filterPagesLeft > 0 && olderToken != nil && !loadingOlder && !full && visible.count < height
+    }
+
+    public mutating func fetchingOlderForFilter() {
+        filterPagesLeft = max(0, filterPagesLeft - 1)
+        loadingOlder = true
     }
 
     /// Merges fetched events (newest first, may overlap what we have); keeps the newest `capacity`.

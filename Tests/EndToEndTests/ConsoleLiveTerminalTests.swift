@@ -71,6 +71,22 @@ extension ConnectTerminalTests {
 
     /// `gangway --endpoint-url` (the console) on the cluster's gangwayd in tmux, 120×30, with a HOME of its own
     /// (returned: the console's log file is under it). The pane prints `EXITED <status>` when the console quits.
+    /// Starts the console on `cluster` (one agent), switches to the Audit view and waits for `text` there.
+    @discardableResult
+    static func openAuditView(_ h: TmuxHarness, _ cluster: Cluster, showing text: String) throws -> String {
+        _ = try startConsole(h, cluster)
+        h.waitFor(text: "Online 1", timeout: 30)
+        h.keys("3")
+        return h.waitFor(text: text, timeout: 15)
+    }
+
+    /// Sets the current view's filter (`/`, the text, Enter).
+    static func filter(_ h: TmuxHarness, _ text: String) {
+        h.keys("/")
+        h.type(text)
+        h.keys("Enter")
+    }
+
     static func startConsole(_ h: TmuxHarness, _ cluster: Cluster) throws -> String {
         let home = cluster.root + "/console-home"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
@@ -183,14 +199,9 @@ extension ConnectTerminalTests {
             }
             let h = TmuxHarness()
             defer { h.stop() }
-            _ = try Self.startConsole(h, cluster)
-            h.waitFor(text: "Online 1", timeout: 30)
-            h.keys("3")
-            h.waitFor(text: "AccessDenied", timeout: 10)
+            try Self.openAuditView(h, cluster, showing: "AccessDenied")
             // The filter is fuzzy: "bob" also matched an agent's event (b…o…b across its id and name).
-            h.keys("/")
-            h.type("AccessDenied")
-            h.keys("Enter")
+            Self.filter(h, "AccessDenied")
             h.waitFor("only bob's denied call", timeout: 10) {
                 $0.contains("bob ") && !$0.contains("UpdateInstance") && !$0.contains("RegisterAgent")
             }
@@ -220,10 +231,7 @@ extension ConnectTerminalTests {
             }
             let h = TmuxHarness()
             defer { h.stop() }
-            _ = try Self.startConsole(h, cluster)
-            h.waitFor(text: "Online 1", timeout: 30)
-            h.keys("3")
-            var s = h.waitFor(text: "100 events · ↓ past the last one loads older events", timeout: 15)
+            var s = try Self.openAuditView(h, cluster, showing: "100 events · ↓ past the last one loads older events")
             #expect(!s.contains("RegisterAgent"), "\(s)")
             // End selects the last row shown and fetches the page below it (the ~35 left: everything now).
             h.keys("End")
@@ -242,13 +250,8 @@ extension ConnectTerminalTests {
             // the agent's registration, below the newest 100, is found without End.
             let h2 = TmuxHarness()
             defer { h2.stop() }
-            _ = try Self.startConsole(h2, cluster)
-            h2.waitFor(text: "Online 1", timeout: 30)
-            h2.keys("3")
-            h2.waitFor(text: "100 events · ↓ past the last one loads older events", timeout: 15)
-            h2.keys("/")
-            h2.type("RegisterAgent")
-            h2.keys("Enter")
+            try Self.openAuditView(h2, cluster, showing: "100 events · ↓ past the last one loads older events")
+            Self.filter(h2, "RegisterAgent")
             s = h2.waitFor("the filter to reach the registration", timeout: 15) {
                 $0.split(separator: "\n").contains { $0.contains("RegisterAgent") && $0.contains("success") }
             }

@@ -104,14 +104,9 @@ final class ConsoleLoop {
     /// or the audit events only while shown. Every API call is an audit record on gangwayd (and a CloudTrail event on
     /// AWS): fetching all four every 2 s made an idle console write ~2 records a second, day and night.
     func startRefreshing() {
-        let source = self.source, inbox = self.inbox, scope = refreshScope
-        let pause = UInt64(Self.refreshSeconds * 1e9)
+        let source = self.source, inbox = self.inbox, scope = refreshScope, base = Self.refreshSeconds
         refreshTask = Task.detached {
-            while !Task.isCancelled {
-                let views = scope.periodic
-                await ConsoleFetch.run(views, source: source, inbox: inbox)
-                try? await Task.sleep(nanoseconds: pause)
-            }
+            await ConsoleFetch.periodically(scope: scope, base: base, source: source, inbox: inbox)
         }
     }
 
@@ -305,7 +300,27 @@ enum ConsoleFetch {
     /// allows 2 a second. Fetched events stay in the list, so a refresh needs only what is new.)
     static let auditPageSize = 100
 
-    static func run(_ views: Views, source: any FleetSource, inbox: UIInbox) async {
+    /// The periodic refresh until cancelled: `scope`'s views every `base` seconds, slower while the API throttles
+    /// (`RefreshPacing`), with a message when it slows down and when it is back.
+    static func periodically(scope: RefreshScope, base: Double, source: any FleetSource, inbox: UIInbox) async {
+        var pacing = RefreshPacing(base: base)
+        while !Task.isCancelled {
+            let throttled = await run(scope.periodic, source: source, inbox: inbox)
+            let wasSlowed = pacing.interval > pacing.base
+            let pause = pacing.after(throttled: throttled)
+            if throttled {
+                inbox.post(.message("the API is throttling the console's refresh: next one in \(RefreshPacing.text(pause)) s " +
+                                    "(Ctrl-r refreshes now)", isError: true))
+            } else if wasSlowed {
+                inbox.post(.message("the API answers again: refreshing every \(RefreshPacing.text(pause)) s", isError: false))
+            }
+            try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+        }
+    }
+
+    /// Fetches `views` and posts what came; returns true when a fetch failed because the API throttled it.
+    @discardableResult
+    static func run(_ views: Views, source: any FleetSource, inbox: UIInbox) async -> Bool {
         var failures: [(view: String, error: String)] = []
         if views.contains(.fleet) {
             do { inbox.post(.fleet(try await source.instances())) } catch {
@@ -323,6 +338,7 @@ enum ConsoleFetch {
             }
         }
         if let text = RefreshFailures.message(failures) { inbox.post(.message(text, isError: true)) }
+        return failures.contains { RefreshPacing.isThrottle($0.error) }
     }
 
 }

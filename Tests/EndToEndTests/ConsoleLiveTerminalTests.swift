@@ -1,5 +1,6 @@
 import Foundation
 import GangwayTesting
+import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -69,8 +70,6 @@ extension ConnectTerminalTests {
         }
     }
 
-    /// `gangway --endpoint-url` (the console) on the cluster's gangwayd in tmux, 120×30, with a HOME of its own
-    /// (returned: the console's log file is under it). The pane prints `EXITED <status>` when the console quits.
     /// Starts the console on `cluster` (one agent), switches to the Audit view and waits for `text` there.
     @discardableResult
     static func openAuditView(_ h: TmuxHarness, _ cluster: Cluster, showing text: String) throws -> String {
@@ -87,6 +86,8 @@ extension ConnectTerminalTests {
         h.keys("Enter")
     }
 
+    /// `gangway --endpoint-url` (the console) on the cluster's gangwayd in tmux, 120×30, with a HOME of its own
+    /// (returned: the console's log file is under it). The pane prints `EXITED <status>` when the console quits.
     static func startConsole(_ h: TmuxHarness, _ cluster: Cluster) throws -> String {
         let home = cluster.root + "/console-home"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
@@ -258,6 +259,47 @@ extension ConnectTerminalTests {
             #expect(!s.contains("TerminateSession"), "\(s)")
             Self.quit(h2)
         }
+    }
+
+    /// A console over a large fleet on AWS can hit the API's rate limit. It then says so and waits longer between
+    /// refreshes (10 s, 20 s… up to 60 s) instead of failing every 5 s and spending the account's rate; Ctrl-r still
+    /// refreshes at once. (AWS's throttling is played by a loopback server: gangwayd does not throttle.)
+    @Test func aThrottlingAPISlowsTheRefreshAndSaysSo() throws {
+        let throttling = Mutex(true)
+        let calls = Mutex(0)
+        let server = try LoopbackHTTPServer { req in
+            calls.withLock { $0 += 1 }
+            if throttling.withLock({ $0 }) {
+                return .json(#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#, status: 400)
+            }
+            switch req.header("X-Amz-Target") ?? "" {
+            case "AmazonSSM.DescribeInstanceInformation":
+                return .json(#"{"InstanceInformationList":[{"InstanceId":"mi-0123456789abcdef0","ComputerName":"web-1","PingStatus":"Online"}]}"#)
+            default:
+                return .json(#"{"Sessions":[]}"#)
+            }
+        }
+        defer { server.stop() }
+        let home = NSTemporaryDirectory() + "gangway-throttle-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let h = TmuxHarness()
+        defer { h.stop() }
+        h.start("\(Executables.path("gangway")) --endpoint-url \(server.url); echo EXITED $?", cols: 120, rows: 30,
+                env: ["AWS_ACCESS_KEY_ID": "AKIDTHROTTLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1",
+                      "HOME": home, "TERM": "tmux-256color", "GANGWAY_THEMES": Self.themes])
+        let s = h.waitFor(text: "the API is throttling the console's refresh: next one in 10 s", timeout: 20)
+        print("throttled console:\n\(s)")
+        #expect(s.contains("⚠ throttled since"), "the header says why the figures are stale:\n\(s)")
+        // The next refresh waits 10 s, not 5: nothing is asked for 7 s.
+        let before = calls.withLock { $0 }
+        Thread.sleep(forTimeInterval: 7)
+        #expect(calls.withLock { $0 } == before, "the console called the API during its slowed pause")
+        throttling.withLock { $0 = false }
+        h.keys("C-r")
+        h.waitFor(text: "Online 1", timeout: 15)
+        h.keys("q")
+        h.waitFor(text: "EXITED 0", timeout: 20)
     }
 
     /// A session's Reason is cut to its column; Enter on a Sessions row shows all of it, and from the box an

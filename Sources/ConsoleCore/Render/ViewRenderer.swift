@@ -28,7 +28,7 @@ public struct ViewRenderer {
         put("  Sessions \(summary.sessionsOpen)  ", .header)
         if let since = summary.unreachableSince {
             // The counts above are from the last refresh that worked: say so, and since when.
-            put("⚠ unreachable since \(Self.clockTime(since)), figures stale ", .headerAlert)
+            put("⚠ \(summary.throttled ? "throttled" : "unreachable") since \(Self.clockTime(since)), figures stale ", .headerAlert)
         }
     }
 

@@ -20,6 +20,8 @@ public struct FleetSummary: Sendable, Hashable {
     public var sessionsOpen = 0
     /// Set while the fleet cannot be fetched (the rows shown are from before then).
     public var unreachableSince: Date?
+    /// The last fetch failed because the API throttled it (reachable, but rate-limited).
+    public var throttled = false
 }
 
 /// The Fleet view's state: rows from the source, filter, sort, grouping, selection. No I/O.
@@ -76,6 +78,7 @@ public struct FleetModel: Sendable {
         }
         s.sessionsOpen = sessionsOpen
         s.unreachableSince = unreachableSince
+        s.throttled = unreachableSince != nil && fetchError.map(RefreshPacing.isThrottle) == true
         return s
     }
 

@@ -100,9 +100,10 @@ final class ConsoleLoop {
 
     // MARK: refresh
 
-    /// Every `refreshSeconds`: the fleet and the active sessions (the header counts them), and the session history
-    /// or the audit events only while shown. Every API call is an audit record on gangwayd (and a CloudTrail event on
-    /// AWS): fetching all four every 2 s made an idle console write ~2 records a second, day and night.
+    /// Every `refreshSeconds` (slower while the API throttles: `ConsoleFetch.periodically`): the fleet and the active
+    /// sessions (the header counts them), and the session history or the audit events only while shown. Every API
+    /// call is an audit record on gangwayd (and a CloudTrail event on AWS): fetching all four every 2 s made an idle
+    /// console write ~2 records a second, day and night.
     func startRefreshing() {
         let source = self.source, inbox = self.inbox, scope = refreshScope, base = Self.refreshSeconds
         refreshTask = Task.detached {

@@ -182,6 +182,11 @@ import Testing
         m.filter = "StartSession"
         #expect(!m.wantsOlderForFilter(height: 1))          // matches fill the view
         #expect(m.wantsOlderForFilter(height: 5))           // a new filter has pages again
+        m.fetchingOlderForFilter()
+        m.olderFailed()
+        #expect(!m.wantsOlderForFilter(height: 5))          // a failure stops it (End may try again)
+        m.cursor.move(by: 10, count: m.visible.count)
+        #expect(m.wantsOlder)
     }
 
     /// A full list fetches no older page (its token would skip the events that gave way) and says so.

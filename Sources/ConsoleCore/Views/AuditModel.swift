@@ -49,8 +49,12 @@ public struct AuditModel: Sendable {
         merge(page.rows, older: true)
     }
 
-    /// An older request failed: it may be asked again.
-    public mutating func olderFailed() { loadingOlder = false }
+    /// An older request failed: End may ask again; the filter fetches no more by itself (no burst of failing calls
+    /// against an API that refuses them).
+    public mutating func olderFailed() {
+        loadingOlder = false
+        filterPagesLeft = 0
+    }
 
     /// True when the selection is on the last shown event and older ones can be fetched (and none is coming): the
     /// caller fetches `olderToken` and sets `loadingOlder`.

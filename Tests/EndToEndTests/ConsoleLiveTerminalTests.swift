@@ -332,7 +332,11 @@ extension ConnectTerminalTests {
             h.waitFor(text: "terminated \(sessionId)", timeout: 20)
             h.keys("H")
             h.waitFor(text: "[history]", timeout: 10)
-            h.waitFor(text: sessionId, timeout: 10)
+            // Its row in the history (the id alone is also in the message line "terminated …": Enter pressed before
+            // the history came selected nothing, a CI run's flake).
+            h.waitFor("the ended session's row", timeout: 10) { screen in
+                screen.split(separator: "\n").contains { $0.contains(sessionId) && $0.contains("Terminated") }
+            }
             h.keys("Enter")
             s = h.waitFor(text: "Why it ended", timeout: 10)
             #expect(s.contains("Status    Terminated") || s.contains("Terminated"), "\(s)")

@@ -79,6 +79,15 @@ extension ConnectTerminalTests {
         return h.waitFor(text: text, timeout: 15)
     }
 
+    /// Waits for a details box showing `text` to be drawn whole (down to its last line, "… any other key closes"):
+    /// a screen captured between the box's first rows and the rest failed a CI run's assertions on its lower lines.
+    @discardableResult
+    static func waitForBox(_ h: TmuxHarness, _ text: String, timeout: Double = 10) -> String {
+        h.waitFor("a box with '\(text)', drawn whole", timeout: timeout) {
+            $0.contains(text) && $0.contains("any other key closes")
+        }
+    }
+
     /// Sets the current view's filter (`/`, the text, Enter).
     static func filter(_ h: TmuxHarness, _ text: String) {
         h.keys("/")
@@ -207,7 +216,7 @@ extension ConnectTerminalTests {
                 $0.contains("bob ") && !$0.contains("UpdateInstance") && !$0.contains("RegisterAgent")
             }
             h.keys("Enter")
-            let s = h.waitFor(text: "StartSession event", timeout: 10)
+            let s = Self.waitForBox(h, "StartSession event")
             print("audit event details:\n\(s)")
             #expect(s.contains("Result      AccessDeniedException"), "\(s)")
             #expect(s.contains("Message     User: bob is not authorized to perform: ssm:StartSession"), "\(s)")
@@ -317,7 +326,7 @@ extension ConnectTerminalTests {
             h.keys("2")
             h.waitFor(text: sessionId, timeout: 10)
             h.keys("Enter")
-            var s = h.waitFor(text: "Session \(sessionId)", timeout: 10)
+            var s = Self.waitForBox(h, "Session \(sessionId)")
             print("session details:\n\(s)")
             #expect(s.contains("Target    \(target)  (live-1)"), "\(s)")
             // The whole Reason, wrapped in the box (the table showed its first 40 characters).
@@ -338,7 +347,7 @@ extension ConnectTerminalTests {
                 screen.split(separator: "\n").contains { $0.contains(sessionId) && $0.contains("Terminated") }
             }
             h.keys("Enter")
-            s = h.waitFor(text: "Why it ended", timeout: 10)
+            s = Self.waitForBox(h, "Why it ended")
             #expect(s.contains("Status    Terminated") || s.contains("Terminated"), "\(s)")
             #expect(s.contains("was terminated by e2e"), "\(s)")
             // a: the session's audit trail, the Audit view filtered to its id.

@@ -266,7 +266,7 @@ extension ConsoleLoop {
     /// Down at the end of the Audit list fetches the next older page (one at a time).
     private func loadOlderAuditIfWanted() {
         guard audit.wantsOlder, let token = audit.olderToken else { return }
-        audit.loadingOlder = true
+        audit.fetchingOlder()
         fetchOlderAudit(token)
     }
 

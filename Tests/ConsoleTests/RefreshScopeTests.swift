@@ -52,14 +52,14 @@ import Testing
         var p = RefreshPacing(base: 5, ceiling: 60)
         #expect([true, true, true, true, true].map { p.after(throttled: $0) } == [10, 20, 40, 60, 60])
         #expect(p.after(throttled: false) == 5)
-        #expect(RefreshPacing.isThrottle("\(AWSErrorText.throttling)"))
+        #expect(RefreshPacing.isThrottle(AWSErrorText.throttling))
         #expect(RefreshPacing.isThrottle("TooManyRequestsException (HTTP 429)"))
         #expect(!RefreshPacing.isThrottle("AccessDeniedException: User: bob is not authorized"))
     }
 
     enum AWSErrorText { static let throttling = "ThrottlingException: Rate exceeded" }
 
-    /// Throws like a rate-limited API until told otherwise; records when it was called.
+    /// Throws like a rate-limited API (on the fleet fetch) until told otherwise.
     final class ThrottledSource: FleetSource {
         let throttling = Mutex(true)
         var contextName: String { "throttled" }

@@ -122,7 +122,7 @@ import Testing
         #expect(!m.wantsOlder)                       // the selection is on the newest
         m.cursor.move(by: 2, count: m.visible.count)
         #expect(m.wantsOlder)
-        m.loadingOlder = true
+        m.fetchingOlder()
         #expect(!m.wantsOlder)                       // one at a time
         // A refresh meanwhile overlaps (e10): merged; the older token stays where the list ends.
         m.receiveNewest(page(10...12, older: "x"))
@@ -135,7 +135,7 @@ import Testing
         #expect(!m.wantsOlder)                       // everything is here
         // Twenty new events, a refresh page of three: e13…e29 are not here, so the page replaces the list; an
         // older page asked before (with the old list's token) is dropped when it comes.
-        m.loadingOlder = true
+        m.fetchingOlder()
         m.receiveNewest(page(30...32, older: "t29"))
         #expect(m.rows.map(\.id) == ["e32", "e31", "e30"] && m.olderToken == "t29" && !m.loadingOlder)
         m.receiveOlder(page(0...0, older: nil), token: "t4")

@@ -17,8 +17,8 @@ public struct AuditModel: Sendable {
     /// Where older events continue (`AuditRequest.older`): set by the first page, moved down by each older page;
     /// nil when everything down to the oldest event is here (or the model is full: `full`).
     public private(set) var olderToken: String?
-    /// An older page was asked for and has not come (one at a time).
-    public var loadingOlder = false
+    /// An older page was asked for and has not come (one at a time): `fetchingOlder()` sets it.
+    public private(set) var loadingOlder = false
     /// The model holds `capacity` events and loads no older ones (`gangway audit lookup` reaches them).
     public private(set) var full = false
 
@@ -56,21 +56,26 @@ public struct AuditModel: Sendable {
         filterPagesLeft = 0
     }
 
-    /// True when the selection is on the last shown event and older ones can be fetched (and none is coming): the
-    /// caller fetches `olderToken` and sets `loadingOlder`.
-    public var wantsOlder: Bool {
-        olderToken != nil && !loadingOlder && !full && cursor.selected >= visible.count - 1
-    }
+    /// Older events exist, may be kept, and none are coming.
+    private var canFetchOlder: Bool { olderToken != nil && !loadingOlder && !full }
 
-    /// True when a filter's matches do not fill `height` rows, older events exist and the filter has pages left:
-    /// the caller fetches `olderToken` (as for `wantsOlder`) and calls `fetchingOlderForFilter()`.
+    /// True when the selection is on the last shown event and older ones can be fetched: the caller fetches
+    /// `olderToken` and calls `fetchingOlder()`.
+    public var wantsOlder: Bool { canFetchOlder && cursor.selected >= visible.count - 1 }
+
+    /// True when a filter's matches do not fill `height` rows, older events can be fetched and the filter has pages
+    /// left: the caller fetches `olderToken` and calls `fetchingOlderForFilter()`.
     public func wantsOlderForFilter(height: Int) -> Bool {
-        !filter.isEmpty && filterPagesLeft > 0 && olderToken != nil && !loadingOlder && !full && visible.count < height
+        !filter.isEmpty && filterPagesLeft > 0 && canFetchOlder && visible.count < height
     }
 
+    /// The caller asked for the page below `olderToken`.
+    public mutating func fetchingOlder() { loadingOlder = true }
+
+    /// `fetchingOlder()` on a filter's behalf: one of its pages is spent.
     public mutating func fetchingOlderForFilter() {
         filterPagesLeft = max(0, filterPagesLeft - 1)
-        loadingOlder = true
+        fetchingOlder()
     }
 
     /// Merges fetched events (newest first, may overlap what we have); keeps the newest `capacity`.

@@ -35,7 +35,8 @@ public struct SSMFleetSource: FleetSource {
     }
 
     public func auditEvents(_ request: AuditRequest) async throws -> AuditPage {
-        var (token, limit): (String?, Int)
+        var token: String?
+        let limit: Int
         switch request {
         case .newest(let n): (token, limit) = (nil, n)
         case .older(let t, let n): (token, limit) = (t, n)
